@@ -1,0 +1,59 @@
+//! The app layer's one error type, sent to browsers by server functions as tagged JSON.
+//! Internal and database errors are logged on the server and reach the browser only as
+//! `Unavailable` or `Internal`, without details.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", content = "message")]
+pub enum AppError {
+    /// The input breaks a rule; the message says which and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    /// Not signed in, or signed in as someone who may not do this.
+    #[error("You are not allowed to do this.")]
+    Forbidden,
+    /// The thing does not exist, or the caller may not know it does.
+    #[error("Not found.")]
+    NotFound,
+    /// The database is briefly unreachable; nothing was changed, try again.
+    #[error("Baton is temporarily unavailable. Nothing was changed; please try again in a moment.")]
+    Unavailable,
+    /// A bug on the server; the details are in the server log.
+    #[error("Something went wrong on our side. Nothing was changed; please try again.")]
+    Internal,
+    /// The request never reached the function (network down, bad encoding).
+    #[error("Could not reach Baton: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<backend::BackendError> for AppError {
+    fn from(error: backend::BackendError) -> Self {
+        use backend::BackendError as B;
+        match error {
+            B::Invalid(message) => AppError::Invalid(message),
+            B::NotFound => AppError::NotFound,
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! What the server hands every server function: the database, the configuration and Leptos's
+//! options. Built once by the `server` crate at start.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use backend::{Config, Db};
+use leptos::prelude::LeptosOptions;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// The state provided to server functions as Leptos context.
+    pub fn from_context() -> Result<AppState, crate::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from server function context");
+            crate::AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,254 @@
+//! Configuration: defaults → optional TOML file → environment/flags, validated once at start.
+//!
+//! The server's command line (clap) reads `BATON_*` variables and flags into a [`RawConfig`] of
+//! optional strings; this module layers it over the file and the defaults with figment and turns
+//! the result into a typed [`Config`], collecting every bad value into one clear report.
+
+use std::{net::SocketAddr, path::{Path, PathBuf}, time::Duration};
+
+use figment::{
+    providers::{Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::BackendError;
+
+/// Every setting as text, as it comes from a file, the environment or a flag. `None` = not given.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+    pub addr: Option<String>,
+    pub log_format: Option<String>,
+    pub log_level: Option<String>,
+    pub demo: Option<bool>,
+    pub db_max_connections: Option<u32>,
+    pub offer_timeout: Option<String>,
+    pub accept_deadline: Option<String>,
+    pub inactivity_warning: Option<String>,
+    pub inactivity_grace: Option<String>,
+    pub max_duration: Option<String>,
+}
+
+impl RawConfig {
+    /// The shipped defaults (SPEC R-TIME-5: the product ships with the SPEC's durations).
+    pub fn defaults() -> Self {
+        RawConfig {
+            data_dir: Some("data".into()),
+            database_url: None,
+            addr: Some("127.0.0.1:3000".into()),
+            log_format: Some("pretty".into()),
+            log_level: Some("info".into()),
+            demo: Some(false),
+            db_max_connections: Some(8),
+            offer_timeout: Some("120s".into()),
+            accept_deadline: Some("20m".into()),
+            inactivity_warning: Some("20m".into()),
+            inactivity_grace: Some("10m".into()),
+            max_duration: Some("24h".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Timer durations for the conversation engine (SPEC R-TIME-1…5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerConfig {
+    pub offer_timeout: Duration,
+    pub accept_deadline: Duration,
+    pub inactivity_warning: Duration,
+    pub inactivity_grace: Duration,
+    pub max_duration: Duration,
+}
+
+/// The validated configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub demo: bool,
+    pub db_max_connections: u32,
+    pub timers: TimerConfig,
+}
+
+impl Config {
+    /// Layers defaults, the optional file and the overrides, then validates everything at once.
+    pub fn load(file: Option<&Path>, overrides: RawConfig) -> Result<Config, BackendError> {
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::defaults()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(BackendError::Config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(Serialized::defaults(without_nones(overrides)));
+        let raw: RawConfig = figment
+            .extract()
+            .map_err(|e| BackendError::Config(format!("{e}")))?;
+        Config::validate(raw)
+    }
+
+    fn validate(raw: RawConfig) -> Result<Config, BackendError> {
+        let mut problems = Vec::new();
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_default());
+        let database_url = raw.database_url.unwrap_or_else(|| {
+            format!("sqlite://{}/baton.db", data_dir.display())
+        });
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            problems.push(format!(
+                "BATON_DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+                redact_url(&database_url)
+            ));
+        }
+        let addr_text = raw.addr.unwrap_or_default();
+        let addr = addr_text.parse::<SocketAddr>().unwrap_or_else(|_| {
+            problems.push(format!(
+                "BATON_ADDR must be an address and port such as 127.0.0.1:3000 (got {addr_text:?})"
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 3000))
+        });
+        let log_format = match raw.log_format.as_deref() {
+            Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            other => {
+                problems.push(format!("BATON_LOG_FORMAT must be pretty or json (got {other:?})"));
+                LogFormat::Pretty
+            }
+        };
+        let db_max_connections = raw.db_max_connections.unwrap_or(8);
+        if !(1..=200).contains(&db_max_connections) {
+            problems.push(format!(
+                "BATON_DB_MAX_CONNECTIONS must be between 1 and 200 (got {db_max_connections})"
+            ));
+        }
+        let mut duration = |name: &str, value: Option<String>| -> Duration {
+            let text = value.unwrap_or_default();
+            match humantime::parse_duration(&text) {
+                Ok(d) if d.is_zero() => {
+                    problems.push(format!("{name} must be longer than zero (got {text:?})"));
+                    Duration::from_secs(1)
+                }
+                Ok(d) => d,
+                Err(e) => {
+                    problems.push(format!(
+                        "{name} must be a duration such as 120s, 20m or 24h (got {text:?}: {e})"
+                    ));
+                    Duration::from_secs(1)
+                }
+            }
+        };
+        let timers = TimerConfig {
+            offer_timeout: duration("BATON_OFFER_TIMEOUT", raw.offer_timeout),
+            accept_deadline: duration("BATON_ACCEPT_DEADLINE", raw.accept_deadline),
+            inactivity_warning: duration("BATON_INACTIVITY_WARNING", raw.inactivity_warning),
+            inactivity_grace: duration("BATON_INACTIVITY_GRACE", raw.inactivity_grace),
+            max_duration: duration("BATON_MAX_DURATION", raw.max_duration),
+        };
+        if !problems.is_empty() {
+            return Err(BackendError::Config(problems.join("\n  ")));
+        }
+        Ok(Config {
+            data_dir,
+            database_url,
+            addr,
+            log_format,
+            log_level: raw.log_level.unwrap_or_else(|| "info".into()),
+            demo: raw.demo.unwrap_or(false),
+            db_max_connections,
+            timers,
+        })
+    }
+}
+
+/// Figment would let a `None` override a file's value; drop them so only given settings win.
+fn without_nones(raw: RawConfig) -> figment::value::Dict {
+    match figment::value::Value::serialize(raw).ok().and_then(|v| v.into_dict()) {
+        Some(dict) => dict
+            .into_iter()
+            .filter(|(_, v)| !matches!(v, figment::value::Value::Empty(..)))
+            .collect(),
+        None => Default::default(),
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}://{}:***{}", &url[..scheme], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_spec_durations_and_a_sqlite_file_under_the_data_dir() {
+        let config = Config::load(None, RawConfig::default()).unwrap();
+        assert_eq!(config.database_url, "sqlite://data/baton.db");
+        assert_eq!(config.timers.offer_timeout, Duration::from_secs(120)); // SPEC R-TIME-1
+        assert_eq!(config.timers.accept_deadline, Duration::from_secs(20 * 60)); // SPEC R-TIME-2
+        assert_eq!(config.timers.inactivity_warning, Duration::from_secs(20 * 60)); // SPEC R-TIME-3
+        assert_eq!(config.timers.inactivity_grace, Duration::from_secs(10 * 60)); // SPEC R-TIME-3
+        assert_eq!(config.timers.max_duration, Duration::from_secs(24 * 3600)); // SPEC R-TIME-4
+    }
+
+    #[test]
+    fn overrides_win_over_the_file_and_the_file_over_defaults() {
+        let dir = std::env::temp_dir().join(format!("baton-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("baton.toml");
+        std::fs::write(&file, "offer_timeout = \"5s\"\naddr = \"127.0.0.1:4000\"\n").unwrap();
+        let overrides = RawConfig { addr: Some("127.0.0.1:5000".into()), ..Default::default() };
+        let config = Config::load(Some(&file), overrides).unwrap();
+        assert_eq!(config.timers.offer_timeout, Duration::from_secs(5));
+        assert_eq!(config.addr.port(), 5000);
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_with_its_setting_name() {
+        let overrides = RawConfig {
+            offer_timeout: Some("soon".into()),
+            database_url: Some("mysql://x".into()),
+            log_format: Some("xml".into()),
+            ..Default::default()
+        };
+        let message = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(message.contains("BATON_OFFER_TIMEOUT"), "{message}");
+        assert!(message.contains("BATON_DATABASE_URL"), "{message}");
+        assert!(message.contains("BATON_LOG_FORMAT"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error_not_silently_ignored() {
+        let err = Config::load(Some(Path::new("/nonexistent/baton.toml")), RawConfig::default());
+        assert!(err.unwrap_err().to_string().contains("does not exist"));
+    }
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+    }
+}

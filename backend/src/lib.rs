@@ -1,0 +1,13 @@
+//! Server-side services of Baton: configuration, the database store, accounts and demo data.
+//! Compiled only for the server (the `app` crate enables it through its `ssr` feature).
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+
+pub use config::Config;
+pub use db::{Backend, Db};
+pub use error::BackendError;

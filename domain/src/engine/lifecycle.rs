@@ -1,0 +1,244 @@
+//! Start, handoff, accept/decline, end and resolve (SPEC R-LIFE-*, R-HAND-*, R-ROUTE-3/4/6/8).
+
+use super::{Ctx, routing};
+use crate::command::{Ender, Start};
+use crate::conversation::{Conversation, ConversationStatus, EndReason, WorkStatus};
+use crate::effect::WithdrawReason;
+use crate::error::DomainError;
+use crate::event::EventKind;
+use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId};
+use crate::time::Timestamp;
+
+pub(super) fn wrong_status(expected: &str, actual: ConversationStatus) -> DomainError {
+    DomainError::WrongStatus { expected: expected.to_owned(), actual: actual.label().to_owned() }
+}
+
+pub(super) fn start(
+    cx: &mut Ctx<'_>,
+    id: ConversationId,
+    space: SpaceId,
+    customer: Option<CustomerId>,
+    via: Start,
+) -> Result<(), DomainError> {
+    if cx.world.conversations.contains_key(&id) {
+        return Err(DomainError::ConversationExists { conversation: id });
+    }
+    let Some(routed) = cx.world.spaces.get(&space) else {
+        return Err(DomainError::UnknownSpace { space });
+    };
+    if via == Start::Direct {
+        if !routed.live_chat {
+            return Err(DomainError::LiveChatOff { space });
+        }
+        if customer.is_none() {
+            return Err(DomainError::SignInRequired);
+        }
+    }
+    let conv = Conversation::new(id.clone(), space, customer, ConversationStatus::WithAi, cx.now);
+    cx.world.add_conversation(conv);
+    if via == Start::Direct {
+        begin_routing(cx, &id);
+    }
+    Ok(())
+}
+
+/// Creates the work item in Waiting for agent. With nobody Available in the space the customer
+/// gets the fallback straight away and the chat ends, because the fallback message gives them
+/// their next step elsewhere and they must not be left waiting (SPEC R-ROUTE-6, R-CUST-5).
+/// With agents Available but all busy it just waits; the final routing pass offers it.
+fn begin_routing(cx: &mut Ctx<'_>, id: &ConversationId) {
+    let now = cx.now;
+    let conv = cx.conv_mut(id);
+    conv.status = ConversationStatus::Work(WorkStatus::WaitingForAgent);
+    conv.waiting_since = Some(now);
+    let space = conv.space.clone();
+    cx.record(id, EventKind::StatusChanged { from: None, to: WorkStatus::WaitingForAgent });
+    if !routing::anyone_available(cx.world, &space) {
+        cx.record(id, EventKind::FallbackShown);
+        end(cx, id, EndReason::NoAgentAvailable);
+    }
+}
+
+pub(super) fn identify(
+    cx: &mut Ctx<'_>,
+    id: &ConversationId,
+    customer: CustomerId,
+) -> Result<(), DomainError> {
+    let conv = cx.conversation(id)?;
+    match &conv.customer {
+        Some(known) if *known == customer => Ok(()),
+        Some(_) => Err(DomainError::CustomerMismatch),
+        None if conv.status == ConversationStatus::WithAi => {
+            cx.conv_mut(id).customer = Some(customer);
+            Ok(())
+        }
+        None => Err(DomainError::ConversationEnded),
+    }
+}
+
+pub(super) fn hand_off(cx: &mut Ctx<'_>, id: &ConversationId) -> Result<(), DomainError> {
+    let conv = cx.conversation(id)?;
+    match conv.status {
+        ConversationStatus::WithAi => {}
+        ConversationStatus::EndedWithAi => return Err(DomainError::ConversationEnded),
+        status @ ConversationStatus::Work(_) => return Err(wrong_status("With AI agent", status)),
+    }
+    let Some(space) = cx.world.spaces.get(&conv.space) else {
+        return Err(DomainError::UnknownSpace { space: conv.space.clone() });
+    };
+    if !space.live_chat {
+        return Err(DomainError::LiveChatOff { space: space.id.clone() });
+    }
+    if conv.customer.is_none() {
+        return Err(DomainError::SignInRequired);
+    }
+    cx.record(id, EventKind::HandedOff);
+    begin_routing(cx, id);
+    Ok(())
+}
+
+/// An offer whose time is up is no longer answerable even if its tick has not run yet; the
+/// tick will make the agent Unavailable and move it on (SPEC R-ROUTE-5).
+fn is_offered_to(conv: &Conversation, agent: &AgentId, now: Timestamp) -> bool {
+    conv.is_waiting()
+        && conv.offer.as_ref().is_some_and(|offer| &offer.agent == agent && now < offer.expires_at)
+}
+
+pub(super) fn accept(
+    cx: &mut Ctx<'_>,
+    agent: &AgentId,
+    id: &ConversationId,
+) -> Result<(), DomainError> {
+    cx.require_agent(agent)?;
+    if !is_offered_to(cx.conversation(id)?, agent, cx.now) {
+        return Err(DomainError::NotOffered);
+    }
+    let max = cx.world.settings.max_conversations;
+    if cx.world.agents[agent].active >= max {
+        return Err(DomainError::AtLimit { max });
+    }
+    routing::withdraw(cx, id, WithdrawReason::Accepted);
+    let now = cx.now;
+    let conv = cx.conv_mut(id);
+    conv.assignee = Some(agent.clone());
+    conv.participants.insert(agent.clone());
+    conv.status = ConversationStatus::Work(WorkStatus::Active);
+    conv.accepted_at = Some(now);
+    // The customer could not be answered while waiting, so silence counts from the accept.
+    conv.last_activity_at = now;
+    conv.inactivity_warned_at = None;
+    if let Some(person) = cx.world.agents.get_mut(agent) {
+        person.active += 1;
+    }
+    cx.record(id, EventKind::Assigned { agent: agent.clone() });
+    cx.record(
+        id,
+        EventKind::StatusChanged { from: Some(WorkStatus::WaitingForAgent), to: WorkStatus::Active },
+    );
+    Ok(())
+}
+
+pub(super) fn decline(
+    cx: &mut Ctx<'_>,
+    agent: &AgentId,
+    id: &ConversationId,
+) -> Result<(), DomainError> {
+    cx.require_agent(agent)?;
+    if !is_offered_to(cx.conversation(id)?, agent, cx.now) {
+        return Err(DomainError::NotOffered);
+    }
+    // The final routing pass re-offers it, passing over the decliner when it can.
+    routing::withdraw(cx, id, WithdrawReason::Declined);
+    Ok(())
+}
+
+pub(super) fn end_by(cx: &mut Ctx<'_>, id: &ConversationId, by: &Ender) -> Result<(), DomainError> {
+    let conv = cx.conversation(id)?;
+    let reason = match by {
+        Ender::Agent(agent) => {
+            cx.require_agent(agent)?;
+            if !conv.is_assignee(agent) {
+                return Err(DomainError::NotAssignee);
+            }
+            if conv.status != ConversationStatus::Work(WorkStatus::Active) {
+                return Err(wrong_status(WorkStatus::Active.label(), conv.status));
+            }
+            EndReason::AgentEnded
+        }
+        Ender::Customer => {
+            if conv.status.has_ended() {
+                return Err(DomainError::ConversationEnded);
+            }
+            EndReason::CustomerEnded
+        }
+    };
+    end(cx, id, reason);
+    Ok(())
+}
+
+/// Ends the customer-facing conversation. After an accept the work item goes to Wrapping up so
+/// the agent can finish (SPEC R-LIFE-3, R-LIFE-6); before any accept it goes straight to Closed
+/// (SPEC R-LIFE-5); with the AI it simply ends, there being no work item.
+pub(super) fn end(cx: &mut Ctx<'_>, id: &ConversationId, reason: EndReason) {
+    let status = cx.world.conversations[id].status;
+    let next = match status {
+        ConversationStatus::WithAi => ConversationStatus::EndedWithAi,
+        ConversationStatus::Work(WorkStatus::WaitingForAgent) => {
+            routing::withdraw(cx, id, WithdrawReason::Ended);
+            ConversationStatus::Work(WorkStatus::Closed)
+        }
+        ConversationStatus::Work(WorkStatus::Active) => {
+            ConversationStatus::Work(WorkStatus::WrappingUp)
+        }
+        _ => return,
+    };
+    let now = cx.now;
+    let conv = cx.conv_mut(id);
+    conv.status = next;
+    conv.ended_at = Some(now);
+    conv.end_reason = Some(reason);
+    if next == ConversationStatus::Work(WorkStatus::Closed) {
+        conv.closed_at = Some(now);
+    }
+    cx.record(id, EventKind::Ended { reason });
+    if let (Some(from), Some(to)) = (status.work(), next.work()) {
+        cx.record(id, EventKind::StatusChanged { from: Some(from), to });
+    }
+}
+
+/// Resolving needs Wrapping up: an Active chat must be ended first, so the customer is always
+/// told it is over (SPEC R-CUST-5, R-AGENT-2, R-AGENT-3).
+pub(super) fn resolve(
+    cx: &mut Ctx<'_>,
+    agent: &AgentId,
+    id: &ConversationId,
+    resolution: String,
+) -> Result<(), DomainError> {
+    cx.require_agent(agent)?;
+    let conv = cx.conversation(id)?;
+    if !conv.is_assignee(agent) {
+        return Err(DomainError::NotAssignee);
+    }
+    if conv.status != ConversationStatus::Work(WorkStatus::WrappingUp) {
+        return Err(wrong_status(WorkStatus::WrappingUp.label(), conv.status));
+    }
+    let resolution = resolution.trim().to_owned();
+    if resolution.is_empty() {
+        return Err(DomainError::EmptyResolution);
+    }
+    let now = cx.now;
+    let conv = cx.conv_mut(id);
+    conv.status = ConversationStatus::Work(WorkStatus::Closed);
+    conv.closed_at = Some(now);
+    conv.resolution = Some(resolution.clone());
+    // Frees the slot; the final routing pass offers it on (SPEC R-LIFE-4, R-ROUTE-10).
+    if let Some(person) = cx.world.agents.get_mut(agent) {
+        person.active = person.active.saturating_sub(1);
+    }
+    cx.record(id, EventKind::Resolved { resolution, agent: agent.clone() });
+    cx.record(
+        id,
+        EventKind::StatusChanged { from: Some(WorkStatus::WrappingUp), to: WorkStatus::Closed },
+    );
+    Ok(())
+}

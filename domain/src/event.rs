@@ -1,0 +1,89 @@
+//! Durable events: one row each, numbered per conversation by `seq` (replay after reconnect).
+
+use serde::{Deserialize, Serialize};
+
+use crate::conversation::{EndReason, WorkStatus};
+use crate::ids::{AgentId, ConversationId};
+use crate::time::Timestamp;
+
+/// The longest message or note body, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 5_000;
+
+/// Who wrote a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "agent", rename_all = "snake_case")]
+pub enum Author {
+    Customer,
+    Agent(AgentId),
+    Ai,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A chat message. `client_id` is the sender's idempotency key (unique in storage).
+    Message { author: Author, body: String, client_id: String },
+    /// An **internal note**: team only, never shown to the customer (SPEC R-AGENT-1).
+    Note { agent: AgentId, body: String },
+    /// The work item moved. `from` is `None` when the work item is created.
+    StatusChanged { from: Option<WorkStatus>, to: WorkStatus },
+    /// An agent accepted and is now the assignee (SPEC R-ROUTE-8).
+    Assigned { agent: AgentId },
+    /// The customer is shown the experience's **Fallback message** (SPEC R-ROUTE-6, R-ROUTE-7).
+    FallbackShown,
+    /// Both sides are told the conversation is inactive (SPEC R-TIME-3).
+    InactivityWarning,
+    /// The customer-facing conversation is over (SPEC R-CUST-5).
+    Ended { reason: EndReason },
+    /// The assignee resolved the work item (SPEC R-AGENT-3).
+    Resolved { resolution: String, agent: AgentId },
+    /// The AI ended its turn and the conversation goes to the support team (SPEC R-HAND-2).
+    HandedOff,
+}
+
+impl EventKind {
+    /// Whether the customer's transcript shows this event. Internal notes never are
+    /// (SPEC R-AGENT-1), nor is the work item's bookkeeping (status, resolution).
+    pub fn visible_to_customer(&self) -> bool {
+        match self {
+            Self::Message { .. }
+            | Self::Assigned { .. }
+            | Self::FallbackShown
+            | Self::InactivityWarning
+            | Self::Ended { .. }
+            | Self::HandedOff => true,
+            Self::Note { .. } | Self::StatusChanged { .. } | Self::Resolved { .. } => false,
+        }
+    }
+
+    /// The serde tag, handy as a storage column.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Message { .. } => "message",
+            Self::Note { .. } => "note",
+            Self::StatusChanged { .. } => "status_changed",
+            Self::Assigned { .. } => "assigned",
+            Self::FallbackShown => "fallback_shown",
+            Self::InactivityWarning => "inactivity_warning",
+            Self::Ended { .. } => "ended",
+            Self::Resolved { .. } => "resolved",
+            Self::HandedOff => "handed_off",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationEvent {
+    pub conversation: ConversationId,
+    /// 1, 2, 3… per conversation without gaps.
+    pub seq: i64,
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl ConversationEvent {
+    pub fn visible_to_customer(&self) -> bool {
+        self.kind.visible_to_customer()
+    }
+}

@@ -1,0 +1,20 @@
+import { test, expect, waitForHydration } from './fixtures';
+
+test('the start page hydrates and its status check reaches the database', async ({ page, problems }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Baton', level: 1 })).toBeVisible();
+  await waitForHydration(page);
+
+  await page.getByRole('button', { name: 'Check service status' }).click();
+
+  await expect(page.getByTestId('service-status')).toContainText(/(SQLite|PostgreSQL) is ready: 1 space · 3 team members/);
+  expect(problems).toEqual([]);
+});
+
+test('an unknown address shows a page-not-found page with status 404', async ({ page, problems }) => {
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await waitForHydration(page);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests (the store suites on SQLite and on
+# PostgreSQL), then the Playwright browser tests against a freshly built, freshly seeded server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+# PostgreSQL: the machine's server; each test makes and drops its own scratch database.
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "[test] starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+echo "[test] building the app (server + wasm)"
+cargo leptos build
+
+echo "[test] Rust unit and integration tests"
+# Same cfg as cargo-leptos's debug build, so the build above is reused (see ARCHITECTURE.md).
+RUSTFLAGS="--cfg erase_components" cargo test --workspace --exclude widget
+
+echo "[test] browser tests (Playwright in Chromium)"
+rm -rf target/e2e-data end2end/screenshots
+export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn
+cargo leptos end-to-end
+echo "[test] all tests passed"

@@ -1,0 +1,98 @@
+//! The command line. Every setting is a flag and a `BATON_*` variable, so `server --help` lists
+//! them all; the optional config file sits below both (see backend::config).
+
+use std::path::PathBuf;
+
+use backend::config::RawConfig;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "Baton: live customer chat. Runs the web server.")]
+pub struct Cli {
+    /// A TOML file with settings (keys as below, without the BATON_ prefix, in lower case).
+    #[arg(long, env = "BATON_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub settings: SettingArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Create the first site admin of a new database (asks for the password when not given).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read from BATON_ADMIN_PASSWORD or asked for on the terminal when omitted.
+        #[arg(long, env = "BATON_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct SettingArgs {
+    /// Folder for the SQLite database and other local data [default: data]
+    #[arg(long, env = "BATON_DATA_DIR", global = true)]
+    pub data_dir: Option<String>,
+    /// sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://<data dir>/baton.db]
+    #[arg(long, env = "BATON_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on [default: 127.0.0.1:3000]
+    #[arg(long, env = "BATON_ADDR", global = true)]
+    pub addr: Option<String>,
+    /// Log format: pretty or json [default: pretty]
+    #[arg(long, env = "BATON_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+    /// Log filter, e.g. info or baton=debug,info [default: info]
+    #[arg(long, env = "BATON_LOG_LEVEL", global = true)]
+    pub log_level: Option<String>,
+    /// Fill an empty database with a demo site and print its sign-ins [default: false]
+    #[arg(long, env = "BATON_DEMO", global = true, num_args = 0..=1, default_missing_value = "true")]
+    pub demo: Option<bool>,
+    /// Largest number of database connections [default: 8]
+    #[arg(long, env = "BATON_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// Time an agent has to Accept or Decline an offer [default: 120s]
+    #[arg(long, env = "BATON_OFFER_TIMEOUT", global = true)]
+    pub offer_timeout: Option<String>,
+    /// Time a conversation may wait for an agent before the Fallback message [default: 20m]
+    #[arg(long, env = "BATON_ACCEPT_DEADLINE", global = true)]
+    pub accept_deadline: Option<String>,
+    /// Silence before both sides are told the conversation is inactive [default: 20m]
+    #[arg(long, env = "BATON_INACTIVITY_WARNING", global = true)]
+    pub inactivity_warning: Option<String>,
+    /// Further silence after that warning before the conversation ends [default: 10m]
+    #[arg(long, env = "BATON_INACTIVITY_GRACE", global = true)]
+    pub inactivity_grace: Option<String>,
+    /// Longest a conversation may last [default: 24h]
+    #[arg(long, env = "BATON_MAX_DURATION", global = true)]
+    pub max_duration: Option<String>,
+}
+
+impl SettingArgs {
+    pub fn into_raw(self) -> RawConfig {
+        RawConfig {
+            data_dir: self.data_dir,
+            database_url: self.database_url,
+            addr: self.addr,
+            log_format: self.log_format,
+            log_level: self.log_level,
+            demo: self.demo,
+            db_max_connections: self.db_max_connections,
+            offer_timeout: self.offer_timeout,
+            accept_deadline: self.accept_deadline,
+            inactivity_warning: self.inactivity_warning,
+            inactivity_grace: self.inactivity_grace,
+            max_duration: self.max_duration,
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Plain HTTP endpoints and middleware around the Leptos app.
+
+pub mod cross_site;
+pub mod health;
+pub mod security_headers;
+pub mod stylesheet;

@@ -1,0 +1,8 @@
+//! Baton's HTTP server: the axum router around the Leptos app, health checks, the stylesheet,
+//! security middleware and graceful shutdown. `main.rs` only parses the command line.
+
+pub mod cli;
+pub mod http;
+pub mod router;
+pub mod run;
+pub mod telemetry;

@@ -1,0 +1,156 @@
+//! Start-up: configuration, logs, database and migrations, demo data, then serving until
+//! SIGINT/SIGTERM, letting in-flight requests finish.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::state::AppState;
+use backend::{
+    accounts::{self, NewStaff},
+    config::{redact_url, Config},
+    demo, Db,
+};
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::cli::{Cli, Command};
+
+/// Everything wrong is returned as one message for the operator; `main` prints it and exits 1.
+pub async fn main(cli: Cli) -> Result<(), String> {
+    let config = Config::load(cli.config.as_deref(), cli.settings.into_raw())
+        .map_err(|e| format!("invalid settings:\n  {}", e.to_string().trim_start_matches("configuration: ")))?;
+    crate::telemetry::init(config.log_format, &config.log_level);
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open_database(&config).await?;
+            println!("database is up to date: {}", redact_url(&config.database_url));
+            Ok(())
+        }
+        Command::CreateAdmin { email, name, password } => create_admin(config, email, name, password).await,
+    }
+}
+
+async fn open_database(config: &Config) -> Result<Db, String> {
+    Db::open(&config.database_url, config.db_max_connections).await.map_err(|e| {
+        format!("cannot open the database {}: {e}", redact_url(&config.database_url))
+    })
+}
+
+async fn create_admin(config: Config, email: String, name: String, password: Option<String>) -> Result<(), String> {
+    let db = open_database(&config).await?;
+    let password = match password {
+        Some(p) => p,
+        None => rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?,
+    };
+    demo::ensure_site(&db, "Baton").await.map_err(|e| e.to_string())?;
+    accounts::create_staff(&db, NewStaff { email: email.clone(), display_name: name, password, site_admin: true })
+        .await
+        .map_err(|e| format!("cannot create the admin: {e}"))?;
+    println!("Created site admin {email}. Start the server and sign in.");
+    Ok(())
+}
+
+/// A server running in the background (used by `serve` and by the integration tests).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.handle.await;
+    }
+}
+
+fn leptos_options(addr: SocketAddr) -> Result<LeptosOptions, String> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| format!("cannot read the Leptos settings: {e}"))?
+        .leptos_options;
+    options.site_addr = addr;
+    Ok(options)
+}
+
+/// Opens the database, seeds demo data when asked, binds and serves in the background.
+pub async fn start(config: Config) -> Result<RunningServer, String> {
+    let db = open_database(&config).await?;
+    if config.demo {
+        match demo::seed_if_empty(&db).await {
+            Ok(true) => tracing::info!("demo site created"),
+            Ok(false) => tracing::info!("database already set up; demo data left as it is"),
+            Err(e) => return Err(format!("cannot create the demo data: {e}")),
+        }
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState { leptos_options: leptos_options(addr)?, db: db.clone(), config: Arc::new(config) };
+    let router = crate::router::build(state);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningServer { addr, db, handle, stop })
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let demo_mode = config.demo;
+    let database = redact_url(&config.database_url);
+    let server = start(config).await?;
+    let empty = accounts::count_staff(&server.db).await.unwrap_or(0) == 0;
+    print_welcome(server.addr, &database, demo_mode, empty);
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    let db = server.db.clone();
+    server.stop().await;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_welcome(addr: SocketAddr, database: &str, demo_mode: bool, empty: bool) {
+    println!();
+    println!("  Baton is running at http://{addr}/");
+    println!("  database: {database}");
+    println!("  health:   http://{addr}/healthz   readiness: http://{addr}/readyz");
+    if demo_mode {
+        println!("  demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
+        for login in demo::DEMO_LOGINS {
+            println!("    {:<11} {}", login.role, login.email);
+        }
+    } else if empty {
+        println!("  This database has no accounts yet. Create the first admin with:");
+        println!("    server create-admin --email you@example.com --name \"Your Name\"");
+    }
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,53 @@
+//! `spawn_app()`: a real Baton server on port 0 with its own database, and typed helpers.
+
+use backend::config::{Config, RawConfig};
+use server::run::{start, RunningServer};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub server: RunningServer,
+    dir: std::path::PathBuf,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn stop(self) {
+        self.server.stop().await;
+        let _ = std::fs::remove_dir_all(self.dir);
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = std::env::temp_dir().join(format!("baton-api-{}", uuid_like()));
+    let raw = RawConfig {
+        data_dir: Some(dir.display().to_string()),
+        addr: Some("127.0.0.1:0".into()),
+        demo: Some(true),
+        log_level: Some("warn".into()),
+        ..Default::default()
+    };
+    let config = Config::load(None, raw).expect("test configuration is valid");
+    let server = start(config).await.expect("server starts");
+    TestApp {
+        address: format!("http://{}", server.addr),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        server,
+        dir,
+    }
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{nanos:x}-{}", std::process::id())
+}
+
+impl TestApp {
+    pub fn server_db(&self) -> &backend::Db {
+        &self.server.db
+    }
+}

@@ -1,0 +1,4 @@
+//! HTTP-level tests against a real server on a loopback port with a fresh SQLite database.
+
+mod foundation;
+mod helpers;
