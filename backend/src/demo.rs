@@ -3,8 +3,8 @@
 
 use crate::{
     accounts::{create_staff, NewStaff},
-    clock::now_ms,
     db::Db,
+    directory::{self, Role},
     error::BackendError,
 };
 
@@ -63,24 +63,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
         .await?;
         ids.push(id);
     }
-    let space_id = uuid::Uuid::now_v7().to_string();
-    sqlx::query("INSERT INTO spaces (id, name, live_chat, created_at) VALUES ($1, $2, 1, $3)")
-        .bind(&space_id)
-        .bind("Customer Support")
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
-    for (position, (id, role)) in ids.iter().zip(["space_admin", "agent", "agent"]).enumerate() {
-        sqlx::query(
-            "INSERT INTO space_members (space_id, user_id, role, position, availability) \
-             VALUES ($1, $2, $3, $4, 'Unavailable')",
-        )
-        .bind(&space_id)
-        .bind(id)
-        .bind(role)
-        .bind(position as i64)
-        .execute(&db.pool)
-        .await?;
+    let space_id = directory::create_space(db, "Customer Support").await?;
+    for (id, role) in ids.iter().zip([Role::SpaceAdmin, Role::Agent, Role::Agent]) {
+        directory::add_member(db, &space_id, id, role).await?;
     }
     Ok(true)
 }

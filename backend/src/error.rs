@@ -17,6 +17,10 @@ pub enum BackendError {
     /// Input that breaks a rule, with a message meant for the person who sent it.
     #[error("{0}")]
     Invalid(String),
+    /// A product rule refused the command (stale offer, wrong status, at the limit…). The message
+    /// is written for the person who tried, and is shown to them as it is.
+    #[error("{0}")]
+    Rule(#[from] domain::DomainError),
     /// The thing asked for does not exist (or the caller may not know it does).
     #[error("not found")]
     NotFound,

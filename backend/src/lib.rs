@@ -6,8 +6,11 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod directory;
+pub mod engine;
 pub mod error;
 
 pub use config::Config;
 pub use db::{Backend, Db};
+pub use engine::{Engine, Outcome};
 pub use error::BackendError;

@@ -31,7 +31,10 @@ pub enum UnavailableReason {
     /// The agent chose Unavailable (or this is also used as the cause of any change they made).
     SetByAgent,
     /// The agent let an offer run out (SPEC R-ROUTE-5).
-    MissedOffer { conversation: ConversationId, at: Timestamp },
+    MissedOffer {
+        conversation: ConversationId,
+        at: Timestamp,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,11 +50,19 @@ pub struct Agent {
 
 impl Agent {
     pub fn new(id: impl Into<AgentId>) -> Self {
-        Self { id: id.into(), availability: BTreeMap::new(), unavailable_reason: None, active: 0 }
+        Self {
+            id: id.into(),
+            availability: BTreeMap::new(),
+            unavailable_reason: None,
+            active: 0,
+        }
     }
 
     pub fn availability_in(&self, space: &SpaceId) -> Availability {
-        self.availability.get(space).copied().unwrap_or(Availability::Unavailable)
+        self.availability
+            .get(space)
+            .copied()
+            .unwrap_or(Availability::Unavailable)
     }
 
     pub fn is_available_in(&self, space: &SpaceId) -> bool {

@@ -44,16 +44,45 @@ pub enum Command {
         via: Start,
     },
     /// Attach the signed-in customer to an AI conversation before a handoff (SPEC R-CUST-2).
-    IdentifyCustomer { conversation: ConversationId, customer: CustomerId },
+    IdentifyCustomer {
+        conversation: ConversationId,
+        customer: CustomerId,
+    },
     /// The AI ends its turn; routing starts in the same thread (SPEC R-HAND-2, R-HAND-3).
     HandOff { conversation: ConversationId },
-    SetAvailability { agent: AgentId, scope: Scope, availability: Availability },
-    Accept { agent: AgentId, conversation: ConversationId },
-    Decline { agent: AgentId, conversation: ConversationId },
-    SendMessage { conversation: ConversationId, author: Author, body: String, client_id: String },
-    AddNote { agent: AgentId, conversation: ConversationId, body: String },
-    EndConversation { conversation: ConversationId, by: Ender },
-    Resolve { agent: AgentId, conversation: ConversationId, resolution: String },
+    SetAvailability {
+        agent: AgentId,
+        scope: Scope,
+        availability: Availability,
+    },
+    Accept {
+        agent: AgentId,
+        conversation: ConversationId,
+    },
+    Decline {
+        agent: AgentId,
+        conversation: ConversationId,
+    },
+    SendMessage {
+        conversation: ConversationId,
+        author: Author,
+        body: String,
+        client_id: String,
+    },
+    AddNote {
+        agent: AgentId,
+        conversation: ConversationId,
+        body: String,
+    },
+    EndConversation {
+        conversation: ConversationId,
+        by: Ender,
+    },
+    Resolve {
+        agent: AgentId,
+        conversation: ConversationId,
+        resolution: String,
+    },
     /// Fire whatever is due for this conversation at `now`; harmless when nothing is.
     Tick { conversation: ConversationId },
     /// The space's **Live chat** switch (SPEC R-SPACE-1).

@@ -107,7 +107,10 @@ impl ConversationStatus {
 
     /// The customer-facing chat is over (it may still await the agent's resolution).
     pub fn has_ended(self) -> bool {
-        matches!(self, Self::EndedWithAi | Self::Work(WorkStatus::WrappingUp | WorkStatus::Closed))
+        matches!(
+            self,
+            Self::EndedWithAi | Self::Work(WorkStatus::WrappingUp | WorkStatus::Closed)
+        )
     }
 }
 

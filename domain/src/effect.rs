@@ -29,9 +29,17 @@ pub enum Effect {
     /// A durable event: insert it, then publish it to the conversation's subscribers.
     Event(ConversationEvent),
     /// Tell the agent a conversation is offered to them until `expires_at`.
-    OfferMade { conversation: ConversationId, agent: AgentId, expires_at: Timestamp },
+    OfferMade {
+        conversation: ConversationId,
+        agent: AgentId,
+        expires_at: Timestamp,
+    },
     /// Remove an offer from the agent's screen.
-    OfferWithdrawn { conversation: ConversationId, agent: AgentId, reason: WithdrawReason },
+    OfferWithdrawn {
+        conversation: ConversationId,
+        agent: AgentId,
+        reason: WithdrawReason,
+    },
     /// An agent's availability in one space changed.
     AvailabilityChanged {
         agent: AgentId,
@@ -40,7 +48,10 @@ pub enum Effect {
         reason: UnavailableReason,
     },
     /// Write this conversation's row, with the deadline the scheduler should wake it at.
-    StoreConversation { conversation: ConversationId, next_deadline: Option<Timestamp> },
+    StoreConversation {
+        conversation: ConversationId,
+        next_deadline: Option<Timestamp>,
+    },
     /// Write this agent's row (availability, reason; `active` is derived by COUNT).
     StoreAgent { agent: AgentId },
     /// Write this space's row (round-robin cursor, Live chat switch).

@@ -22,11 +22,18 @@ pub enum Author {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// A chat message. `client_id` is the sender's idempotency key (unique in storage).
-    Message { author: Author, body: String, client_id: String },
+    Message {
+        author: Author,
+        body: String,
+        client_id: String,
+    },
     /// An **internal note**: team only, never shown to the customer (SPEC R-AGENT-1).
     Note { agent: AgentId, body: String },
     /// The work item moved. `from` is `None` when the work item is created.
-    StatusChanged { from: Option<WorkStatus>, to: WorkStatus },
+    StatusChanged {
+        from: Option<WorkStatus>,
+        to: WorkStatus,
+    },
     /// An agent accepted and is now the assignee (SPEC R-ROUTE-8).
     Assigned { agent: AgentId },
     /// The customer is shown the experience's **Fallback message** (SPEC R-ROUTE-6, R-ROUTE-7).

@@ -23,7 +23,10 @@ impl SiteSettings {
     pub const DEFAULT_MAX_CONVERSATIONS: u32 = 3;
 
     pub fn new(max_conversations: u32, timers: Timers) -> Result<Self, DomainError> {
-        Ok(Self { max_conversations: Self::check_max_conversations(max_conversations)?, timers })
+        Ok(Self {
+            max_conversations: Self::check_max_conversations(max_conversations)?,
+            timers,
+        })
     }
 
     pub fn check_max_conversations(value: u32) -> Result<u32, DomainError> {
@@ -37,6 +40,9 @@ impl SiteSettings {
 
 impl Default for SiteSettings {
     fn default() -> Self {
-        Self { max_conversations: Self::DEFAULT_MAX_CONVERSATIONS, timers: Timers::default() }
+        Self {
+            max_conversations: Self::DEFAULT_MAX_CONVERSATIONS,
+            timers: Timers::default(),
+        }
     }
 }

@@ -19,7 +19,12 @@ pub struct Space {
 impl Space {
     /// A new space has **Live chat** on (SPEC R-SPACE-1).
     pub fn new(id: impl Into<SpaceId>) -> Self {
-        Self { id: id.into(), live_chat: true, members: Vec::new(), cursor: None }
+        Self {
+            id: id.into(),
+            live_chat: true,
+            members: Vec::new(),
+            cursor: None,
+        }
     }
 
     pub fn with_members<I, A>(mut self, members: I) -> Self

@@ -96,7 +96,10 @@ pub fn parse_duration(input: &str) -> Result<Millis, String> {
             _ => return fail("unknown unit; use ms, s, m, h or d"),
         };
         rest = &rest[unit_len..];
-        match amount.checked_mul(factor).and_then(|part| total.checked_add(part)) {
+        match amount
+            .checked_mul(factor)
+            .and_then(|part| total.checked_add(part))
+        {
             Some(sum) => total = sum,
             None => return fail("the duration is too large"),
         }
@@ -136,10 +139,22 @@ mod tests {
     // SPEC R-TIME-5
     #[test]
     fn configured_durations_reject_ambiguous_or_broken_input_with_a_clear_message() {
-        for bad in ["", "120", "m", "10x", "1.5s", "-5s", "0s", "99999999999999999999s"] {
+        for bad in [
+            "",
+            "120",
+            "m",
+            "10x",
+            "1.5s",
+            "-5s",
+            "0s",
+            "99999999999999999999s",
+        ] {
             let err = parse_duration(bad).expect_err(bad);
             assert!(err.contains("invalid duration"), "{err}");
-            assert!(err.contains("120s"), "the message shows a valid example: {err}");
+            assert!(
+                err.contains("120s"),
+                "the message shows a valid example: {err}"
+            );
         }
         assert!(parse_duration("120").unwrap_err().contains("unit"));
     }

@@ -25,7 +25,10 @@ pub struct World {
 
 impl World {
     pub fn new(settings: SiteSettings) -> Self {
-        Self { settings, ..Self::default() }
+        Self {
+            settings,
+            ..Self::default()
+        }
     }
 
     pub fn add_space(&mut self, space: Space) {
@@ -37,7 +40,8 @@ impl World {
     }
 
     pub fn add_conversation(&mut self, conversation: Conversation) {
-        self.conversations.insert(conversation.id.clone(), conversation);
+        self.conversations
+            .insert(conversation.id.clone(), conversation);
     }
 
     /// The earliest deadline of any loaded conversation: when to call `Tick` next.
@@ -63,7 +67,11 @@ impl World {
         let count = self
             .conversations
             .values()
-            .filter(|conv| conv.offer.as_ref().is_some_and(|offer| &offer.agent == agent))
+            .filter(|conv| {
+                conv.offer
+                    .as_ref()
+                    .is_some_and(|offer| &offer.agent == agent)
+            })
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
     }

@@ -9,11 +9,17 @@ use domain::{
 use support::*;
 
 fn set(agent: &str, scope: Scope, availability: Availability) -> Command {
-    Command::SetAvailability { agent: aid(agent), scope, availability }
+    Command::SetAvailability {
+        agent: aid(agent),
+        scope,
+        availability,
+    }
 }
 
 fn two_spaces() -> Sim {
-    Sim::new().space("s1", &["ann", "bob"]).space("s2", &["ann"])
+    Sim::new()
+        .space("s1", &["ann", "bob"])
+        .space("s2", &["ann"])
 }
 
 // SPEC R-AVAIL-2
@@ -51,7 +57,13 @@ fn only_members_of_a_space_can_be_available_in_it() {
 
     let err = sim.err(set("bob", Scope::Space(sid("s2")), Availability::Available));
 
-    assert_eq!(err, DomainError::NotMember { agent: aid("bob"), space: sid("s2") });
+    assert_eq!(
+        err,
+        DomainError::NotMember {
+            agent: aid("bob"),
+            space: sid("s2")
+        }
+    );
 }
 
 // SPEC R-AVAIL-1
@@ -64,14 +76,21 @@ fn going_unavailable_keeps_assigned_conversations_active() {
 
     assert_eq!(sim.status("c1"), work(WorkStatus::Active));
     assert_eq!(sim.agent("ann").active, 1);
-    assert_eq!(sim.agent("ann").unavailable_reason, Some(UnavailableReason::SetByAgent));
+    assert_eq!(
+        sim.agent("ann").unavailable_reason,
+        Some(UnavailableReason::SetByAgent)
+    );
 }
 
 // SPEC R-AVAIL-1
 #[test]
 fn going_unavailable_skips_new_offers() {
     let mut sim = two_spaces().available("ann", "s1").available("bob", "s1");
-    sim.ok(set("ann", Scope::Space(sid("s1")), Availability::Unavailable));
+    sim.ok(set(
+        "ann",
+        Scope::Space(sid("s1")),
+        Availability::Unavailable,
+    ));
 
     let effects = sim.start("c1", "s1");
 
@@ -84,7 +103,11 @@ fn going_unavailable_withdraws_held_offers_and_moves_them_on() {
     let mut sim = two_spaces().available("ann", "s1").available("bob", "s1");
     sim.start("c1", "s1");
 
-    let effects = sim.ok(set("ann", Scope::Space(sid("s1")), Availability::Unavailable));
+    let effects = sim.ok(set(
+        "ann",
+        Scope::Space(sid("s1")),
+        Availability::Unavailable,
+    ));
 
     assert_eq!(
         withdrawals(&effects),
@@ -137,7 +160,10 @@ fn every_changed_row_is_named_for_storage_after_the_events() {
 
     let effects = sim.start("c1", "s1");
 
-    let tail: Vec<_> = effects.iter().skip_while(|e| !matches!(e, Effect::StoreSpace { .. })).collect();
+    let tail: Vec<_> = effects
+        .iter()
+        .skip_while(|e| !matches!(e, Effect::StoreSpace { .. }))
+        .collect();
     assert_eq!(
         tail,
         vec![

@@ -3,13 +3,16 @@
 mod support;
 
 use domain::{
-    Author, Command, ConversationStatus, CustomerId, DomainError, EndReason, Ender, EventKind,
-    Start, WithdrawReason, WorkStatus,
+    Command, ConversationStatus, DomainError, EndReason, Ender, EventKind, WithdrawReason,
+    WorkStatus,
 };
 use support::*;
 
 fn team() -> Sim {
-    Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1").available("bob", "s1")
+    Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1")
+        .available("bob", "s1")
 }
 
 // SPEC R-LIFE-1
@@ -23,128 +26,11 @@ fn a_direct_conversation_starts_waiting_for_agent() {
     assert_eq!(sim.conv("c1").waiting_since, Some(sim.now));
     assert_eq!(
         events(&effects),
-        vec![EventKind::StatusChanged { from: None, to: WorkStatus::WaitingForAgent }]
+        vec![EventKind::StatusChanged {
+            from: None,
+            to: WorkStatus::WaitingForAgent
+        }]
     );
-}
-
-// SPEC R-HAND-1, R-MODE-1
-#[test]
-fn an_ai_conversation_has_no_work_item_and_is_not_routed() {
-    let mut sim = team();
-
-    let effects = sim.start_with_ai("c1", "s1");
-
-    assert_eq!(sim.status("c1"), ConversationStatus::WithAi);
-    assert!(offers(&effects).is_empty());
-    assert!(events(&effects).is_empty());
-}
-
-// SPEC R-CUST-2, R-MODE-1
-#[test]
-fn an_ai_conversation_needs_no_sign_in_but_a_handoff_does() {
-    let mut sim = team();
-    sim.ok(Command::StartConversation {
-        id: cid("c1"),
-        space: sid("s1"),
-        customer: None,
-        via: Start::Ai,
-    });
-
-    let err = sim.err(Command::HandOff { conversation: cid("c1") });
-    sim.ok(Command::IdentifyCustomer { conversation: cid("c1"), customer: CustomerId::new("u1") });
-    sim.ok(Command::HandOff { conversation: cid("c1") });
-
-    assert_eq!(err, DomainError::SignInRequired);
-    assert_eq!(sim.status("c1"), work(WorkStatus::WaitingForAgent));
-}
-
-#[test]
-fn an_identified_conversation_cannot_be_claimed_by_another_customer() {
-    let mut sim = team();
-    sim.start_with_ai("c1", "s1");
-
-    let err = sim.err(Command::IdentifyCustomer {
-        conversation: cid("c1"),
-        customer: CustomerId::new("someone-else"),
-    });
-
-    assert_eq!(err, DomainError::CustomerMismatch);
-}
-
-// SPEC R-HAND-2, R-HAND-3
-#[test]
-fn handoff_routes_in_the_same_conversation_and_seq_continues() {
-    let mut sim = team();
-    sim.start_with_ai("c1", "s1");
-    sim.say("c1", Author::Customer, "I need a person");
-    sim.say("c1", Author::Ai, "Connecting you");
-
-    let effects = sim.ok(Command::HandOff { conversation: cid("c1") });
-
-    let seqs: Vec<i64> = effects
-        .iter()
-        .filter_map(|e| match e {
-            domain::Effect::Event(event) => Some(event.seq),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(seqs, vec![3, 4]);
-    assert_eq!(
-        events(&effects),
-        vec![
-            EventKind::HandedOff,
-            EventKind::StatusChanged { from: None, to: WorkStatus::WaitingForAgent },
-        ]
-    );
-    assert_eq!(offers(&effects), vec![pair("c1", "ann")]);
-}
-
-// SPEC R-HAND-2
-#[test]
-fn the_ai_may_not_speak_after_handoff() {
-    let mut sim = team();
-    sim.start_with_ai("c1", "s1");
-    sim.ok(Command::HandOff { conversation: cid("c1") });
-
-    let err = sim.err(message_cmd("c1", Author::Ai, "one more thing"));
-
-    assert_eq!(err, DomainError::AiHasEnded);
-}
-
-// SPEC R-HAND-2
-#[test]
-fn handing_off_twice_is_refused() {
-    let mut sim = team();
-    sim.start_with_ai("c1", "s1");
-    sim.ok(Command::HandOff { conversation: cid("c1") });
-
-    let err = sim.err(Command::HandOff { conversation: cid("c1") });
-
-    assert!(matches!(err, DomainError::WrongStatus { .. }), "{err:?}");
-}
-
-// SPEC R-MODE-3
-#[test]
-fn handoff_into_a_space_with_live_chat_off_is_refused() {
-    let mut sim = team();
-    sim.start_with_ai("c1", "s1");
-    sim.ok(Command::SetLiveChat { space: sid("s1"), on: false });
-
-    let err = sim.err(Command::HandOff { conversation: cid("c1") });
-
-    assert_eq!(err, DomainError::LiveChatOff { space: sid("s1") });
-}
-
-// SPEC R-ROUTE-6, R-HAND-3
-#[test]
-fn handoff_with_nobody_available_shows_the_fallback() {
-    let mut sim = Sim::new().space("s1", &["ann"]);
-    sim.start_with_ai("c1", "s1");
-
-    let effects = sim.ok(Command::HandOff { conversation: cid("c1") });
-
-    assert!(events(&effects).contains(&EventKind::FallbackShown));
-    assert_eq!(sim.status("c1"), work(WorkStatus::Closed));
 }
 
 // SPEC R-LIFE-3, R-AGENT-2
@@ -158,8 +44,13 @@ fn agent_ending_moves_the_item_to_wrapping_up() {
     assert_eq!(
         events(&effects),
         vec![
-            EventKind::Ended { reason: EndReason::AgentEnded },
-            EventKind::StatusChanged { from: Some(WorkStatus::Active), to: WorkStatus::WrappingUp },
+            EventKind::Ended {
+                reason: EndReason::AgentEnded
+            },
+            EventKind::StatusChanged {
+                from: Some(WorkStatus::Active),
+                to: WorkStatus::WrappingUp
+            },
         ]
     );
     assert_eq!(sim.agent("ann").active, 1);
@@ -185,7 +76,10 @@ fn customer_ending_an_active_conversation_moves_it_to_wrapping_up() {
     let mut sim = team();
     sim.active("c1", "s1", "ann");
 
-    sim.ok(Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    sim.ok(Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
     assert_eq!(sim.status("c1"), work(WorkStatus::WrappingUp));
     assert_eq!(sim.conv("c1").end_reason, Some(EndReason::CustomerEnded));
@@ -197,10 +91,16 @@ fn customer_ending_before_any_accept_closes_straight_away_and_withdraws_the_offe
     let mut sim = team();
     sim.start("c1", "s1");
 
-    let effects = sim.ok(Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    let effects = sim.ok(Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
     assert_eq!(sim.status("c1"), work(WorkStatus::Closed));
-    assert_eq!(withdrawals(&effects), vec![("c1".into(), "ann".into(), WithdrawReason::Ended)]);
+    assert_eq!(
+        withdrawals(&effects),
+        vec![("c1".into(), "ann".into(), WithdrawReason::Ended)]
+    );
     assert_eq!(sim.agent("ann").active, 0);
 }
 
@@ -209,9 +109,15 @@ fn customer_ending_before_any_accept_closes_straight_away_and_withdraws_the_offe
 fn customer_cannot_end_a_conversation_twice() {
     let mut sim = team();
     sim.active("c1", "s1", "ann");
-    sim.ok(Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    sim.ok(Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
-    let err = sim.err(Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    let err = sim.err(Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
     assert_eq!(err, DomainError::ConversationEnded);
 }
@@ -231,8 +137,14 @@ fn resolving_closes_the_item_and_frees_the_slot() {
     assert_eq!(
         events(&effects),
         vec![
-            EventKind::Resolved { resolution: "Answered".into(), agent: aid("ann") },
-            EventKind::StatusChanged { from: Some(WorkStatus::WrappingUp), to: WorkStatus::Closed },
+            EventKind::Resolved {
+                resolution: "Answered".into(),
+                agent: aid("ann")
+            },
+            EventKind::StatusChanged {
+                from: Some(WorkStatus::WrappingUp),
+                to: WorkStatus::Closed
+            },
         ]
     );
 }
@@ -271,7 +183,10 @@ fn resolving_an_active_conversation_is_refused_until_it_is_ended() {
 
     assert_eq!(
         err,
-        DomainError::WrongStatus { expected: "Wrapping up".into(), actual: "Active".into() }
+        DomainError::WrongStatus {
+            expected: "Wrapping up".into(),
+            actual: "Active".into()
+        }
     );
 }
 
@@ -294,7 +209,10 @@ fn resolving_twice_is_refused() {
 fn an_ended_conversation_stays_for_the_agent_to_finish_and_resolve() {
     let mut sim = team();
     sim.active("c1", "s1", "ann");
-    sim.ok(Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    sim.ok(Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
     sim.ok(note_cmd("ann", "c1", "follow-up created"));
     sim.resolve("ann", "c1");
@@ -331,7 +249,13 @@ fn only_the_lifecycle_moves_are_legal() {
         (Some(Active), WrappingUp),
         (Some(WrappingUp), Closed),
     ];
-    for from in [None, Some(WaitingForAgent), Some(Active), Some(WrappingUp), Some(Closed)] {
+    for from in [
+        None,
+        Some(WaitingForAgent),
+        Some(Active),
+        Some(WrappingUp),
+        Some(Closed),
+    ] {
         for to in [WaitingForAgent, Active, WrappingUp, Closed] {
             assert_eq!(
                 WorkStatus::is_legal_transition(from, to),

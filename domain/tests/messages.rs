@@ -3,13 +3,16 @@
 mod support;
 
 use domain::{
-    Author, ConversationEvent, DomainError, Effect, Ender, EventKind, MAX_MESSAGE_CHARS,
-    Timestamp, WorkStatus,
+    Author, ConversationEvent, DomainError, Effect, Ender, EventKind, MAX_MESSAGE_CHARS, Timestamp,
+    WorkStatus,
 };
 use support::*;
 
 fn team() -> Sim {
-    Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1").available("bob", "s1")
+    Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1")
+        .available("bob", "s1")
 }
 
 // SPEC R-AGENT-1
@@ -52,7 +55,10 @@ fn the_agent_cannot_message_the_customer_once_wrapping_up() {
 
     assert_eq!(
         err,
-        DomainError::WrongStatus { expected: "Active".into(), actual: "Wrapping up".into() }
+        DomainError::WrongStatus {
+            expected: "Active".into(),
+            actual: "Wrapping up".into()
+        }
     );
 }
 
@@ -62,7 +68,9 @@ fn the_customer_can_write_while_with_the_ai_waiting_and_active() {
     let mut sim = team();
     sim.start_with_ai("c1", "s1");
     sim.say("c1", Author::Customer, "to the ai");
-    sim.ok(domain::Command::HandOff { conversation: cid("c1") });
+    sim.ok(domain::Command::HandOff {
+        conversation: cid("c1"),
+    });
     sim.say("c1", Author::Customer, "while waiting");
     sim.accept("ann", "c1");
 
@@ -77,7 +85,10 @@ fn the_customer_can_write_while_with_the_ai_waiting_and_active() {
 fn the_customer_cannot_write_after_the_conversation_ended() {
     let mut sim = team();
     sim.active("c1", "s1", "ann");
-    sim.ok(domain::Command::EndConversation { conversation: cid("c1"), by: Ender::Customer });
+    sim.ok(domain::Command::EndConversation {
+        conversation: cid("c1"),
+        by: Ender::Customer,
+    });
 
     let err = sim.err(message_cmd("c1", Author::Customer, "wait"));
 
@@ -92,11 +103,19 @@ fn internal_notes_are_never_visible_to_the_customer() {
 
     let effects = sim.ok(note_cmd("ann", "c1", "VIP customer"));
 
-    let [Effect::Event(event)] = &effects[..1] else { panic!("{effects:?}") };
+    let [Effect::Event(event)] = &effects[..1] else {
+        panic!("{effects:?}")
+    };
     assert!(matches!(event.kind, EventKind::Note { .. }));
     assert!(!event.visible_to_customer());
-    assert!(EventKind::Message { author: Author::Ai, body: "x".into(), client_id: "y".into() }
-        .visible_to_customer());
+    assert!(
+        EventKind::Message {
+            author: Author::Ai,
+            body: "x".into(),
+            client_id: "y".into()
+        }
+        .visible_to_customer()
+    );
 }
 
 // SPEC R-LIFE-3
@@ -131,11 +150,20 @@ fn empty_and_oversized_messages_are_refused() {
     sim.active("c1", "s1", "ann");
 
     let empty = sim.err(message_cmd("c1", Author::Customer, " \n\t "));
-    let long = sim.err(message_cmd("c1", Author::Customer, &"é".repeat(MAX_MESSAGE_CHARS + 1)));
+    let long = sim.err(message_cmd(
+        "c1",
+        Author::Customer,
+        &"é".repeat(MAX_MESSAGE_CHARS + 1),
+    ));
     sim.say("c1", Author::Customer, &"é".repeat(MAX_MESSAGE_CHARS));
 
     assert_eq!(empty, DomainError::EmptyMessage);
-    assert_eq!(long, DomainError::MessageTooLong { max: MAX_MESSAGE_CHARS });
+    assert_eq!(
+        long,
+        DomainError::MessageTooLong {
+            max: MAX_MESSAGE_CHARS
+        }
+    );
 }
 
 // SPEC R-CUST-4 (replay by seq)
@@ -151,7 +179,13 @@ fn every_durable_event_gets_the_next_seq_without_gaps() {
 
     let seqs: Vec<i64> = all
         .iter()
-        .filter_map(|e| if let Effect::Event(ev) = e { Some(ev.seq) } else { None })
+        .filter_map(|e| {
+            if let Effect::Event(ev) = e {
+                Some(ev.seq)
+            } else {
+                None
+            }
+        })
         .collect();
 
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
@@ -164,14 +198,20 @@ fn events_serialise_with_a_type_tag_and_read_back() {
         conversation: cid("c1"),
         seq: 4,
         at: Timestamp(T0),
-        kind: EventKind::StatusChanged { from: Some(WorkStatus::Active), to: WorkStatus::WrappingUp },
+        kind: EventKind::StatusChanged {
+            from: Some(WorkStatus::Active),
+            to: WorkStatus::WrappingUp,
+        },
     };
 
     let json = serde_json::to_value(&event).unwrap();
 
     assert_eq!(json["type"], "status_changed");
     assert_eq!(json["to"], "wrapping_up");
-    assert_eq!(serde_json::from_value::<ConversationEvent>(json).unwrap(), event);
+    assert_eq!(
+        serde_json::from_value::<ConversationEvent>(json).unwrap(),
+        event
+    );
 }
 
 #[test]

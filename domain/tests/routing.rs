@@ -2,7 +2,7 @@
 
 mod support;
 
-use domain::{Command, DomainError, EventKind, Start, WithdrawReason, WorkStatus};
+use domain::{Command, DomainError, EventKind, WithdrawReason, WorkStatus};
 use support::*;
 
 fn team_of_three() -> Sim {
@@ -30,24 +30,39 @@ fn new_conversation_is_offered_to_one_available_member_at_a_time() {
 fn offers_rotate_round_robin_through_the_members() {
     let mut sim = team_of_three();
 
-    let offered: Vec<_> =
-        ["c1", "c2", "c3", "c4"].iter().flat_map(|c| offers(&sim.start(c, "s1"))).collect();
+    let offered: Vec<_> = ["c1", "c2", "c3", "c4"]
+        .iter()
+        .flat_map(|c| offers(&sim.start(c, "s1")))
+        .collect();
 
     assert_eq!(
         offered,
-        vec![pair("c1", "ann"), pair("c2", "bob"), pair("c3", "cat"), pair("c4", "ann")]
+        vec![
+            pair("c1", "ann"),
+            pair("c2", "bob"),
+            pair("c3", "cat"),
+            pair("c4", "ann")
+        ]
     );
 }
 
 // SPEC R-ROUTE-2
 #[test]
 fn round_robin_skips_unavailable_members() {
-    let mut sim = Sim::new().space("s1", &["ann", "bob", "cat"]).available("ann", "s1").available("cat", "s1");
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob", "cat"])
+        .available("ann", "s1")
+        .available("cat", "s1");
 
-    let offered: Vec<_> =
-        ["c1", "c2", "c3"].iter().flat_map(|c| offers(&sim.start(c, "s1"))).collect();
+    let offered: Vec<_> = ["c1", "c2", "c3"]
+        .iter()
+        .flat_map(|c| offers(&sim.start(c, "s1")))
+        .collect();
 
-    assert_eq!(offered, vec![pair("c1", "ann"), pair("c2", "cat"), pair("c3", "ann")]);
+    assert_eq!(
+        offered,
+        vec![pair("c1", "ann"), pair("c2", "cat"), pair("c3", "ann")]
+    );
 }
 
 // SPEC R-ROUTE-2, R-ROUTE-10
@@ -56,7 +71,10 @@ fn round_robin_skips_agents_at_maximum_conversations() {
     let mut sim = team_of_three().max(1);
     sim.active("c1", "s1", "ann");
 
-    let offered: Vec<_> = ["c2", "c3"].iter().flat_map(|c| offers(&sim.start(c, "s1"))).collect();
+    let offered: Vec<_> = ["c2", "c3"]
+        .iter()
+        .flat_map(|c| offers(&sim.start(c, "s1")))
+        .collect();
 
     assert_eq!(offered, vec![pair("c2", "bob"), pair("c3", "cat")]);
 }
@@ -64,7 +82,10 @@ fn round_robin_skips_agents_at_maximum_conversations() {
 // SPEC R-ROUTE-2
 #[test]
 fn outstanding_offers_count_toward_the_limit_so_nobody_is_offered_more_than_they_can_take() {
-    let mut sim = Sim::new().max(2).space("s1", &["ann"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .max(2)
+        .space("s1", &["ann"])
+        .available("ann", "s1");
     sim.start("c1", "s1");
     sim.start("c2", "s1");
 
@@ -99,14 +120,20 @@ fn offer_moves_to_next_agent_after_decline() {
 
     let effects = sim.decline("ann", "c1");
 
-    assert_eq!(withdrawals(&effects), vec![("c1".into(), "ann".into(), WithdrawReason::Declined)]);
+    assert_eq!(
+        withdrawals(&effects),
+        vec![("c1".into(), "ann".into(), WithdrawReason::Declined)]
+    );
     assert_eq!(offers(&effects), vec![pair("c1", "bob")]);
 }
 
 // SPEC R-ROUTE-3
 #[test]
 fn decline_passes_over_the_decliner_even_when_the_cursor_points_at_them() {
-    let mut sim = Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1").available("bob", "s1");
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1")
+        .available("bob", "s1");
     sim.start("c1", "s1"); // ann
     sim.start("c2", "s1"); // bob, cursor now bob
 
@@ -118,7 +145,9 @@ fn decline_passes_over_the_decliner_even_when_the_cursor_points_at_them() {
 // SPEC R-ROUTE-4
 #[test]
 fn only_available_agent_who_declines_is_offered_it_again() {
-    let mut sim = Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1");
     sim.start("c1", "s1");
 
     let effects = sim.decline("ann", "c1");
@@ -132,10 +161,16 @@ fn decline_by_someone_the_conversation_is_not_offered_to_is_refused() {
     let mut sim = team_of_three();
     sim.start("c1", "s1");
 
-    let err = sim.err(Command::Decline { agent: aid("bob"), conversation: cid("c1") });
+    let err = sim.err(Command::Decline {
+        agent: aid("bob"),
+        conversation: cid("c1"),
+    });
 
     assert_eq!(err, DomainError::NotOffered);
-    assert_eq!(err.to_string(), "This conversation is no longer offered to you.");
+    assert_eq!(
+        err.to_string(),
+        "This conversation is no longer offered to you."
+    );
 }
 
 // SPEC R-ROUTE-6, R-LIFE-5, R-CUST-5
@@ -148,9 +183,14 @@ fn conversation_starting_with_nobody_available_shows_fallback_and_closes() {
     assert_eq!(
         events(&effects),
         vec![
-            EventKind::StatusChanged { from: None, to: WorkStatus::WaitingForAgent },
+            EventKind::StatusChanged {
+                from: None,
+                to: WorkStatus::WaitingForAgent
+            },
             EventKind::FallbackShown,
-            EventKind::Ended { reason: domain::EndReason::NoAgentAvailable },
+            EventKind::Ended {
+                reason: domain::EndReason::NoAgentAvailable
+            },
             EventKind::StatusChanged {
                 from: Some(WorkStatus::WaitingForAgent),
                 to: WorkStatus::Closed
@@ -164,7 +204,10 @@ fn conversation_starting_with_nobody_available_shows_fallback_and_closes() {
 // SPEC R-ROUTE-6
 #[test]
 fn conversation_waits_in_queue_when_everyone_available_is_at_the_limit() {
-    let mut sim = Sim::new().max(1).space("s1", &["ann"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .max(1)
+        .space("s1", &["ann"])
+        .available("ann", "s1");
     sim.active("c1", "s1", "ann");
 
     let effects = sim.start("c2", "s1");
@@ -174,101 +217,13 @@ fn conversation_waits_in_queue_when_everyone_available_is_at_the_limit() {
     assert_eq!(sim.offered_to("c2"), None);
 }
 
-// SPEC R-ROUTE-8
-#[test]
-fn accepting_makes_the_agent_assignee_and_the_item_active() {
-    let mut sim = team_of_three();
-    sim.start("c1", "s1");
-
-    let effects = sim.accept("ann", "c1");
-
-    let conv = sim.conv("c1");
-    assert_eq!(conv.assignee, Some(aid("ann")));
-    assert!(conv.participants.contains(&aid("ann")));
-    assert_eq!(conv.status, work(WorkStatus::Active));
-    assert_eq!(conv.offer, None);
-    assert_eq!(sim.agent("ann").active, 1);
-    assert_eq!(
-        events(&effects),
-        vec![
-            EventKind::Assigned { agent: aid("ann") },
-            EventKind::StatusChanged {
-                from: Some(WorkStatus::WaitingForAgent),
-                to: WorkStatus::Active
-            },
-        ]
-    );
-    assert_eq!(withdrawals(&effects), vec![("c1".into(), "ann".into(), WithdrawReason::Accepted)]);
-}
-
-// SPEC R-ROUTE-8
-#[test]
-fn accept_by_another_agent_is_refused_as_not_offered() {
-    let mut sim = team_of_three();
-    sim.start("c1", "s1");
-
-    let err = sim.err(Command::Accept { agent: aid("bob"), conversation: cid("c1") });
-
-    assert_eq!(err, DomainError::NotOffered);
-}
-
-// SPEC R-ROUTE-8
-#[test]
-fn accepting_twice_is_refused_as_not_offered() {
-    let mut sim = team_of_three();
-    sim.start("c1", "s1");
-    sim.accept("ann", "c1");
-
-    let err = sim.err(Command::Accept { agent: aid("ann"), conversation: cid("c1") });
-
-    assert_eq!(err, DomainError::NotOffered);
-    assert_eq!(sim.agent("ann").active, 1);
-}
-
-// SPEC R-ROUTE-8, R-ROUTE-5
-#[test]
-fn accept_after_the_offer_expired_is_refused() {
-    let mut sim = team_of_three();
-    sim.start("c1", "s1");
-    sim.advance(120_000);
-    sim.tick("c1");
-
-    let err = sim.err(Command::Accept { agent: aid("ann"), conversation: cid("c1") });
-
-    assert_eq!(err, DomainError::NotOffered);
-}
-
-// SPEC R-ROUTE-10
-#[test]
-fn accept_is_refused_when_the_limit_was_lowered_below_the_agents_load() {
-    let mut sim = Sim::new().max(2).space("s1", &["ann"]).available("ann", "s1");
-    sim.active("c1", "s1", "ann");
-    sim.start("c2", "s1");
-    sim.ok(Command::SetMaxConversations { max: 1 });
-
-    let err = sim.err(Command::Accept { agent: aid("ann"), conversation: cid("c2") });
-
-    assert_eq!(err, DomainError::AtLimit { max: 1 });
-}
-
-// SPEC R-ROUTE-10, R-LIFE-4
-#[test]
-fn agent_at_limit_gets_no_offer_until_a_conversation_is_resolved() {
-    let mut sim = Sim::new().max(1).space("s1", &["ann"]).available("ann", "s1");
-    sim.active("c1", "s1", "ann");
-    sim.start("c2", "s1");
-    sim.end_by_agent("ann", "c1");
-    assert_eq!(sim.offered_to("c2"), None, "Wrapping up still holds the slot");
-
-    let effects = sim.resolve("ann", "c1");
-
-    assert_eq!(offers(&effects), vec![pair("c2", "ann")]);
-}
-
 // SPEC R-ROUTE-2, R-ROUTE-10
 #[test]
 fn oldest_waiting_conversation_is_offered_first_when_a_slot_frees() {
-    let mut sim = Sim::new().max(1).space("s1", &["ann"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .max(1)
+        .space("s1", &["ann"])
+        .available("ann", "s1");
     sim.active("c0", "s1", "ann");
     sim.start("c2-newer-id-but-older", "s1");
     sim.advance(1_000);
@@ -292,62 +247,4 @@ fn offers_go_only_to_members_of_the_routed_space() {
     let effects = sim.start("c1", "s2");
 
     assert_eq!(offers(&effects), vec![pair("c1", "bob")]);
-}
-
-// SPEC R-MODE-3
-#[test]
-fn starting_into_a_space_with_live_chat_off_is_refused() {
-    let mut sim = team_of_three().live_chat_off("s1");
-
-    let err = sim.err(start_cmd("c1", "s1", Start::Direct));
-
-    assert_eq!(err, DomainError::LiveChatOff { space: sid("s1") });
-}
-
-// SPEC R-CUST-2
-#[test]
-fn starting_a_chat_with_a_person_requires_a_signed_in_customer() {
-    let mut sim = team_of_three();
-
-    let err = sim.err(Command::StartConversation {
-        id: cid("c1"),
-        space: sid("s1"),
-        customer: None,
-        via: Start::Direct,
-    });
-
-    assert_eq!(err, DomainError::SignInRequired);
-}
-
-// SPEC R-LIFE-1
-#[test]
-fn starting_twice_with_the_same_id_is_refused() {
-    let mut sim = team_of_three();
-    sim.start("c1", "s1");
-
-    let err = sim.err(start_cmd("c1", "s1", Start::Direct));
-
-    assert_eq!(err, DomainError::ConversationExists { conversation: cid("c1") });
-}
-
-// SPEC R-ROUTE-2, R-AVAIL-1
-#[test]
-fn waiting_conversation_is_offered_when_the_limit_is_raised() {
-    let mut sim = Sim::new().max(1).space("s1", &["ann"]).available("ann", "s1");
-    sim.active("c1", "s1", "ann");
-    sim.start("c2", "s1");
-
-    let effects = sim.ok(Command::SetMaxConversations { max: 2 });
-
-    assert_eq!(offers(&effects), vec![pair("c2", "ann")]);
-}
-
-#[test]
-fn maximum_conversations_outside_one_to_a_hundred_is_refused() {
-    let mut sim = team_of_three();
-
-    for max in [0, 101] {
-        let err = sim.err(Command::SetMaxConversations { max });
-        assert_eq!(err, DomainError::InvalidMaxConversations { value: max });
-    }
 }

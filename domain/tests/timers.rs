@@ -3,7 +3,7 @@
 mod support;
 
 use domain::{
-    Author, Availability, Command, EndReason, EventKind, Timers, Timestamp, UnavailableReason,
+    Availability, Command, EndReason, EventKind, Timers, Timestamp, UnavailableReason,
     WithdrawReason, WorkStatus, next_deadline,
 };
 use support::*;
@@ -12,7 +12,10 @@ const OFFER: i64 = 120_000;
 const MIN: i64 = 60_000;
 
 fn pair_of_agents() -> Sim {
-    Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1").available("bob", "s1")
+    Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1")
+        .available("bob", "s1")
 }
 
 // SPEC R-ROUTE-5, R-TIME-1
@@ -29,13 +32,19 @@ fn unanswered_offer_makes_the_agent_unavailable_everywhere_and_moves_on() {
 
     let effects = sim.tick("c1");
 
-    assert_eq!(withdrawals(&effects), vec![("c1".into(), "ann".into(), WithdrawReason::Expired)]);
+    assert_eq!(
+        withdrawals(&effects),
+        vec![("c1".into(), "ann".into(), WithdrawReason::Expired)]
+    );
     assert_eq!(offers(&effects), vec![pair("c1", "bob")]);
     assert_eq!(sim.availability("ann", "s1"), Availability::Unavailable);
     assert_eq!(sim.availability("ann", "s2"), Availability::Unavailable);
     assert_eq!(
         sim.agent("ann").unavailable_reason,
-        Some(UnavailableReason::MissedOffer { conversation: cid("c1"), at: sim.now })
+        Some(UnavailableReason::MissedOffer {
+            conversation: cid("c1"),
+            at: sim.now
+        })
     );
 }
 
@@ -121,7 +130,12 @@ fn no_accept_within_twenty_minutes_shows_fallback_and_closes() {
         sim.decline("bob", "c1");
     }
     sim.advance(10_000);
-    assert!(sim.conv("c1").offer.as_ref().is_some_and(|o| o.expires_at > sim.now));
+    assert!(
+        sim.conv("c1")
+            .offer
+            .as_ref()
+            .is_some_and(|o| o.expires_at > sim.now)
+    );
 
     let effects = sim.tick("c1");
 
@@ -129,16 +143,24 @@ fn no_accept_within_twenty_minutes_shows_fallback_and_closes() {
         events(&effects),
         vec![
             EventKind::FallbackShown,
-            EventKind::Ended { reason: EndReason::NoAcceptInTime },
+            EventKind::Ended {
+                reason: EndReason::NoAcceptInTime
+            },
             EventKind::StatusChanged {
                 from: Some(WorkStatus::WaitingForAgent),
                 to: WorkStatus::Closed
             },
         ]
     );
-    assert_eq!(withdrawals(&effects), vec![("c1".into(), "ann".into(), WithdrawReason::Ended)]);
+    assert_eq!(
+        withdrawals(&effects),
+        vec![("c1".into(), "ann".into(), WithdrawReason::Ended)]
+    );
     assert_eq!(sim.status("c1"), work(WorkStatus::Closed));
-    assert_eq!(next_deadline(sim.conv("c1"), &sim.world.settings.timers), None);
+    assert_eq!(
+        next_deadline(sim.conv("c1"), &sim.world.settings.timers),
+        None
+    );
 }
 
 // SPEC R-ROUTE-5, R-ROUTE-7
@@ -168,142 +190,12 @@ fn accept_at_the_moment_the_offer_expires_is_refused_even_before_the_tick() {
     sim.start("c1", "s1");
     sim.advance(OFFER);
 
-    let err = sim.err(Command::Accept { agent: aid("ann"), conversation: cid("c1") });
+    let err = sim.err(Command::Accept {
+        agent: aid("ann"),
+        conversation: cid("c1"),
+    });
 
     assert_eq!(err, domain::DomainError::NotOffered);
-}
-
-// SPEC R-TIME-3
-#[test]
-fn silence_in_an_active_conversation_warns_both_sides_once() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    sim.advance(20 * MIN);
-
-    let effects = sim.tick("c1");
-    let again = sim.tick("c1");
-
-    assert_eq!(events(&effects), vec![EventKind::InactivityWarning]);
-    assert!(EventKind::InactivityWarning.visible_to_customer());
-    assert!(again.is_empty());
-    assert_eq!(sim.status("c1"), work(WorkStatus::Active));
-}
-
-// SPEC R-TIME-3
-#[test]
-fn a_message_after_the_warning_resets_inactivity() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    sim.advance(20 * MIN);
-    sim.tick("c1");
-    sim.advance(5 * MIN);
-
-    sim.say("c1", Author::Customer, "still here");
-    sim.advance(10 * MIN);
-    let effects = sim.tick("c1");
-
-    assert!(effects.is_empty(), "10 min after the message nothing is due");
-    assert_eq!(sim.status("c1"), work(WorkStatus::Active));
-    assert_eq!(
-        next_deadline(sim.conv("c1"), &sim.world.settings.timers),
-        Some(sim.now.plus(10 * MIN))
-    );
-}
-
-// SPEC R-TIME-3, R-LIFE-3
-#[test]
-fn still_silent_ten_minutes_after_the_warning_ends_into_wrapping_up() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    sim.advance(20 * MIN);
-    sim.tick("c1");
-    sim.advance(10 * MIN);
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(
-        events(&effects),
-        vec![
-            EventKind::Ended { reason: EndReason::Inactivity },
-            EventKind::StatusChanged { from: Some(WorkStatus::Active), to: WorkStatus::WrappingUp },
-        ]
-    );
-    assert_eq!(sim.agent("ann").active, 1, "the slot is held until resolved");
-}
-
-// SPEC R-TIME-3
-#[test]
-fn a_late_tick_still_warns_before_ending() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    sim.advance(45 * MIN);
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(events(&effects), vec![EventKind::InactivityWarning]);
-}
-
-// SPEC R-TIME-3
-#[test]
-fn internal_notes_do_not_count_as_activity() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    sim.advance(19 * MIN);
-    sim.ok(note_cmd("ann", "c1", "customer went quiet"));
-    sim.advance(MIN);
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(events(&effects), vec![EventKind::InactivityWarning]);
-}
-
-// SPEC R-TIME-4, R-LIFE-3
-#[test]
-fn conversation_ends_after_maximum_duration_even_if_active() {
-    let mut sim = pair_of_agents();
-    sim.active("c1", "s1", "ann");
-    for _ in 0..(24 * 6) {
-        sim.advance(10 * MIN);
-        sim.say("c1", Author::Customer, "hello");
-    }
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(
-        events(&effects),
-        vec![
-            EventKind::Ended { reason: EndReason::MaxDuration },
-            EventKind::StatusChanged { from: Some(WorkStatus::Active), to: WorkStatus::WrappingUp },
-        ]
-    );
-}
-
-// SPEC R-TIME-4, R-LIFE-5
-#[test]
-fn never_accepted_conversation_at_maximum_duration_closes() {
-    let timers = Timers { accept_deadline: 48 * 60 * MIN, ..Timers::default() };
-    let mut sim = Sim::new().timers(timers).space("s1", &["ann"]).available("ann", "s1").max(1);
-    sim.active("c0", "s1", "ann");
-    sim.start("c1", "s1");
-    sim.advance(24 * 60 * MIN);
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(events(&effects)[0], EventKind::Ended { reason: EndReason::MaxDuration });
-    assert_eq!(sim.status("c1"), work(WorkStatus::Closed));
-}
-
-// SPEC R-TIME-4
-#[test]
-fn conversation_left_with_the_ai_ends_after_maximum_duration() {
-    let mut sim = pair_of_agents();
-    sim.start_with_ai("c1", "s1");
-    sim.advance(24 * 60 * MIN);
-
-    let effects = sim.tick("c1");
-
-    assert_eq!(events(&effects), vec![EventKind::Ended { reason: EndReason::MaxDuration }]);
-    assert_eq!(sim.status("c1"), domain::ConversationStatus::EndedWithAi);
 }
 
 // SPEC R-TIME-1..4
@@ -312,11 +204,17 @@ fn next_deadline_is_the_earliest_pending_timer() {
     let mut sim = pair_of_agents();
     sim.start("c1", "s1");
     let timers = sim.world.settings.timers.clone();
-    assert_eq!(next_deadline(sim.conv("c1"), &timers), Some(sim.now.plus(OFFER)));
+    assert_eq!(
+        next_deadline(sim.conv("c1"), &timers),
+        Some(sim.now.plus(OFFER))
+    );
 
     sim.accept("ann", "c1");
 
-    assert_eq!(next_deadline(sim.conv("c1"), &timers), Some(sim.now.plus(20 * MIN)));
+    assert_eq!(
+        next_deadline(sim.conv("c1"), &timers),
+        Some(sim.now.plus(20 * MIN))
+    );
 }
 
 // SPEC R-LIFE-6
@@ -348,7 +246,10 @@ fn poll_timeout_is_the_earliest_deadline_in_the_world_and_due_lists_what_to_tick
 // SPEC R-TIME-5
 #[test]
 fn shortened_timers_from_configuration_are_honoured() {
-    let timers = Timers { offer_timeout: 5_000, ..Timers::default() };
+    let timers = Timers {
+        offer_timeout: 5_000,
+        ..Timers::default()
+    };
     let mut sim = pair_of_agents().timers(timers);
     sim.start("c1", "s1");
     sim.advance(5_000);
@@ -362,7 +263,14 @@ fn shortened_timers_from_configuration_are_honoured() {
 fn tick_for_an_unknown_conversation_is_refused() {
     let mut sim = pair_of_agents();
 
-    let err = sim.err(Command::Tick { conversation: cid("nope") });
+    let err = sim.err(Command::Tick {
+        conversation: cid("nope"),
+    });
 
-    assert_eq!(err, domain::DomainError::UnknownConversation { conversation: cid("nope") });
+    assert_eq!(
+        err,
+        domain::DomainError::UnknownConversation {
+            conversation: cid("nope")
+        }
+    );
 }

@@ -55,17 +55,6 @@ pub fn HomePage() -> impl IntoView {
                 "Live customer chat with exact routing: the AI agent first, a human agent when it counts, one thread throughout."
             </p>
 
-            <section class="mt-10 grid gap-4 sm:grid-cols-2" aria-label="Where to go">
-                <a class="card" href="/agent">
-                    <h2 class="text-lg font-semibold">"Agent dashboard"</h2>
-                    <p class="mt-1 text-sm text-muted">"Set yourself Available, Accept or Decline offers, chat and resolve."</p>
-                </a>
-                <a class="card" href="/admin">
-                    <h2 class="text-lg font-semibold">"Admin settings"</h2>
-                    <p class="mt-1 text-sm text-muted">"Spaces, customer experiences, Maximum conversations and the Fallback message."</p>
-                </a>
-            </section>
-
             <section class="mt-10 card" aria-labelledby="status-heading">
                 <h2 id="status-heading" class="text-lg font-semibold">"Service status"</h2>
                 <div class="mt-3 flex flex-wrap items-center gap-3">

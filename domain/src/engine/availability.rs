@@ -18,10 +18,15 @@ pub(super) fn set_availability(
     let spaces = match scope {
         Scope::Space(space) => {
             if !cx.world.spaces.contains_key(space) {
-                return Err(DomainError::UnknownSpace { space: space.clone() });
+                return Err(DomainError::UnknownSpace {
+                    space: space.clone(),
+                });
             }
             if !routing::may_be_available(cx.world, space, agent) {
-                return Err(DomainError::NotMember { agent: agent.clone(), space: space.clone() });
+                return Err(DomainError::NotMember {
+                    agent: agent.clone(),
+                    space: space.clone(),
+                });
             }
             vec![space.clone()]
         }
@@ -58,7 +63,9 @@ fn mark_available(cx: &mut Ctx<'_>, agent: &AgentId, spaces: &[SpaceId]) -> Vec<
     let mut changed = Vec::new();
     for space in spaces {
         if !person.is_available_in(space) {
-            person.availability.insert(space.clone(), Availability::Available);
+            person
+                .availability
+                .insert(space.clone(), Availability::Available);
             changed.push(space.clone());
         }
     }
@@ -67,9 +74,15 @@ fn mark_available(cx: &mut Ctx<'_>, agent: &AgentId, spaces: &[SpaceId]) -> Vec<
 
 /// Switching Live chat off stops new starts and handoffs (SPEC R-MODE-3); conversations already
 /// waiting keep their place, since their customers were promised a person.
-pub(super) fn set_live_chat(cx: &mut Ctx<'_>, space: &SpaceId, on: bool) -> Result<(), DomainError> {
+pub(super) fn set_live_chat(
+    cx: &mut Ctx<'_>,
+    space: &SpaceId,
+    on: bool,
+) -> Result<(), DomainError> {
     let Some(found) = cx.world.spaces.get_mut(space) else {
-        return Err(DomainError::UnknownSpace { space: space.clone() });
+        return Err(DomainError::UnknownSpace {
+            space: space.clone(),
+        });
     };
     found.live_chat = on;
     Ok(())

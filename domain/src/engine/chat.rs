@@ -14,7 +14,9 @@ fn check_body(body: &str) -> Result<String, DomainError> {
         return Err(DomainError::EmptyMessage);
     }
     if body.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(DomainError::MessageTooLong { max: MAX_MESSAGE_CHARS });
+        return Err(DomainError::MessageTooLong {
+            max: MAX_MESSAGE_CHARS,
+        });
     }
     Ok(body.to_owned())
 }
@@ -23,7 +25,7 @@ pub(super) fn send_message(
     cx: &mut Ctx<'_>,
     id: &ConversationId,
     author: Author,
-    body: String,
+    body: &str,
     client_id: String,
 ) -> Result<(), DomainError> {
     let conv = cx.conversation(id)?;
@@ -48,7 +50,7 @@ pub(super) fn send_message(
             ConversationStatus::Work(_) => return Err(DomainError::AiHasEnded),
         },
     }
-    let body = check_body(&body)?;
+    let body = check_body(body)?;
     let now = cx.now;
     let conv = cx.conv_mut(id);
     // Any message from either side is activity and cancels a pending warning (SPEC R-TIME-3).
@@ -57,7 +59,14 @@ pub(super) fn send_message(
     if let Author::Agent(agent) = &author {
         conv.participants.insert(agent.clone());
     }
-    cx.record(id, EventKind::Message { author, body, client_id });
+    cx.record(
+        id,
+        EventKind::Message {
+            author,
+            body,
+            client_id,
+        },
+    );
     Ok(())
 }
 
@@ -68,17 +77,26 @@ pub(super) fn add_note(
     cx: &mut Ctx<'_>,
     agent: &AgentId,
     id: &ConversationId,
-    body: String,
+    body: &str,
 ) -> Result<(), DomainError> {
     cx.require_agent(agent)?;
     let conv = cx.conversation(id)?;
     if !conv.is_assignee(agent) && !conv.participants.contains(agent) {
         return Err(DomainError::NotParticipant);
     }
-    if !matches!(conv.status.work(), Some(WorkStatus::Active | WorkStatus::WrappingUp)) {
+    if !matches!(
+        conv.status.work(),
+        Some(WorkStatus::Active | WorkStatus::WrappingUp)
+    ) {
         return Err(wrong_status("Active or Wrapping up", conv.status));
     }
-    let body = check_body(&body)?;
-    cx.record(id, EventKind::Note { agent: agent.clone(), body });
+    let body = check_body(body)?;
+    cx.record(
+        id,
+        EventKind::Note {
+            agent: agent.clone(),
+            body,
+        },
+    );
     Ok(())
 }

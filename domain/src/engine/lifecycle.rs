@@ -10,7 +10,10 @@ use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId};
 use crate::time::Timestamp;
 
 pub(super) fn wrong_status(expected: &str, actual: ConversationStatus) -> DomainError {
-    DomainError::WrongStatus { expected: expected.to_owned(), actual: actual.label().to_owned() }
+    DomainError::WrongStatus {
+        expected: expected.to_owned(),
+        actual: actual.label().to_owned(),
+    }
 }
 
 pub(super) fn start(
@@ -34,7 +37,13 @@ pub(super) fn start(
             return Err(DomainError::SignInRequired);
         }
     }
-    let conv = Conversation::new(id.clone(), space, customer, ConversationStatus::WithAi, cx.now);
+    let conv = Conversation::new(
+        id.clone(),
+        space,
+        customer,
+        ConversationStatus::WithAi,
+        cx.now,
+    );
     cx.world.add_conversation(conv);
     if via == Start::Direct {
         begin_routing(cx, &id);
@@ -52,7 +61,13 @@ fn begin_routing(cx: &mut Ctx<'_>, id: &ConversationId) {
     conv.status = ConversationStatus::Work(WorkStatus::WaitingForAgent);
     conv.waiting_since = Some(now);
     let space = conv.space.clone();
-    cx.record(id, EventKind::StatusChanged { from: None, to: WorkStatus::WaitingForAgent });
+    cx.record(
+        id,
+        EventKind::StatusChanged {
+            from: None,
+            to: WorkStatus::WaitingForAgent,
+        },
+    );
     if !routing::anyone_available(cx.world, &space) {
         cx.record(id, EventKind::FallbackShown);
         end(cx, id, EndReason::NoAgentAvailable);
@@ -84,10 +99,14 @@ pub(super) fn hand_off(cx: &mut Ctx<'_>, id: &ConversationId) -> Result<(), Doma
         status @ ConversationStatus::Work(_) => return Err(wrong_status("With AI agent", status)),
     }
     let Some(space) = cx.world.spaces.get(&conv.space) else {
-        return Err(DomainError::UnknownSpace { space: conv.space.clone() });
+        return Err(DomainError::UnknownSpace {
+            space: conv.space.clone(),
+        });
     };
     if !space.live_chat {
-        return Err(DomainError::LiveChatOff { space: space.id.clone() });
+        return Err(DomainError::LiveChatOff {
+            space: space.id.clone(),
+        });
     }
     if conv.customer.is_none() {
         return Err(DomainError::SignInRequired);
@@ -101,7 +120,10 @@ pub(super) fn hand_off(cx: &mut Ctx<'_>, id: &ConversationId) -> Result<(), Doma
 /// tick will make the agent Unavailable and move it on (SPEC R-ROUTE-5).
 fn is_offered_to(conv: &Conversation, agent: &AgentId, now: Timestamp) -> bool {
     conv.is_waiting()
-        && conv.offer.as_ref().is_some_and(|offer| &offer.agent == agent && now < offer.expires_at)
+        && conv
+            .offer
+            .as_ref()
+            .is_some_and(|offer| &offer.agent == agent && now < offer.expires_at)
 }
 
 pub(super) fn accept(
@@ -130,10 +152,18 @@ pub(super) fn accept(
     if let Some(person) = cx.world.agents.get_mut(agent) {
         person.active += 1;
     }
-    cx.record(id, EventKind::Assigned { agent: agent.clone() });
     cx.record(
         id,
-        EventKind::StatusChanged { from: Some(WorkStatus::WaitingForAgent), to: WorkStatus::Active },
+        EventKind::Assigned {
+            agent: agent.clone(),
+        },
+    );
+    cx.record(
+        id,
+        EventKind::StatusChanged {
+            from: Some(WorkStatus::WaitingForAgent),
+            to: WorkStatus::Active,
+        },
     );
     Ok(())
 }
@@ -202,7 +232,13 @@ pub(super) fn end(cx: &mut Ctx<'_>, id: &ConversationId, reason: EndReason) {
     }
     cx.record(id, EventKind::Ended { reason });
     if let (Some(from), Some(to)) = (status.work(), next.work()) {
-        cx.record(id, EventKind::StatusChanged { from: Some(from), to });
+        cx.record(
+            id,
+            EventKind::StatusChanged {
+                from: Some(from),
+                to,
+            },
+        );
     }
 }
 
@@ -212,7 +248,7 @@ pub(super) fn resolve(
     cx: &mut Ctx<'_>,
     agent: &AgentId,
     id: &ConversationId,
-    resolution: String,
+    resolution: &str,
 ) -> Result<(), DomainError> {
     cx.require_agent(agent)?;
     let conv = cx.conversation(id)?;
@@ -235,10 +271,19 @@ pub(super) fn resolve(
     if let Some(person) = cx.world.agents.get_mut(agent) {
         person.active = person.active.saturating_sub(1);
     }
-    cx.record(id, EventKind::Resolved { resolution, agent: agent.clone() });
     cx.record(
         id,
-        EventKind::StatusChanged { from: Some(WorkStatus::WrappingUp), to: WorkStatus::Closed },
+        EventKind::Resolved {
+            resolution,
+            agent: agent.clone(),
+        },
+    );
+    cx.record(
+        id,
+        EventKind::StatusChanged {
+            from: Some(WorkStatus::WrappingUp),
+            to: WorkStatus::Closed,
+        },
     );
     Ok(())
 }

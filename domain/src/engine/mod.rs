@@ -31,7 +31,11 @@ pub fn decide(
 ) -> Result<Vec<Effect>, DomainError> {
     // A draft keeps the caller's world untouched on any error, however late it is found.
     let mut draft = world.clone();
-    let mut cx = Ctx { world: &mut draft, now, effects: Vec::new() };
+    let mut cx = Ctx {
+        world: &mut draft,
+        now,
+        effects: Vec::new(),
+    };
     cx.apply(command)?;
     routing::offer_waiting(&mut cx);
     let mut effects = cx.effects;
@@ -50,32 +54,49 @@ pub(crate) struct Ctx<'w> {
 impl Ctx<'_> {
     fn apply(&mut self, command: Command) -> Result<(), DomainError> {
         match command {
-            Command::StartConversation { id, space, customer, via } => {
-                lifecycle::start(self, id, space, customer, via)
-            }
-            Command::IdentifyCustomer { conversation, customer } => {
-                lifecycle::identify(self, &conversation, customer)
-            }
+            Command::StartConversation {
+                id,
+                space,
+                customer,
+                via,
+            } => lifecycle::start(self, id, space, customer, via),
+            Command::IdentifyCustomer {
+                conversation,
+                customer,
+            } => lifecycle::identify(self, &conversation, customer),
             Command::HandOff { conversation } => lifecycle::hand_off(self, &conversation),
-            Command::SetAvailability { agent, scope, availability } => {
-                availability::set_availability(self, &agent, &scope, availability)
-            }
-            Command::Accept { agent, conversation } => lifecycle::accept(self, &agent, &conversation),
-            Command::Decline { agent, conversation } => {
-                lifecycle::decline(self, &agent, &conversation)
-            }
-            Command::SendMessage { conversation, author, body, client_id } => {
-                chat::send_message(self, &conversation, author, body, client_id)
-            }
-            Command::AddNote { agent, conversation, body } => {
-                chat::add_note(self, &agent, &conversation, body)
-            }
+            Command::SetAvailability {
+                agent,
+                scope,
+                availability,
+            } => availability::set_availability(self, &agent, &scope, availability),
+            Command::Accept {
+                agent,
+                conversation,
+            } => lifecycle::accept(self, &agent, &conversation),
+            Command::Decline {
+                agent,
+                conversation,
+            } => lifecycle::decline(self, &agent, &conversation),
+            Command::SendMessage {
+                conversation,
+                author,
+                body,
+                client_id,
+            } => chat::send_message(self, &conversation, author, &body, client_id),
+            Command::AddNote {
+                agent,
+                conversation,
+                body,
+            } => chat::add_note(self, &agent, &conversation, &body),
             Command::EndConversation { conversation, by } => {
                 lifecycle::end_by(self, &conversation, &by)
             }
-            Command::Resolve { agent, conversation, resolution } => {
-                lifecycle::resolve(self, &agent, &conversation, resolution)
-            }
+            Command::Resolve {
+                agent,
+                conversation,
+                resolution,
+            } => lifecycle::resolve(self, &agent, &conversation, &resolution),
             Command::Tick { conversation } => timers::tick(self, &conversation),
             Command::SetLiveChat { space, on } => availability::set_live_chat(self, &space, on),
             Command::SetMaxConversations { max } => availability::set_max_conversations(self, max),
@@ -86,19 +107,26 @@ impl Ctx<'_> {
         self.world
             .conversations
             .get(id)
-            .ok_or_else(|| DomainError::UnknownConversation { conversation: id.clone() })
+            .ok_or_else(|| DomainError::UnknownConversation {
+                conversation: id.clone(),
+            })
     }
 
     /// Only for ids already checked with [`Ctx::conversation`] or taken from the world.
     pub fn conv_mut(&mut self, id: &ConversationId) -> &mut Conversation {
-        self.world.conversations.get_mut(id).expect("conversation checked before changing it")
+        self.world
+            .conversations
+            .get_mut(id)
+            .expect("conversation checked before changing it")
     }
 
     pub fn require_agent(&self, agent: &AgentId) -> Result<(), DomainError> {
         if self.world.agents.contains_key(agent) {
             Ok(())
         } else {
-            Err(DomainError::UnknownAgent { agent: agent.clone() })
+            Err(DomainError::UnknownAgent {
+                agent: agent.clone(),
+            })
         }
     }
 

@@ -9,8 +9,12 @@ use crate::world::World;
 
 /// Can this agent take one more offer in this space right now?
 pub(crate) fn is_eligible(world: &World, space: &SpaceId, agent: &AgentId) -> bool {
-    let Some(space) = world.spaces.get(space) else { return false };
-    let Some(person) = world.agents.get(agent) else { return false };
+    let Some(space) = world.spaces.get(space) else {
+        return false;
+    };
+    let Some(person) = world.agents.get(agent) else {
+        return false;
+    };
     space.is_member(agent)
         && person.is_available_in(&space.id)
         && world.load_of(agent) < world.settings.max_conversations
@@ -21,7 +25,10 @@ pub(crate) fn is_eligible(world: &World, space: &SpaceId, agent: &AgentId) -> bo
 pub(crate) fn anyone_available(world: &World, space: &SpaceId) -> bool {
     world.spaces.get(space).is_some_and(|space| {
         space.members.iter().any(|member| {
-            world.agents.get(member).is_some_and(|agent| agent.is_available_in(&space.id))
+            world
+                .agents
+                .get(member)
+                .is_some_and(|agent| agent.is_available_in(&space.id))
         })
     })
 }
@@ -54,7 +61,12 @@ pub(crate) fn offer_waiting(cx: &mut Ctx<'_>) {
         .conversations
         .values()
         .filter(|conv| conv.is_waiting() && conv.offer.is_none())
-        .map(|conv| (conv.waiting_since.unwrap_or(conv.started_at), conv.id.clone()))
+        .map(|conv| {
+            (
+                conv.waiting_since.unwrap_or(conv.started_at),
+                conv.id.clone(),
+            )
+        })
         .collect();
     queue.sort();
     for (_, id) in queue {
@@ -65,13 +77,23 @@ pub(crate) fn offer_waiting(cx: &mut Ctx<'_>) {
 fn offer(cx: &mut Ctx<'_>, id: &ConversationId) {
     let conv = &cx.world.conversations[id];
     let space = conv.space.clone();
-    let Some(agent) = pick_agent(cx.world, &space, conv.last_declined.as_ref()) else { return };
+    let Some(agent) = pick_agent(cx.world, &space, conv.last_declined.as_ref()) else {
+        return;
+    };
     let expires_at = cx.now.plus(cx.world.settings.timers.offer_timeout);
     if let Some(space) = cx.world.spaces.get_mut(&space) {
         space.cursor = Some(agent.clone());
     }
-    cx.conv_mut(id).offer = Some(Offer { agent: agent.clone(), offered_at: cx.now, expires_at });
-    cx.effects.push(Effect::OfferMade { conversation: id.clone(), agent, expires_at });
+    cx.conv_mut(id).offer = Some(Offer {
+        agent: agent.clone(),
+        offered_at: cx.now,
+        expires_at,
+    });
+    cx.effects.push(Effect::OfferMade {
+        conversation: id.clone(),
+        agent,
+        expires_at,
+    });
 }
 
 /// Ends the conversation's live offer, if any, and says who had it.
@@ -98,7 +120,11 @@ pub(crate) fn withdraw_offers_to(cx: &mut Ctx<'_>, agent: &AgentId, spaces: Opti
         .world
         .conversations
         .values()
-        .filter(|conv| conv.offer.as_ref().is_some_and(|offer| &offer.agent == agent))
+        .filter(|conv| {
+            conv.offer
+                .as_ref()
+                .is_some_and(|offer| &offer.agent == agent)
+        })
         .filter(|conv| spaces.is_none_or(|spaces| spaces.contains(&conv.space)))
         .map(|conv| conv.id.clone())
         .collect();
@@ -109,7 +135,10 @@ pub(crate) fn withdraw_offers_to(cx: &mut Ctx<'_>, agent: &AgentId, spaces: Opti
 
 /// Whether a member may be marked Available in a space (only members can, SPEC R-AVAIL-2).
 pub(crate) fn may_be_available(world: &World, space: &SpaceId, agent: &AgentId) -> bool {
-    world.spaces.get(space).is_some_and(|space| space.is_member(agent))
+    world
+        .spaces
+        .get(space)
+        .is_some_and(|space| space.is_member(agent))
 }
 
 /// The spaces the agent belongs to, in id order.
@@ -124,12 +153,20 @@ pub(crate) fn spaces_of(world: &World, agent: &AgentId) -> Vec<SpaceId> {
 
 /// Marks the agent Unavailable in each given space where they were Available, returning the
 /// spaces that actually changed.
-pub(crate) fn mark_unavailable(cx: &mut Ctx<'_>, agent: &AgentId, spaces: &[SpaceId]) -> Vec<SpaceId> {
-    let Some(person) = cx.world.agents.get_mut(agent) else { return Vec::new() };
+pub(crate) fn mark_unavailable(
+    cx: &mut Ctx<'_>,
+    agent: &AgentId,
+    spaces: &[SpaceId],
+) -> Vec<SpaceId> {
+    let Some(person) = cx.world.agents.get_mut(agent) else {
+        return Vec::new();
+    };
     let mut changed = Vec::new();
     for space in spaces {
         if person.is_available_in(space) {
-            person.availability.insert(space.clone(), Availability::Unavailable);
+            person
+                .availability
+                .insert(space.clone(), Availability::Unavailable);
             changed.push(space.clone());
         }
     }

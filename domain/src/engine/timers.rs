@@ -38,7 +38,10 @@ fn pending(conv: &Conversation, timers: &Timers) -> Vec<(Timestamp, Due)> {
         ConversationStatus::Work(WorkStatus::Active) => {
             let inactivity = match conv.inactivity_warned_at {
                 Some(warned) => (warned.plus(timers.inactivity_grace), Due::InactivityEnd),
-                None => (conv.last_activity_at.plus(timers.inactivity_warning), Due::InactivityWarning),
+                None => (
+                    conv.last_activity_at.plus(timers.inactivity_warning),
+                    Due::InactivityWarning,
+                ),
             };
             vec![max_duration, inactivity]
         }
@@ -69,7 +72,9 @@ pub(super) fn tick(cx: &mut Ctx<'_>, id: &ConversationId) -> Result<(), DomainEr
     // At most one offer expiry, one warning and one end can be due, so this always stops early.
     for _ in 0..8 {
         let conv = &cx.world.conversations[id];
-        let Some((at, due)) = earliest(conv, &timers) else { break };
+        let Some((at, due)) = earliest(conv, &timers) else {
+            break;
+        };
         if at > cx.now {
             break;
         }
@@ -102,8 +107,13 @@ fn fire(cx: &mut Ctx<'_>, id: &ConversationId, due: Due) {
 /// Unavailable everywhere, so customers in their other spaces do not wait 120 s on them too
 /// (SPEC R-ROUTE-5).
 fn missed_offer(cx: &mut Ctx<'_>, agent: &AgentId, conversation: &ConversationId) {
-    let reason = UnavailableReason::MissedOffer { conversation: conversation.clone(), at: cx.now };
-    let Some(person) = cx.world.agents.get_mut(agent) else { return };
+    let reason = UnavailableReason::MissedOffer {
+        conversation: conversation.clone(),
+        at: cx.now,
+    };
+    let Some(person) = cx.world.agents.get_mut(agent) else {
+        return;
+    };
     person.unavailable_reason = Some(reason.clone());
     let available: Vec<SpaceId> = person
         .availability

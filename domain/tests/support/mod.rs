@@ -17,7 +17,10 @@ pub struct Sim {
 impl Sim {
     /// An empty site with SPEC timers and a limit of 3.
     pub fn new() -> Self {
-        Self { world: World::new(SiteSettings::default()), now: Timestamp(T0) }
+        Self {
+            world: World::new(SiteSettings::default()),
+            now: Timestamp(T0),
+        }
     }
 
     pub fn max(mut self, max: u32) -> Self {
@@ -35,20 +38,34 @@ impl Sim {
     pub fn space(mut self, space: &str, members: &[&str]) -> Self {
         for member in members {
             let id = AgentId::new(*member);
-            self.world.agents.entry(id.clone()).or_insert_with(|| Agent::new(id));
+            self.world
+                .agents
+                .entry(id.clone())
+                .or_insert_with(|| Agent::new(id));
         }
-        self.world.add_space(Space::new(space).with_members(members.iter().copied()));
+        self.world
+            .add_space(Space::new(space).with_members(members.iter().copied()));
         self
     }
 
     pub fn available(mut self, agent: &str, space: &str) -> Self {
-        let person = self.world.agents.get_mut(&AgentId::new(agent)).expect("agent exists");
-        person.availability.insert(SpaceId::new(space), Availability::Available);
+        let person = self
+            .world
+            .agents
+            .get_mut(&AgentId::new(agent))
+            .expect("agent exists");
+        person
+            .availability
+            .insert(SpaceId::new(space), Availability::Available);
         self
     }
 
     pub fn live_chat_off(mut self, space: &str) -> Self {
-        self.world.spaces.get_mut(&SpaceId::new(space)).expect("space exists").live_chat = false;
+        self.world
+            .spaces
+            .get_mut(&SpaceId::new(space))
+            .expect("space exists")
+            .live_chat = false;
         self
     }
 
@@ -59,14 +76,18 @@ impl Sim {
     #[track_caller]
     pub fn ok(&mut self, command: Command) -> Vec<Effect> {
         let shown = format!("{command:?}");
-        self.run(command).unwrap_or_else(|err| panic!("{shown} failed: {err:?}"))
+        self.run(command)
+            .unwrap_or_else(|err| panic!("{shown} failed: {err:?}"))
     }
 
     #[track_caller]
     pub fn err(&mut self, command: Command) -> DomainError {
         let before = self.world.clone();
         let err = self.run(command).expect_err("command should be refused");
-        assert_eq!(self.world, before, "a refused command leaves the world unchanged");
+        assert_eq!(
+            self.world, before,
+            "a refused command leaves the world unchanged"
+        );
         err
     }
 
@@ -75,7 +96,9 @@ impl Sim {
     }
 
     pub fn tick(&mut self, conv: &str) -> Vec<Effect> {
-        self.ok(Command::Tick { conversation: cid(conv) })
+        self.ok(Command::Tick {
+            conversation: cid(conv),
+        })
     }
 
     /// A signed-in customer starts straight with the team.
@@ -88,15 +111,24 @@ impl Sim {
     }
 
     pub fn accept(&mut self, agent: &str, conv: &str) -> Vec<Effect> {
-        self.ok(Command::Accept { agent: aid(agent), conversation: cid(conv) })
+        self.ok(Command::Accept {
+            agent: aid(agent),
+            conversation: cid(conv),
+        })
     }
 
     pub fn decline(&mut self, agent: &str, conv: &str) -> Vec<Effect> {
-        self.ok(Command::Decline { agent: aid(agent), conversation: cid(conv) })
+        self.ok(Command::Decline {
+            agent: aid(agent),
+            conversation: cid(conv),
+        })
     }
 
     pub fn end_by_agent(&mut self, agent: &str, conv: &str) -> Vec<Effect> {
-        self.ok(Command::EndConversation { conversation: cid(conv), by: Ender::Agent(aid(agent)) })
+        self.ok(Command::EndConversation {
+            conversation: cid(conv),
+            by: Ender::Agent(aid(agent)),
+        })
     }
 
     pub fn resolve(&mut self, agent: &str, conv: &str) -> Vec<Effect> {
@@ -110,7 +142,11 @@ impl Sim {
     /// Start, accept: an Active conversation assigned to `agent`.
     pub fn active(&mut self, conv: &str, space: &str, agent: &str) {
         self.start(conv, space);
-        assert_eq!(self.offered_to(conv).as_deref(), Some(agent), "{conv} offered to {agent}");
+        assert_eq!(
+            self.offered_to(conv).as_deref(),
+            Some(agent),
+            "{conv} offered to {agent}"
+        );
         self.accept(agent, conv);
     }
 
@@ -127,7 +163,10 @@ impl Sim {
     }
 
     pub fn offered_to(&self, conv: &str) -> Option<String> {
-        self.conv(conv).offer.as_ref().map(|offer| offer.agent.to_string())
+        self.conv(conv)
+            .offer
+            .as_ref()
+            .map(|offer| offer.agent.to_string())
     }
 
     pub fn availability(&self, agent: &str, space: &str) -> Availability {
@@ -161,7 +200,11 @@ pub fn start_cmd(conv: &str, space: &str, via: Start) -> Command {
 }
 
 pub fn resolve_cmd(agent: &str, conv: &str, resolution: &str) -> Command {
-    Command::Resolve { agent: aid(agent), conversation: cid(conv), resolution: resolution.into() }
+    Command::Resolve {
+        agent: aid(agent),
+        conversation: cid(conv),
+        resolution: resolution.into(),
+    }
 }
 
 pub fn message_cmd(conv: &str, author: Author, body: &str) -> Command {
@@ -174,7 +217,11 @@ pub fn message_cmd(conv: &str, author: Author, body: &str) -> Command {
 }
 
 pub fn note_cmd(agent: &str, conv: &str, body: &str) -> Command {
-    Command::AddNote { agent: aid(agent), conversation: cid(conv), body: body.into() }
+    Command::AddNote {
+        agent: aid(agent),
+        conversation: cid(conv),
+        body: body.into(),
+    }
 }
 
 /// The durable event kinds among the effects, in order.
@@ -193,9 +240,11 @@ pub fn offers(effects: &[Effect]) -> Vec<(String, String)> {
     effects
         .iter()
         .filter_map(|effect| match effect {
-            Effect::OfferMade { conversation, agent, .. } => {
-                Some((conversation.to_string(), agent.to_string()))
-            }
+            Effect::OfferMade {
+                conversation,
+                agent,
+                ..
+            } => Some((conversation.to_string(), agent.to_string())),
             _ => None,
         })
         .collect()
@@ -206,9 +255,11 @@ pub fn withdrawals(effects: &[Effect]) -> Vec<(String, String, WithdrawReason)> 
     effects
         .iter()
         .filter_map(|effect| match effect {
-            Effect::OfferWithdrawn { conversation, agent, reason } => {
-                Some((conversation.to_string(), agent.to_string(), *reason))
-            }
+            Effect::OfferWithdrawn {
+                conversation,
+                agent,
+                reason,
+            } => Some((conversation.to_string(), agent.to_string(), *reason)),
             _ => None,
         })
         .collect()

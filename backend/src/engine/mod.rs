@@ -1,0 +1,159 @@
+//! The conversation engine's I/O shell around `domain::decide`.
+//!
+//! Every command is one transaction: lock and load the snapshot, decide (pure), write exactly
+//! what changed, commit, and only then publish the effects and re-arm the scheduler. Nothing
+//! about routing lives only in memory, so a restart or a second node loses nothing.
+
+mod persist;
+pub mod scheduler;
+mod snapshot;
+
+use std::sync::Arc;
+
+use domain::{Command, ConversationId, Effect, EventKind, Timers, Timestamp};
+use tokio::sync::{broadcast, Notify};
+
+use crate::{clock::Clock, config::TimerConfig, db::Db, error::BackendError};
+use snapshot::Scope;
+
+/// What a command did, after commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub effects: Vec<Effect>,
+    /// Set when a message with this client id was already stored: its seq, nothing new written.
+    pub duplicate_of: Option<i64>,
+}
+
+impl Outcome {
+    /// The seq of the message this command stored (or had stored before).
+    pub fn message_seq(&self) -> Option<i64> {
+        self.duplicate_of.or_else(|| {
+            self.effects.iter().find_map(|e| match e {
+                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => Some(event.seq),
+                _ => None,
+            })
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    db: Db,
+    timers: Timers,
+    clock: Arc<dyn Clock>,
+    /// Wakes the scheduler when a command may have moved the earliest deadline.
+    pub(crate) rearm: Arc<Notify>,
+    published: broadcast::Sender<Arc<Vec<Effect>>>,
+}
+
+pub fn timers_from(config: &TimerConfig) -> Timers {
+    let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+    Timers {
+        offer_timeout: ms(config.offer_timeout),
+        accept_deadline: ms(config.accept_deadline),
+        inactivity_warning: ms(config.inactivity_warning),
+        inactivity_grace: ms(config.inactivity_grace),
+        max_duration: ms(config.max_duration),
+    }
+}
+
+impl Engine {
+    pub fn new(db: Db, timers: Timers, clock: Arc<dyn Clock>) -> Engine {
+        let (published, _) = broadcast::channel(1024);
+        Engine { db, timers, clock, rearm: Arc::new(Notify::new()), published }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Effects of every committed command, in commit order per node (the realtime hub listens).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Effect>>> {
+        self.published.subscribe()
+    }
+
+    /// Runs one command as one transaction and publishes its effects after commit.
+    pub async fn execute(&self, command: Command) -> Result<Outcome, BackendError> {
+        let mut tx = self.db.begin_write().await?;
+
+        if let Command::SendMessage { conversation, client_id, .. } = &command {
+            // A resent message (same client id) gets its first seq back; nothing is written twice.
+            if let Some(seq) = existing_message(&mut tx, conversation, client_id).await? {
+                tx.rollback().await?;
+                return Ok(Outcome { effects: Vec::new(), duplicate_of: Some(seq) });
+            }
+        }
+
+        let scope = match &command {
+            Command::SendMessage { conversation, .. } | Command::AddNote { conversation, .. } => {
+                Scope::Chat { target: conversation }
+            }
+            other => Scope::Routing { target: other.conversation() },
+        };
+        let mut world = snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
+        let now = self.clock.now();
+        let effects = match domain::decide(&mut world, command, now) {
+            Ok(effects) => effects,
+            Err(rule) => {
+                tx.rollback().await?;
+                return Err(BackendError::Rule(rule));
+            }
+        };
+        persist::write(&mut tx, &world, &effects).await?;
+        tx.commit().await?;
+
+        if effects.iter().any(|e| matches!(e, Effect::StoreConversation { .. })) {
+            self.rearm.notify_one();
+        }
+        let _ = self.published.send(Arc::new(effects.clone()));
+        Ok(Outcome { effects, duplicate_of: None })
+    }
+
+    /// Fires every conversation whose stored deadline has passed. Returns how many it ticked.
+    /// Safe to run on several nodes and after a restart: a tick with nothing due does nothing.
+    pub async fn tick_due(&self) -> Result<usize, BackendError> {
+        let now = self.clock.now().as_millis();
+        let due: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM conversations WHERE next_deadline IS NOT NULL AND next_deadline <= $1 \
+             ORDER BY next_deadline, id LIMIT 500",
+        )
+        .bind(now)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut ticked = 0;
+        for (id,) in due {
+            match self.execute(Command::Tick { conversation: ConversationId::new(id.clone()) }).await {
+                Ok(_) => ticked += 1,
+                Err(error) => tracing::warn!(conversation = %id, %error, "timer tick failed; will retry"),
+            }
+        }
+        Ok(ticked)
+    }
+
+    /// The earliest stored deadline, if any conversation has one.
+    pub async fn next_deadline(&self) -> Result<Option<Timestamp>, BackendError> {
+        let (next,): (Option<i64>,) =
+            sqlx::query_as("SELECT MIN(next_deadline) FROM conversations WHERE next_deadline IS NOT NULL")
+                .fetch_one(&self.db.pool)
+                .await?;
+        Ok(next.map(Timestamp))
+    }
+}
+
+async fn existing_message(
+    tx: &mut snapshot::Tx,
+    conversation: &ConversationId,
+    client_id: &str,
+) -> Result<Option<i64>, BackendError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT seq FROM conversation_events WHERE conversation_id = $1 AND client_id = $2")
+            .bind(conversation.as_str())
+            .bind(client_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(seq,)| seq))
+}
