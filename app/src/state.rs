@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use backend::{Config, Db};
+use backend::{Config, Db, Engine};
 use leptos::prelude::LeptosOptions;
 
 #[derive(Clone, FromRef)]
@@ -12,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    /// The conversation engine: every routing and chat command goes through it.
+    pub engine: Engine,
 }
 
 impl AppState {

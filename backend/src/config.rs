@@ -126,7 +126,7 @@ impl Config {
             Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             other => {
-                problems.push(format!("BATON_LOG_FORMAT must be pretty or json (got {other:?})"));
+                problems.push(format!("BATON_LOG_FORMAT must be pretty or json (got {:?})", other.unwrap_or_default()));
                 LogFormat::Pretty
             }
         };

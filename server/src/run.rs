@@ -7,7 +7,10 @@ use app::state::AppState;
 use backend::{
     accounts::{self, NewStaff},
     config::{redact_url, Config},
-    demo, Db,
+    clock::SystemClock,
+    demo,
+    engine::{scheduler, timers_from},
+    Db, Engine,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -55,8 +58,11 @@ async fn create_admin(config: Config, email: String, name: String, password: Opt
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
+    pub engine: Engine,
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: tokio::sync::oneshot::Sender<()>,
+    scheduler: tokio::task::JoinHandle<()>,
+    stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
 impl RunningServer {
@@ -64,6 +70,8 @@ impl RunningServer {
     pub async fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.handle.await;
+        let _ = self.stop_scheduler.send(true);
+        let _ = self.scheduler.await;
     }
 }
 
@@ -89,7 +97,16 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState { leptos_options: leptos_options(addr)?, db: db.clone(), config: Arc::new(config) };
+    let engine = Engine::new(db.clone(), timers_from(&config.timers), Arc::new(SystemClock));
+    // Deadlines that passed while the server was down fire on the scheduler's first round.
+    let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
+    let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
+    let state = AppState {
+        leptos_options: leptos_options(addr)?,
+        db: db.clone(),
+        config: Arc::new(config),
+        engine: engine.clone(),
+    };
     let router = crate::router::build(state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
@@ -99,7 +116,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, handle, stop })
+    Ok(RunningServer { addr, db, engine, handle, stop, scheduler, stop_scheduler })
 }
 
 async fn serve(config: Config) -> Result<(), String> {

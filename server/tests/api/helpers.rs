@@ -22,13 +22,18 @@ impl TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(RawConfig::default()).await
+}
+
+/// A server with some settings changed (for example shortened timers, SPEC R-TIME-5).
+pub async fn spawn_app_with(overrides: RawConfig) -> TestApp {
     let dir = std::env::temp_dir().join(format!("baton-api-{}", uuid_like()));
     let raw = RawConfig {
         data_dir: Some(dir.display().to_string()),
         addr: Some("127.0.0.1:0".into()),
         demo: Some(true),
         log_level: Some("warn".into()),
-        ..Default::default()
+        ..overrides
     };
     let config = Config::load(None, raw).expect("test configuration is valid");
     let server = start(config).await.expect("server starts");
