@@ -121,7 +121,24 @@ conformance!(
     nobody_accepting_within_twenty_minutes_shows_the_fallback_and_closes,
     deadlines_survive_a_restart_and_fire_once,
     two_concurrent_accepts_of_one_offer_have_exactly_one_winner,
+    resolving_with_a_resolution_not_in_the_sites_list_is_refused,
 );
+
+// SPEC R-AGENT-3
+async fn resolving_with_a_resolution_not_in_the_sites_list_is_refused(db: &Db) {
+    let site = site(db).await;
+    site.available(&site.ada).await;
+    let (id, _) = site.start().await;
+    site.accept(&site.ada, &id).await.unwrap();
+    site.engine.execute(Command::EndConversation { conversation: id.clone(), by: domain::Ender::Customer }).await.unwrap();
+    let refused = site
+        .engine
+        .execute(Command::Resolve { agent: site.ada.clone(), conversation: id.clone(), resolution: "Whatever".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.to_string(), "Choose one of the site's resolutions: Done, Duplicate, Won't do.");
+    assert_eq!(site.status(&id).await, "wrapping_up", "nothing changed");
+}
 
 // SPEC R-ROUTE-2
 async fn offers_alternate_between_available_agents_round_robin(db: &Db) {

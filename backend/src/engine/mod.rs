@@ -88,6 +88,10 @@ impl Engine {
             }
         }
 
+        if let Command::Resolve { resolution, .. } = &command {
+            check_resolution(&mut tx, resolution).await?;
+        }
+
         let scope = match &command {
             Command::SendMessage { conversation, .. } | Command::AddNote { conversation, .. } => {
                 Scope::Chat { target: conversation }
@@ -141,6 +145,26 @@ impl Engine {
                 .fetch_one(&self.db.pool)
                 .await?;
         Ok(next.map(Timestamp))
+    }
+}
+
+/// Resolving asks for one of the site's resolutions (SPEC R-AGENT-3); anything else is refused
+/// with the list to choose from.
+async fn check_resolution(tx: &mut snapshot::Tx, resolution: &str) -> Result<(), BackendError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT resolutions FROM site_settings WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let allowed: Vec<String> = match row {
+        Some((json,)) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
+    if allowed.iter().any(|r| r == resolution.trim()) {
+        Ok(())
+    } else {
+        Err(BackendError::Invalid(format!(
+            "Choose one of the site's resolutions: {}.",
+            allowed.join(", ")
+        )))
     }
 }
 
