@@ -4,7 +4,9 @@
 use std::{fs, path::Path};
 
 fn collect_sources(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -30,6 +32,9 @@ fn main() {
     let base_css = fs::read_to_string(&base).expect("style/base.css is part of the repository");
 
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("baton.css");
-    fs::write(out, format!("{utilities}\n\n/* --- design system (style/base.css) --- */\n{base_css}"))
-        .expect("OUT_DIR is writable");
+    fs::write(
+        out,
+        format!("{utilities}\n\n/* --- design system (style/base.css) --- */\n{base_css}"),
+    )
+    .expect("OUT_DIR is writable");
 }

@@ -6,8 +6,8 @@
 use std::sync::{Arc, LazyLock};
 
 use argon2::{
-    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
 };
 use rand_core::OsRng;
 use tokio::sync::Semaphore;
@@ -17,13 +17,18 @@ use crate::{clock::now_ms, db::Db, error::BackendError};
 static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
 
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("argon2 parameters are constant and valid");
+    let params =
+        Params::new(19 * 1024, 2, 1, None).expect("argon2 parameters are constant and valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 /// Hashes a password into a PHC string.
 pub async fn hash_password(password: String) -> Result<String, BackendError> {
-    let _permit = HASHING.clone().acquire_owned().await.map_err(|_| BackendError::Invalid("shutting down".into()))?;
+    let _permit = HASHING
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| BackendError::Invalid("shutting down".into()))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
@@ -37,10 +42,16 @@ pub async fn hash_password(password: String) -> Result<String, BackendError> {
 
 /// Checks a password against a stored PHC string.
 pub async fn verify_password(password: String, phc: String) -> bool {
-    let Ok(_permit) = HASHING.clone().acquire_owned().await else { return false };
+    let Ok(_permit) = HASHING.clone().acquire_owned().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
-            .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                hasher()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -53,20 +64,30 @@ pub fn parse_email(raw: &str) -> Result<String, BackendError> {
     let valid = email.len() <= 254
         && email.split('@').count() == 2
         && email.split('@').all(|part| !part.is_empty())
-        && email.rsplit('@').next().is_some_and(|domain| domain.contains('.'))
+        && email
+            .rsplit('@')
+            .next()
+            .is_some_and(|domain| domain.contains('.'))
         && !email.chars().any(char::is_whitespace);
     if valid {
         Ok(email)
     } else {
-        Err(BackendError::Invalid(format!("{:?} is not an email address", raw.trim())))
+        Err(BackendError::Invalid(format!(
+            "{:?} is not an email address",
+            raw.trim()
+        )))
     }
 }
 
 /// Passwords: at least 8 characters, at most 256 (argon2 input stays bounded).
 pub fn check_password_strength(password: &str) -> Result<(), BackendError> {
     match password.chars().count() {
-        0..=7 => Err(BackendError::Invalid("The password must have at least 8 characters.".into())),
-        257.. => Err(BackendError::Invalid("The password must have at most 256 characters.".into())),
+        0..=7 => Err(BackendError::Invalid(
+            "The password must have at least 8 characters.".into(),
+        )),
+        257.. => Err(BackendError::Invalid(
+            "The password must have at most 256 characters.".into(),
+        )),
         _ => Ok(()),
     }
 }
@@ -92,7 +113,9 @@ pub async fn create_staff(db: &Db, new: NewStaff) -> Result<String, BackendError
         .fetch_optional(&db.pool)
         .await?;
     if taken.is_some() {
-        return Err(BackendError::Invalid(format!("An account for {email} already exists.")));
+        return Err(BackendError::Invalid(format!(
+            "An account for {email} already exists."
+        )));
     }
     let hash = hash_password(new.password).await?;
     let id = uuid::Uuid::now_v7().to_string();
@@ -112,21 +135,31 @@ pub async fn create_staff(db: &Db, new: NewStaff) -> Result<String, BackendError
 }
 
 /// Returns the account id when the email and password match.
-pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option<String>, BackendError> {
-    let Ok(email) = parse_email(email) else { return Ok(None) };
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: &str,
+) -> Result<Option<String>, BackendError> {
+    let Ok(email) = parse_email(email) else {
+        return Ok(None);
+    };
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&db.pool)
             .await?;
     match row {
-        Some((id, hash)) if verify_password(password.to_string(), hash.clone()).await => Ok(Some(id)),
+        Some((id, hash)) if verify_password(password.to_string(), hash.clone()).await => {
+            Ok(Some(id))
+        }
         _ => Ok(None),
     }
 }
 
 pub async fn count_staff(db: &Db) -> Result<i64, BackendError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
     Ok(n)
 }
 
@@ -136,8 +169,18 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_nonsense_is_refused() {
-        assert_eq!(parse_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "a b@example.com", "ada@example"] {
+        assert_eq!(
+            parse_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "a b@example.com",
+            "ada@example",
+        ] {
             assert!(parse_email(bad).is_err(), "{bad:?} should be refused");
         }
     }

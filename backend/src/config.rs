@@ -4,11 +4,15 @@
 //! optional strings; this module layers it over the file and the defaults with figment and turns
 //! the result into a typed [`Config`], collecting every bad value into one clear report.
 
-use std::{net::SocketAddr, path::{Path, PathBuf}, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use figment::{
-    providers::{Format, Serialized, Toml},
     Figment,
+    providers::{Format, Serialized, Toml},
 };
 use serde::{Deserialize, Serialize};
 
@@ -104,10 +108,11 @@ impl Config {
     fn validate(raw: RawConfig) -> Result<Config, BackendError> {
         let mut problems = Vec::new();
         let data_dir = PathBuf::from(raw.data_dir.unwrap_or_default());
-        let database_url = raw.database_url.unwrap_or_else(|| {
-            format!("sqlite://{}/baton.db", data_dir.display())
-        });
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://")
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}/baton.db", data_dir.display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
             problems.push(format!(
@@ -126,7 +131,10 @@ impl Config {
             Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             other => {
-                problems.push(format!("BATON_LOG_FORMAT must be pretty or json (got {:?})", other.unwrap_or_default()));
+                problems.push(format!(
+                    "BATON_LOG_FORMAT must be pretty or json (got {:?})",
+                    other.unwrap_or_default()
+                ));
                 LogFormat::Pretty
             }
         };
@@ -177,7 +185,10 @@ impl Config {
 
 /// Figment would let a `None` override a file's value; drop them so only given settings win.
 fn without_nones(raw: RawConfig) -> figment::value::Dict {
-    match figment::value::Value::serialize(raw).ok().and_then(|v| v.into_dict()) {
+    match figment::value::Value::serialize(raw)
+        .ok()
+        .and_then(|v| v.into_dict())
+    {
         Some(dict) => dict
             .into_iter()
             .filter(|(_, v)| !matches!(v, figment::value::Value::Empty(..)))
@@ -192,7 +203,9 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}://{}:***{}", &url[..scheme], &creds[..colon], &url[at..]),
+                Some(colon) => {
+                    format!("{}://{}:***{}", &url[..scheme], &creds[..colon], &url[at..])
+                }
                 None => url.to_string(),
             }
         }
@@ -210,7 +223,10 @@ mod tests {
         assert_eq!(config.database_url, "sqlite://data/baton.db");
         assert_eq!(config.timers.offer_timeout, Duration::from_secs(120)); // SPEC R-TIME-1
         assert_eq!(config.timers.accept_deadline, Duration::from_secs(20 * 60)); // SPEC R-TIME-2
-        assert_eq!(config.timers.inactivity_warning, Duration::from_secs(20 * 60)); // SPEC R-TIME-3
+        assert_eq!(
+            config.timers.inactivity_warning,
+            Duration::from_secs(20 * 60)
+        ); // SPEC R-TIME-3
         assert_eq!(config.timers.inactivity_grace, Duration::from_secs(10 * 60)); // SPEC R-TIME-3
         assert_eq!(config.timers.max_duration, Duration::from_secs(24 * 3600)); // SPEC R-TIME-4
     }
@@ -221,7 +237,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("baton.toml");
         std::fs::write(&file, "offer_timeout = \"5s\"\naddr = \"127.0.0.1:4000\"\n").unwrap();
-        let overrides = RawConfig { addr: Some("127.0.0.1:5000".into()), ..Default::default() };
+        let overrides = RawConfig {
+            addr: Some("127.0.0.1:5000".into()),
+            ..Default::default()
+        };
         let config = Config::load(Some(&file), overrides).unwrap();
         assert_eq!(config.timers.offer_timeout, Duration::from_secs(5));
         assert_eq!(config.addr.port(), 5000);
@@ -243,12 +262,18 @@ mod tests {
 
     #[test]
     fn a_missing_config_file_is_an_error_not_silently_ignored() {
-        let err = Config::load(Some(Path::new("/nonexistent/baton.toml")), RawConfig::default());
+        let err = Config::load(
+            Some(Path::new("/nonexistent/baton.toml")),
+            RawConfig::default(),
+        );
         assert!(err.unwrap_err().to_string().contains("does not exist"));
     }
 
     #[test]
     fn passwords_in_database_urls_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
     }
 }

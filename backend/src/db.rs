@@ -8,9 +8,9 @@
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
+    AnyPool, Executor,
     any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
-    AnyPool, Executor,
 };
 
 use crate::error::BackendError;
@@ -134,12 +134,17 @@ fn sqlite_url_with_create(url: &str) -> Result<String, BackendError> {
     if url.contains(":memory:") || url.contains("mode=") {
         return Ok(url.to_string());
     }
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                BackendError::Config(format!("cannot create data directory {}: {e}", parent.display()))
+                BackendError::Config(format!(
+                    "cannot create data directory {}: {e}",
+                    parent.display()
+                ))
             })?;
         }
     }
@@ -152,9 +157,14 @@ fn sqlite_url_with_create(url: &str) -> Result<String, BackendError> {
 pub async fn create_scratch_postgres_database(base_url: &str) -> Result<String, BackendError> {
     sqlx::any::install_default_drivers();
     let name = format!("baton_test_{}", uuid::Uuid::now_v7().simple());
-    let admin = AnyPoolOptions::new().max_connections(1).connect(base_url).await?;
+    let admin = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base_url)
+        .await?;
     // The name is generated here from a UUID: nothing outside can inject into it.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await?;
     admin.close().await;
     let (prefix, _) = base_url.rsplit_once('/').ok_or_else(|| {
         BackendError::Config(format!("cannot find the database name in {base_url}"))
@@ -164,14 +174,22 @@ pub async fn create_scratch_postgres_database(base_url: &str) -> Result<String, 
 
 /// Test support: drops a database made by [`create_scratch_postgres_database`].
 pub async fn drop_scratch_postgres_database(base_url: &str, scratch_url: &str) {
-    let Some((_, name)) = scratch_url.rsplit_once('/') else { return };
+    let Some((_, name)) = scratch_url.rsplit_once('/') else {
+        return;
+    };
     if !name.starts_with("baton_test_") {
         return;
     }
-    if let Ok(admin) = AnyPoolOptions::new().max_connections(1).connect(base_url).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-            .execute(&admin)
-            .await;
+    if let Ok(admin) = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base_url)
+        .await
+    {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await;
         admin.close().await;
     }
 }

@@ -2,7 +2,7 @@
 //! It runs only when the site has no settings row yet, so a second start re-seeds nothing.
 
 use crate::{
-    accounts::{create_staff, NewStaff},
+    accounts::{NewStaff, create_staff},
     db::Db,
     directory::{self, Role},
     error::BackendError,
@@ -19,9 +19,21 @@ pub struct DemoLogin {
 pub const DEMO_PASSWORD: &str = "baton-demo";
 
 pub const DEMO_LOGINS: [DemoLogin; 3] = [
-    DemoLogin { role: "site admin", email: "admin@demo.baton.test", password: DEMO_PASSWORD },
-    DemoLogin { role: "agent", email: "ada@demo.baton.test", password: DEMO_PASSWORD },
-    DemoLogin { role: "agent", email: "grace@demo.baton.test", password: DEMO_PASSWORD },
+    DemoLogin {
+        role: "site admin",
+        email: "admin@demo.baton.test",
+        password: DEMO_PASSWORD,
+    },
+    DemoLogin {
+        role: "agent",
+        email: "ada@demo.baton.test",
+        password: DEMO_PASSWORD,
+    },
+    DemoLogin {
+        role: "agent",
+        email: "grace@demo.baton.test",
+        password: DEMO_PASSWORD,
+    },
 ];
 
 /// Whether the site has been set up (by the demo or by `create-admin`).
@@ -50,7 +62,10 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
     }
     ensure_site(db, "Baton demo").await?;
     let mut ids = Vec::new();
-    for (login, name) in DEMO_LOGINS.iter().zip(["Alex Admin", "Ada Lovelace", "Grace Hopper"]) {
+    for (login, name) in DEMO_LOGINS
+        .iter()
+        .zip(["Alex Admin", "Ada Lovelace", "Grace Hopper"])
+    {
         let id = create_staff(
             db,
             NewStaff {
@@ -80,12 +95,23 @@ pub struct SiteOverview {
 }
 
 pub async fn overview(db: &Db) -> Result<SiteOverview, BackendError> {
-    let site_name: Option<(String,)> = sqlx::query_as("SELECT name FROM site_settings WHERE id = 1")
-        .fetch_optional(&db.pool)
+    let site_name: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM site_settings WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    let (spaces,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM spaces")
+        .fetch_one(&db.pool)
         .await?;
-    let (spaces,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM spaces").fetch_one(&db.pool).await?;
-    let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
-    let (conversations,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM conversations").fetch_one(&db.pool).await?;
-    Ok(SiteOverview { site_name: site_name.map(|(n,)| n), spaces, staff, conversations })
+    let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
+    let (conversations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(SiteOverview {
+        site_name: site_name.map(|(n,)| n),
+        spaces,
+        staff,
+        conversations,
+    })
 }

@@ -42,11 +42,12 @@ impl Role {
 
 /// Adds a member at the end of the space's round-robin order, Unavailable until they say so.
 pub async fn add_member(db: &Db, space: &str, user: &str, role: Role) -> Result<(), BackendError> {
-    let (next,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(position), -1) + 1 FROM space_members WHERE space_id = $1")
-            .bind(space)
-            .fetch_one(&db.pool)
-            .await?;
+    let (next,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(MAX(position), -1) + 1 FROM space_members WHERE space_id = $1",
+    )
+    .bind(space)
+    .fetch_one(&db.pool)
+    .await?;
     sqlx::query(
         "INSERT INTO space_members (space_id, user_id, role, position, availability) VALUES ($1, $2, $3, $4, 'Unavailable')",
     )
@@ -60,27 +61,34 @@ pub async fn add_member(db: &Db, space: &str, user: &str, role: Role) -> Result<
 }
 
 /// Creates a customer record (sign-up with a password comes with the widget) and returns its id.
-pub async fn create_customer(db: &Db, email: &str, display_name: &str) -> Result<String, BackendError> {
+pub async fn create_customer(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+) -> Result<String, BackendError> {
     let email = crate::accounts::parse_email(email)?;
     let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query("INSERT INTO customers (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&id)
-        .bind(&email)
-        .bind(display_name.trim())
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO customers (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(display_name.trim())
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(id)
 }
 
 /// A space member's availability as stored.
 pub async fn availability(db: &Db, space: &str, user: &str) -> Result<String, BackendError> {
-    let (state,): (String,) =
-        sqlx::query_as("SELECT availability FROM space_members WHERE space_id = $1 AND user_id = $2")
-            .bind(space)
-            .bind(user)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(BackendError::NotFound)?;
+    let (state,): (String,) = sqlx::query_as(
+        "SELECT availability FROM space_members WHERE space_id = $1 AND user_id = $2",
+    )
+    .bind(space)
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(BackendError::NotFound)?;
     Ok(state)
 }

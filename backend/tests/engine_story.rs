@@ -6,15 +6,15 @@ mod support;
 use std::sync::Arc;
 
 use backend::{
-    accounts::{create_staff, NewStaff},
+    BackendError, Db, Engine,
+    accounts::{NewStaff, create_staff},
     clock::ManualClock,
     demo,
     directory::{self, Role},
-    BackendError, Db, Engine,
 };
 use domain::{
-    AgentId, Author, Availability, Command, ConversationId, CustomerId, DomainError, Effect, EventKind, Scope,
-    SpaceId, Start, Timers, SECOND, MINUTE,
+    AgentId, Author, Availability, Command, ConversationId, CustomerId, DomainError, Effect,
+    EventKind, MINUTE, SECOND, Scope, SpaceId, Start, Timers,
 };
 
 const T0: i64 = 1_800_000_000_000;
@@ -44,10 +44,14 @@ async fn site(db: &Db) -> Site {
         )
         .await
         .unwrap();
-        directory::add_member(db, &space, &id, Role::Agent).await.unwrap();
+        directory::add_member(db, &space, &id, Role::Agent)
+            .await
+            .unwrap();
         agents.push(AgentId::new(id));
     }
-    let customer = directory::create_customer(db, "customer@example.com", "Casey").await.unwrap();
+    let customer = directory::create_customer(db, "customer@example.com", "Casey")
+        .await
+        .unwrap();
     let clock = Arc::new(ManualClock::starting_at(T0));
     let engine = Engine::new(db.clone(), Timers::default(), clock.clone());
     Site {
@@ -63,7 +67,11 @@ async fn site(db: &Db) -> Site {
 impl Site {
     async fn available(&self, agent: &AgentId) {
         self.engine
-            .execute(Command::SetAvailability { agent: agent.clone(), scope: Scope::AllSpaces, availability: Availability::Available })
+            .execute(Command::SetAvailability {
+                agent: agent.clone(),
+                scope: Scope::AllSpaces,
+                availability: Availability::Available,
+            })
             .await
             .unwrap();
     }
@@ -72,7 +80,12 @@ impl Site {
         let id = ConversationId::new(uuid::Uuid::now_v7().to_string());
         let outcome = self
             .engine
-            .execute(Command::StartConversation { id: id.clone(), space: self.space.clone(), customer: Some(self.customer.clone()), via: Start::Direct })
+            .execute(Command::StartConversation {
+                id: id.clone(),
+                space: self.space.clone(),
+                customer: Some(self.customer.clone()),
+                via: Start::Direct,
+            })
             .await
             .unwrap();
         (id, outcome.effects)
@@ -88,25 +101,37 @@ impl Site {
     }
 
     async fn offered_to(&self, id: &ConversationId) -> Option<String> {
-        let (agent,): (Option<String>,) = sqlx::query_as("SELECT offer_agent_id FROM conversations WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_one(&self.engine.db().pool)
-            .await
-            .unwrap();
+        let (agent,): (Option<String>,) =
+            sqlx::query_as("SELECT offer_agent_id FROM conversations WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_one(&self.engine.db().pool)
+                .await
+                .unwrap();
         agent
     }
 
     async fn event_kinds(&self, id: &ConversationId) -> Vec<String> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT kind FROM conversation_events WHERE conversation_id = $1 ORDER BY seq")
-            .bind(id.as_str())
-            .fetch_all(&self.engine.db().pool)
-            .await
-            .unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT kind FROM conversation_events WHERE conversation_id = $1 ORDER BY seq",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.engine.db().pool)
+        .await
+        .unwrap();
         rows.into_iter().map(|(k,)| k).collect()
     }
 
-    async fn accept(&self, agent: &AgentId, id: &ConversationId) -> Result<backend::Outcome, BackendError> {
-        self.engine.execute(Command::Accept { agent: agent.clone(), conversation: id.clone() }).await
+    async fn accept(
+        &self,
+        agent: &AgentId,
+        id: &ConversationId,
+    ) -> Result<backend::Outcome, BackendError> {
+        self.engine
+            .execute(Command::Accept {
+                agent: agent.clone(),
+                conversation: id.clone(),
+            })
+            .await
     }
 }
 
@@ -130,13 +155,26 @@ async fn resolving_with_a_resolution_not_in_the_sites_list_is_refused(db: &Db) {
     site.available(&site.ada).await;
     let (id, _) = site.start().await;
     site.accept(&site.ada, &id).await.unwrap();
-    site.engine.execute(Command::EndConversation { conversation: id.clone(), by: domain::Ender::Customer }).await.unwrap();
+    site.engine
+        .execute(Command::EndConversation {
+            conversation: id.clone(),
+            by: domain::Ender::Customer,
+        })
+        .await
+        .unwrap();
     let refused = site
         .engine
-        .execute(Command::Resolve { agent: site.ada.clone(), conversation: id.clone(), resolution: "Whatever".into() })
+        .execute(Command::Resolve {
+            agent: site.ada.clone(),
+            conversation: id.clone(),
+            resolution: "Whatever".into(),
+        })
         .await
         .unwrap_err();
-    assert_eq!(refused.to_string(), "Choose one of the site's resolutions: Done, Duplicate, Won't do.");
+    assert_eq!(
+        refused.to_string(),
+        "Choose one of the site's resolutions: Done, Duplicate, Won't do."
+    );
     assert_eq!(site.status(&id).await, "wrapping_up", "nothing changed");
 }
 
@@ -159,7 +197,13 @@ async fn decline_moves_the_offer_to_the_other_agent(db: &Db) {
     site.available(&site.grace).await;
     let (id, _) = site.start().await;
     let first = AgentId::new(site.offered_to(&id).await.unwrap());
-    site.engine.execute(Command::Decline { agent: first.clone(), conversation: id.clone() }).await.unwrap();
+    site.engine
+        .execute(Command::Decline {
+            agent: first.clone(),
+            conversation: id.clone(),
+        })
+        .await
+        .unwrap();
     let second = site.offered_to(&id).await.unwrap();
     assert_ne!(second, first.as_str());
 }
@@ -172,10 +216,19 @@ async fn an_unanswered_offer_sets_the_agent_unavailable_and_moves_on(db: &Db) {
     let (id, _) = site.start().await;
     let first = site.offered_to(&id).await.unwrap();
     site.clock.advance(119 * SECOND);
-    assert_eq!(site.engine.tick_due().await.unwrap(), 0, "nothing is due before 120 s");
+    assert_eq!(
+        site.engine.tick_due().await.unwrap(),
+        0,
+        "nothing is due before 120 s"
+    );
     site.clock.advance(SECOND);
     assert_eq!(site.engine.tick_due().await.unwrap(), 1);
-    assert_eq!(directory::availability(db, site.space.as_str(), &first).await.unwrap(), "Unavailable");
+    assert_eq!(
+        directory::availability(db, site.space.as_str(), &first)
+            .await
+            .unwrap(),
+        "Unavailable"
+    );
     let next = site.offered_to(&id).await.unwrap();
     assert_ne!(next, first, "offered to the next available agent");
 }
@@ -207,42 +260,86 @@ async fn a_resent_message_gets_the_same_seq_and_is_stored_once(db: &Db) {
         body: "Hello?".into(),
         client_id: "0193-client-1".into(),
     };
-    let first = site.engine.execute(send()).await.unwrap().message_seq().unwrap();
+    let first = site
+        .engine
+        .execute(send())
+        .await
+        .unwrap()
+        .message_seq()
+        .unwrap();
     let again = site.engine.execute(send()).await.unwrap();
     assert_eq!(again.duplicate_of, Some(first));
-    let messages = site.event_kinds(&id).await.into_iter().filter(|k| k == "message").count();
+    let messages = site
+        .event_kinds(&id)
+        .await
+        .into_iter()
+        .filter(|k| k == "message")
+        .count();
     assert_eq!(messages, 1);
 }
 
 // SPEC R-AGENT-2, R-AGENT-3, R-LIFE-3, R-LIFE-4, R-ROUTE-10
 async fn end_then_resolve_closes_the_work_item_and_frees_the_slot(db: &Db) {
     let site = site(db).await;
-    site.engine.execute(Command::SetMaxConversations { max: 1 }).await.unwrap();
+    site.engine
+        .execute(Command::SetMaxConversations { max: 1 })
+        .await
+        .unwrap();
     site.available(&site.ada).await;
     let (first, _) = site.start().await;
     site.accept(&site.ada, &first).await.unwrap();
     let (second, _) = site.start().await;
-    assert_eq!(site.offered_to(&second).await, None, "at the limit: no new offer");
-
-    site.engine.execute(Command::EndConversation { conversation: first.clone(), by: domain::Ender::Agent(site.ada.clone()) }).await.unwrap();
-    assert_eq!(site.status(&first).await, "wrapping_up");
-    assert_eq!(site.offered_to(&second).await, None, "Wrapping up still holds the slot");
+    assert_eq!(
+        site.offered_to(&second).await,
+        None,
+        "at the limit: no new offer"
+    );
 
     site.engine
-        .execute(Command::Resolve { agent: site.ada.clone(), conversation: first.clone(), resolution: "Done".into() })
+        .execute(Command::EndConversation {
+            conversation: first.clone(),
+            by: domain::Ender::Agent(site.ada.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(site.status(&first).await, "wrapping_up");
+    assert_eq!(
+        site.offered_to(&second).await,
+        None,
+        "Wrapping up still holds the slot"
+    );
+
+    site.engine
+        .execute(Command::Resolve {
+            agent: site.ada.clone(),
+            conversation: first.clone(),
+            resolution: "Done".into(),
+        })
         .await
         .unwrap();
     assert_eq!(site.status(&first).await, "closed");
-    assert_eq!(site.offered_to(&second).await.as_deref(), Some(site.ada.as_str()), "the freed slot gets the waiting one");
+    assert_eq!(
+        site.offered_to(&second).await.as_deref(),
+        Some(site.ada.as_str()),
+        "the freed slot gets the waiting one"
+    );
 }
 
 // SPEC R-ROUTE-6, R-LIFE-5
 async fn nobody_available_at_start_shows_the_fallback_and_closes(db: &Db) {
     let site = site(db).await;
     let (id, effects) = site.start().await;
-    assert!(effects.iter().any(|e| matches!(e, Effect::Event(ev) if ev.kind == EventKind::FallbackShown)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Event(ev) if ev.kind == EventKind::FallbackShown))
+    );
     assert_eq!(site.status(&id).await, "closed");
-    assert!(site.event_kinds(&id).await.contains(&"fallback_shown".to_string()));
+    assert!(
+        site.event_kinds(&id)
+            .await
+            .contains(&"fallback_shown".to_string())
+    );
 }
 
 // SPEC R-ROUTE-7, R-TIME-2, R-LIFE-5
@@ -278,8 +375,17 @@ async fn deadlines_survive_a_restart_and_fire_once(db: &Db) {
     let clock = Arc::new(ManualClock::starting_at(T0 + 21 * MINUTE));
     let restarted = Engine::new(db.clone(), Timers::default(), clock.clone());
     assert!(restarted.tick_due().await.unwrap() >= 2);
-    assert_eq!(restarted.tick_due().await.unwrap(), 0, "nothing fires twice");
-    assert_eq!(directory::availability(db, site.space.as_str(), &offered_agent).await.unwrap(), "Unavailable");
+    assert_eq!(
+        restarted.tick_due().await.unwrap(),
+        0,
+        "nothing fires twice"
+    );
+    assert_eq!(
+        directory::availability(db, site.space.as_str(), &offered_agent)
+            .await
+            .unwrap(),
+        "Unavailable"
+    );
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT kind FROM conversation_events WHERE conversation_id = $1 AND kind = 'inactivity_warning'",
     )
@@ -296,8 +402,18 @@ async fn two_concurrent_accepts_of_one_offer_have_exactly_one_winner(db: &Db) {
     let (id, _) = site.start().await;
     let (a, b) = tokio::join!(site.accept(&site.ada, &id), site.accept(&site.ada, &id));
     let results = [a, b];
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
     let loser = results.into_iter().find_map(Result::err).unwrap();
-    assert!(matches!(loser, BackendError::Rule(DomainError::NotOffered)), "{loser:?}");
-    assert!(loser.to_string().contains("no longer offered to you"), "{loser}");
+    assert!(
+        matches!(loser, BackendError::Rule(DomainError::NotOffered)),
+        "{loser:?}"
+    );
+    assert!(
+        loser.to_string().contains("no longer offered to you"),
+        "{loser}"
+    );
 }

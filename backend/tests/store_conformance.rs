@@ -3,8 +3,9 @@
 mod support;
 
 use backend::{
-    accounts::{authenticate, create_staff, NewStaff},
-    demo, Backend, Db,
+    Backend, Db,
+    accounts::{NewStaff, authenticate, create_staff},
+    demo,
 };
 
 conformance!(
@@ -19,14 +20,20 @@ conformance!(
 
 async fn migrations_create_the_schema_and_running_them_again_changes_nothing(db: &Db) {
     db.migrate().await.expect("second migration run is a no-op");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations").fetch_one(&db.pool).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
 async fn the_demo_seed_fills_an_empty_database_once(db: &Db) {
     assert!(demo::seed_if_empty(db).await.unwrap(), "first start seeds");
     let first = demo::overview(db).await.unwrap();
-    assert!(!demo::seed_if_empty(db).await.unwrap(), "second start re-seeds nothing");
+    assert!(
+        !demo::seed_if_empty(db).await.unwrap(),
+        "second start re-seeds nothing"
+    );
     let second = demo::overview(db).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(first.spaces, 1);
@@ -35,15 +42,35 @@ async fn the_demo_seed_fills_an_empty_database_once(db: &Db) {
 
 async fn a_staff_member_signs_in_with_the_right_password_only(db: &Db) {
     let id = create_staff(db, staff("Ada@Example.com")).await.unwrap();
-    assert_eq!(authenticate(db, "ada@example.com", "a long password").await.unwrap(), Some(id));
-    assert_eq!(authenticate(db, "ada@example.com", "wrong password").await.unwrap(), None);
-    assert_eq!(authenticate(db, "nobody@example.com", "a long password").await.unwrap(), None);
+    assert_eq!(
+        authenticate(db, "ada@example.com", "a long password")
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        authenticate(db, "ada@example.com", "wrong password")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        authenticate(db, "nobody@example.com", "a long password")
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn a_second_account_with_the_same_email_is_refused_clearly(db: &Db) {
     create_staff(db, staff("grace@example.com")).await.unwrap();
-    let error = create_staff(db, staff("GRACE@example.com")).await.unwrap_err();
-    assert_eq!(error.to_string(), "An account for grace@example.com already exists.");
+    let error = create_staff(db, staff("GRACE@example.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "An account for grace@example.com already exists."
+    );
 }
 
 async fn a_resent_client_message_id_is_refused_by_the_database(db: &Db) {
@@ -58,7 +85,10 @@ async fn a_resent_client_message_id_is_refused_by_the_database(db: &Db) {
         .execute(&db.pool)
     };
     insert(1).await.unwrap();
-    assert!(insert(2).await.is_err(), "the same client message id twice must be refused");
+    assert!(
+        insert(2).await.is_err(),
+        "the same client message id twice must be refused"
+    );
 }
 
 // SPEC R-ROUTE-9
@@ -77,7 +107,9 @@ async fn a_conversation_work_items_assignee_cannot_be_edited_outside_routing(db:
         .bind(&agent)
         .execute(&db.pool)
         .await;
-    let message = edit.expect_err("a queue edit of the assignee is refused").to_string();
+    let message = edit
+        .expect_err("a queue edit of the assignee is refused")
+        .to_string();
     assert!(message.contains("set only by routing"), "{message}");
 
     // Routing sets the conversation's assignee first; mirroring it onto the work item is allowed.
@@ -139,9 +171,15 @@ async fn insert_conversation(db: &Db) -> String {
 async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
     let test_db = support::sqlite().await;
     assert_eq!(test_db.db.backend, Backend::Sqlite);
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&test_db.db.pool).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&test_db.db.pool)
+        .await
+        .unwrap();
     assert_eq!(mode.to_lowercase(), "wal");
-    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&test_db.db.pool).await.unwrap();
+    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(&test_db.db.pool)
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
     test_db.cleanup().await;
 }
@@ -162,6 +200,9 @@ async fn a_modified_migration_stops_start_up_with_a_clear_message() {
 
 #[tokio::test]
 async fn a_database_url_with_an_unknown_scheme_is_refused() {
-    let error = Db::open("mysql://localhost/x", 1).await.unwrap_err().to_string();
+    let error = Db::open("mysql://localhost/x", 1)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("sqlite:// or postgres://"), "{error}");
 }

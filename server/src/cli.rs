@@ -7,7 +7,11 @@ use backend::config::RawConfig;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about = "Baton: live customer chat. Runs the web server.")]
+#[command(
+    name = "server",
+    version,
+    about = "Baton: live customer chat. Runs the web server."
+)]
 pub struct Cli {
     /// A TOML file with settings (keys as below, without the BATON_ prefix, in lower case).
     #[arg(long, env = "BATON_CONFIG", global = true)]
@@ -44,7 +48,12 @@ pub struct SettingArgs {
     #[arg(long, env = "BATON_DATA_DIR", global = true)]
     pub data_dir: Option<String>,
     /// sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://<data dir>/baton.db]
-    #[arg(long, env = "BATON_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "BATON_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Address to listen on [default: 127.0.0.1:3000]
     #[arg(long, env = "BATON_ADDR", global = true)]

@@ -1,10 +1,10 @@
 //! The axum router: Leptos pages and server functions, health checks, the stylesheet, and the
 //! middleware every response passes through.
 
-use app::{shell, state::AppState, App};
-use axum::{middleware, routing::get, Router};
+use app::{App, shell, state::AppState};
+use axum::{Router, middleware, routing::get};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::http::{cross_site, health, security_headers, stylesheet};

@@ -5,12 +5,12 @@ use std::{net::SocketAddr, sync::Arc};
 
 use app::state::AppState;
 use backend::{
+    Db, Engine,
     accounts::{self, NewStaff},
-    config::{redact_url, Config},
     clock::SystemClock,
+    config::{Config, redact_url},
     demo,
     engine::{scheduler, timers_from},
-    Db, Engine,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -19,37 +19,70 @@ use crate::cli::{Cli, Command};
 
 /// Everything wrong is returned as one message for the operator; `main` prints it and exits 1.
 pub async fn main(cli: Cli) -> Result<(), String> {
-    let config = Config::load(cli.config.as_deref(), cli.settings.into_raw())
-        .map_err(|e| format!("invalid settings:\n  {}", e.to_string().trim_start_matches("configuration: ")))?;
+    let config = Config::load(cli.config.as_deref(), cli.settings.into_raw()).map_err(|e| {
+        format!(
+            "invalid settings:\n  {}",
+            e.to_string().trim_start_matches("configuration: ")
+        )
+    })?;
     crate::telemetry::init(config.log_format, &config.log_level);
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             open_database(&config).await?;
-            println!("database is up to date: {}", redact_url(&config.database_url));
+            println!(
+                "database is up to date: {}",
+                redact_url(&config.database_url)
+            );
             Ok(())
         }
-        Command::CreateAdmin { email, name, password } => create_admin(config, email, name, password).await,
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+        } => create_admin(config, email, name, password).await,
     }
 }
 
 async fn open_database(config: &Config) -> Result<Db, String> {
-    Db::open(&config.database_url, config.db_max_connections).await.map_err(|e| {
-        format!("cannot open the database {}: {e}", redact_url(&config.database_url))
-    })
+    Db::open(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot open the database {}: {e}",
+                redact_url(&config.database_url)
+            )
+        })
 }
 
-async fn create_admin(config: Config, email: String, name: String, password: Option<String>) -> Result<(), String> {
+async fn create_admin(
+    config: Config,
+    email: String,
+    name: String,
+    password: Option<String>,
+) -> Result<(), String> {
     let db = open_database(&config).await?;
     let password = match password {
         Some(p) => p,
-        None => rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?,
+        None => {
+            rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?
+        }
     };
-    demo::ensure_site(&db, "Baton").await.map_err(|e| e.to_string())?;
-    accounts::create_staff(&db, NewStaff { email: email.clone(), display_name: name, password, site_admin: true })
+    demo::ensure_site(&db, "Baton")
         .await
-        .map_err(|e| format!("cannot create the admin: {e}"))?;
+        .map_err(|e| e.to_string())?;
+    accounts::create_staff(
+        &db,
+        NewStaff {
+            email: email.clone(),
+            display_name: name,
+            password,
+            site_admin: true,
+        },
+    )
+    .await
+    .map_err(|e| format!("cannot create the admin: {e}"))?;
     println!("Created site admin {email}. Start the server and sign in.");
     Ok(())
 }
@@ -97,7 +130,11 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let engine = Engine::new(db.clone(), timers_from(&config.timers), Arc::new(SystemClock));
+    let engine = Engine::new(
+        db.clone(),
+        timers_from(&config.timers),
+        Arc::new(SystemClock),
+    );
     // Deadlines that passed while the server was down fire on the scheduler's first round.
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
@@ -116,7 +153,15 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, engine, handle, stop, scheduler, stop_scheduler })
+    Ok(RunningServer {
+        addr,
+        db,
+        engine,
+        handle,
+        stop,
+        scheduler,
+        stop_scheduler,
+    })
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -140,7 +185,10 @@ fn print_welcome(addr: SocketAddr, database: &str, demo_mode: bool, empty: bool)
     println!("  database: {database}");
     println!("  health:   http://{addr}/healthz   readiness: http://{addr}/readyz");
     if demo_mode {
-        println!("  demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
+        println!(
+            "  demo sign-ins (password for all: {}):",
+            demo::DEMO_PASSWORD
+        );
         for login in demo::DEMO_LOGINS {
             println!("    {:<11} {}", login.role, login.email);
         }

@@ -1,7 +1,7 @@
 //! Logging: human-readable by default, JSON lines when BATON_LOG_FORMAT=json.
 
 use backend::config::LogFormat;
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing_subscriber::{EnvFilter, fmt};
 
 pub fn init(format: LogFormat, level: &str) {
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));

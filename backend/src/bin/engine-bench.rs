@@ -4,16 +4,22 @@
 //!
 //!   cargo run --release -p backend --bin engine-bench [-- --conversations 400 --messages 4000]
 
-use std::{sync::Arc, time::{Duration, Instant}};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use backend::{
+    Db, Engine,
     clock::SystemClock,
     db::{create_scratch_postgres_database, drop_scratch_postgres_database},
     demo,
     directory::{self, Role},
-    Db, Engine,
 };
-use domain::{AgentId, Author, Availability, Command, ConversationId, CustomerId, Ender, Scope, SpaceId, Start, Timers};
+use domain::{
+    AgentId, Author, Availability, Command, ConversationId, CustomerId, Ender, Scope, SpaceId,
+    Start, Timers,
+};
 
 struct Args {
     conversations: usize,
@@ -22,7 +28,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut out = Args { conversations: 400, messages: 4000, agents: 10 };
+    let mut out = Args {
+        conversations: 400,
+        messages: 4000,
+        agents: 10,
+    };
     let argv: Vec<String> = std::env::args().collect();
     for pair in argv.windows(2) {
         let value = pair[1].parse().unwrap_or(0);
@@ -50,7 +60,10 @@ fn ms(d: Duration) -> String {
 
 async fn run(label: &str, db: Db, args: &Args) {
     demo::ensure_site(&db, "Bench").await.unwrap();
-    sqlx::query("UPDATE site_settings SET max_conversations = 100 WHERE id = 1").execute(&db.pool).await.unwrap();
+    sqlx::query("UPDATE site_settings SET max_conversations = 100 WHERE id = 1")
+        .execute(&db.pool)
+        .await
+        .unwrap();
     let space = SpaceId::new(directory::create_space(&db, "Bench space").await.unwrap());
     let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
     let mut agents = Vec::new();
@@ -60,12 +73,25 @@ async fn run(label: &str, db: Db, args: &Args) {
         sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
             .bind(&id).bind(format!("agent{i}@bench.test")).bind(format!("Agent {i}"))
             .execute(&db.pool).await.unwrap();
-        directory::add_member(&db, space.as_str(), &id, Role::Agent).await.unwrap();
+        directory::add_member(&db, space.as_str(), &id, Role::Agent)
+            .await
+            .unwrap();
         let agent = AgentId::new(id);
-        engine.execute(Command::SetAvailability { agent: agent.clone(), scope: Scope::AllSpaces, availability: Availability::Available }).await.unwrap();
+        engine
+            .execute(Command::SetAvailability {
+                agent: agent.clone(),
+                scope: Scope::AllSpaces,
+                availability: Availability::Available,
+            })
+            .await
+            .unwrap();
         agents.push(agent);
     }
-    let customer = CustomerId::new(directory::create_customer(&db, "bench@bench.test", "Bench").await.unwrap());
+    let customer = CustomerId::new(
+        directory::create_customer(&db, "bench@bench.test", "Bench")
+            .await
+            .unwrap(),
+    );
 
     // Phase 1: routing. Start → offer → accept, then end → resolve, for every conversation.
     let mut routing = Vec::new();
@@ -76,7 +102,12 @@ async fn run(label: &str, db: Db, args: &Args) {
         let id = ConversationId::new(uuid::Uuid::now_v7().to_string());
         let t = Instant::now();
         let outcome = engine
-            .execute(Command::StartConversation { id: id.clone(), space: space.clone(), customer: Some(customer.clone()), via: Start::Direct })
+            .execute(Command::StartConversation {
+                id: id.clone(),
+                space: space.clone(),
+                customer: Some(customer.clone()),
+                via: Start::Direct,
+            })
             .await
             .unwrap();
         routing.push(t.elapsed());
@@ -84,9 +115,20 @@ async fn run(label: &str, db: Db, args: &Args) {
             domain::Effect::OfferMade { agent, .. } => Some(agent.clone()),
             _ => None,
         });
-        let Some(agent) = offered else { panic!("every conversation should be offered (agents: {})", agents.len()) };
+        let Some(agent) = offered else {
+            panic!(
+                "every conversation should be offered (agents: {})",
+                agents.len()
+            )
+        };
         let t = Instant::now();
-        engine.execute(Command::Accept { agent: agent.clone(), conversation: id.clone() }).await.unwrap();
+        engine
+            .execute(Command::Accept {
+                agent: agent.clone(),
+                conversation: id.clone(),
+            })
+            .await
+            .unwrap();
         routing.push(t.elapsed());
         commands += 2;
         ids.push((id, agent));
@@ -99,10 +141,19 @@ async fn run(label: &str, db: Db, args: &Args) {
     let mut message_latency = Vec::new();
     for n in 0..args.messages {
         let (id, agent) = &ids[n % ids.len()];
-        let author = if n % 2 == 0 { Author::Customer } else { Author::Agent(agent.clone()) };
+        let author = if n % 2 == 0 {
+            Author::Customer
+        } else {
+            Author::Agent(agent.clone())
+        };
         let t = Instant::now();
         engine
-            .execute(Command::SendMessage { conversation: id.clone(), author, body: format!("message {n}"), client_id: uuid::Uuid::now_v7().to_string() })
+            .execute(Command::SendMessage {
+                conversation: id.clone(),
+                author,
+                body: format!("message {n}"),
+                client_id: uuid::Uuid::now_v7().to_string(),
+            })
             .await
             .unwrap();
         message_latency.push(t.elapsed());
@@ -111,8 +162,21 @@ async fn run(label: &str, db: Db, args: &Args) {
     commands += args.messages;
     for (id, agent) in &ids {
         let t = Instant::now();
-        engine.execute(Command::EndConversation { conversation: id.clone(), by: Ender::Agent(agent.clone()) }).await.unwrap();
-        engine.execute(Command::Resolve { agent: agent.clone(), conversation: id.clone(), resolution: "Done".into() }).await.unwrap();
+        engine
+            .execute(Command::EndConversation {
+                conversation: id.clone(),
+                by: Ender::Agent(agent.clone()),
+            })
+            .await
+            .unwrap();
+        engine
+            .execute(Command::Resolve {
+                agent: agent.clone(),
+                conversation: id.clone(),
+                resolution: "Done".into(),
+            })
+            .await
+            .unwrap();
         routing.push(t.elapsed() / 2);
         commands += 2;
     }
@@ -121,15 +185,33 @@ async fn run(label: &str, db: Db, args: &Args) {
     message_latency.sort();
     println!("== {label} ==");
     println!("  conversations routed      {}", ids.len());
-    println!("  commands                  {commands} in {:.2} s = {:.0} commands/s", total.as_secs_f64(), commands as f64 / total.as_secs_f64());
-    println!("  routing decision latency  p50 {}  p99 {}  (start, accept, end, resolve; one transaction each)", ms(percentile(&routing, 50.0)), ms(percentile(&routing, 99.0)));
-    println!("  messages persisted        {} in {:.2} s = {:.0} messages/s (p50 {}, p99 {})", args.messages, message_elapsed.as_secs_f64(), args.messages as f64 / message_elapsed.as_secs_f64(), ms(percentile(&message_latency, 50.0)), ms(percentile(&message_latency, 99.0)));
+    println!(
+        "  commands                  {commands} in {:.2} s = {:.0} commands/s",
+        total.as_secs_f64(),
+        commands as f64 / total.as_secs_f64()
+    );
+    println!(
+        "  routing decision latency  p50 {}  p99 {}  (start, accept, end, resolve; one transaction each)",
+        ms(percentile(&routing, 50.0)),
+        ms(percentile(&routing, 99.0))
+    );
+    println!(
+        "  messages persisted        {} in {:.2} s = {:.0} messages/s (p50 {}, p99 {})",
+        args.messages,
+        message_elapsed.as_secs_f64(),
+        args.messages as f64 / message_elapsed.as_secs_f64(),
+        ms(percentile(&message_latency, 50.0)),
+        ms(percentile(&message_latency, 99.0))
+    );
 }
 
 #[tokio::main]
 async fn main() {
     let args = args();
-    println!("engine-bench: {} agents, up to {} conversations, {} messages, sequential commands", args.agents, args.conversations, args.messages);
+    println!(
+        "engine-bench: {} agents, up to {} conversations, {} messages, sequential commands",
+        args.agents, args.conversations, args.messages
+    );
 
     let dir = std::env::temp_dir().join(format!("baton-bench-{}", uuid::Uuid::now_v7().simple()));
     let url = format!("sqlite://{}/bench.db", dir.display());
@@ -140,7 +222,9 @@ async fn main() {
 
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) => {
-            let scratch = create_scratch_postgres_database(&base).await.expect("PostgreSQL reachable");
+            let scratch = create_scratch_postgres_database(&base)
+                .await
+                .expect("PostgreSQL reachable");
             let db = Db::open(&scratch, 8).await.expect("PostgreSQL opens");
             run("PostgreSQL (loopback)", db.clone(), &args).await;
             db.close().await;

@@ -11,7 +11,7 @@ mod snapshot;
 use std::sync::Arc;
 
 use domain::{Command, ConversationId, Effect, EventKind, Timers, Timestamp};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{Notify, broadcast};
 
 use crate::{clock::Clock, config::TimerConfig, db::Db, error::BackendError};
 use snapshot::Scope;
@@ -29,7 +29,9 @@ impl Outcome {
     pub fn message_seq(&self) -> Option<i64> {
         self.duplicate_of.or_else(|| {
             self.effects.iter().find_map(|e| match e {
-                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => Some(event.seq),
+                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => {
+                    Some(event.seq)
+                }
                 _ => None,
             })
         })
@@ -60,7 +62,13 @@ pub fn timers_from(config: &TimerConfig) -> Timers {
 impl Engine {
     pub fn new(db: Db, timers: Timers, clock: Arc<dyn Clock>) -> Engine {
         let (published, _) = broadcast::channel(1024);
-        Engine { db, timers, clock, rearm: Arc::new(Notify::new()), published }
+        Engine {
+            db,
+            timers,
+            clock,
+            rearm: Arc::new(Notify::new()),
+            published,
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -80,11 +88,19 @@ impl Engine {
     pub async fn execute(&self, command: Command) -> Result<Outcome, BackendError> {
         let mut tx = self.db.begin_write().await?;
 
-        if let Command::SendMessage { conversation, client_id, .. } = &command {
+        if let Command::SendMessage {
+            conversation,
+            client_id,
+            ..
+        } = &command
+        {
             // A resent message (same client id) gets its first seq back; nothing is written twice.
             if let Some(seq) = existing_message(&mut tx, conversation, client_id).await? {
                 tx.rollback().await?;
-                return Ok(Outcome { effects: Vec::new(), duplicate_of: Some(seq) });
+                return Ok(Outcome {
+                    effects: Vec::new(),
+                    duplicate_of: Some(seq),
+                });
             }
         }
 
@@ -94,11 +110,16 @@ impl Engine {
 
         let scope = match &command {
             Command::SendMessage { conversation, .. } | Command::AddNote { conversation, .. } => {
-                Scope::Chat { target: conversation }
+                Scope::Chat {
+                    target: conversation,
+                }
             }
-            other => Scope::Routing { target: other.conversation() },
+            other => Scope::Routing {
+                target: other.conversation(),
+            },
         };
-        let mut world = snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
+        let mut world =
+            snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
         let now = self.clock.now();
         let effects = match domain::decide(&mut world, command, now) {
             Ok(effects) => effects,
@@ -110,11 +131,17 @@ impl Engine {
         persist::write(&mut tx, &world, &effects).await?;
         tx.commit().await?;
 
-        if effects.iter().any(|e| matches!(e, Effect::StoreConversation { .. })) {
+        if effects
+            .iter()
+            .any(|e| matches!(e, Effect::StoreConversation { .. }))
+        {
             self.rearm.notify_one();
         }
         let _ = self.published.send(Arc::new(effects.clone()));
-        Ok(Outcome { effects, duplicate_of: None })
+        Ok(Outcome {
+            effects,
+            duplicate_of: None,
+        })
     }
 
     /// Fires every conversation whose stored deadline has passed. Returns how many it ticked.
@@ -130,9 +157,16 @@ impl Engine {
         .await?;
         let mut ticked = 0;
         for (id,) in due {
-            match self.execute(Command::Tick { conversation: ConversationId::new(id.clone()) }).await {
+            match self
+                .execute(Command::Tick {
+                    conversation: ConversationId::new(id.clone()),
+                })
+                .await
+            {
                 Ok(_) => ticked += 1,
-                Err(error) => tracing::warn!(conversation = %id, %error, "timer tick failed; will retry"),
+                Err(error) => {
+                    tracing::warn!(conversation = %id, %error, "timer tick failed; will retry")
+                }
             }
         }
         Ok(ticked)
@@ -140,10 +174,11 @@ impl Engine {
 
     /// The earliest stored deadline, if any conversation has one.
     pub async fn next_deadline(&self) -> Result<Option<Timestamp>, BackendError> {
-        let (next,): (Option<i64>,) =
-            sqlx::query_as("SELECT MIN(next_deadline) FROM conversations WHERE next_deadline IS NOT NULL")
-                .fetch_one(&self.db.pool)
-                .await?;
+        let (next,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(next_deadline) FROM conversations WHERE next_deadline IS NOT NULL",
+        )
+        .fetch_one(&self.db.pool)
+        .await?;
         Ok(next.map(Timestamp))
     }
 }
@@ -151,9 +186,10 @@ impl Engine {
 /// Resolving asks for one of the site's resolutions (SPEC R-AGENT-3); anything else is refused
 /// with the list to choose from.
 async fn check_resolution(tx: &mut snapshot::Tx, resolution: &str) -> Result<(), BackendError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT resolutions FROM site_settings WHERE id = 1")
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT resolutions FROM site_settings WHERE id = 1")
+            .fetch_optional(&mut **tx)
+            .await?;
     let allowed: Vec<String> = match row {
         Some((json,)) => serde_json::from_str(&json)?,
         None => Vec::new(),
@@ -173,11 +209,12 @@ async fn existing_message(
     conversation: &ConversationId,
     client_id: &str,
 ) -> Result<Option<i64>, BackendError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT seq FROM conversation_events WHERE conversation_id = $1 AND client_id = $2")
-            .bind(conversation.as_str())
-            .bind(client_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT seq FROM conversation_events WHERE conversation_id = $1 AND client_id = $2",
+    )
+    .bind(conversation.as_str())
+    .bind(client_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     Ok(row.map(|(seq,)| seq))
 }

@@ -6,19 +6,34 @@ use domain::{Availability, ConversationEvent, Effect, EventKind, Timestamp, Worl
 use super::snapshot::Tx;
 use crate::{clock::now_ms, error::BackendError};
 
-pub(super) async fn write(tx: &mut Tx, world: &World, effects: &[Effect]) -> Result<(), BackendError> {
+pub(super) async fn write(
+    tx: &mut Tx,
+    world: &World,
+    effects: &[Effect],
+) -> Result<(), BackendError> {
     // Rows first (events reference their conversation), then the events.
     for effect in effects {
         match effect {
-            Effect::StoreConversation { conversation, next_deadline } => {
+            Effect::StoreConversation {
+                conversation,
+                next_deadline,
+            } => {
                 let conv = world.conversations.get(conversation).ok_or_else(|| {
-                    BackendError::Corrupt(format!("decision names unknown conversation {conversation}"))
+                    BackendError::Corrupt(format!(
+                        "decision names unknown conversation {conversation}"
+                    ))
                 })?;
                 store_conversation(tx, conv, *next_deadline).await?;
             }
             Effect::StoreAgent { agent } => {
-                let Some(agent) = world.agents.get(agent) else { continue };
-                let reason = agent.unavailable_reason.as_ref().map(serde_json::to_string).transpose()?;
+                let Some(agent) = world.agents.get(agent) else {
+                    continue;
+                };
+                let reason = agent
+                    .unavailable_reason
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()?;
                 sqlx::query("UPDATE users SET unavailable_reason = $1 WHERE id = $2")
                     .bind(reason)
                     .bind(agent.id.as_str())
@@ -34,7 +49,9 @@ pub(super) async fn write(tx: &mut Tx, world: &World, effects: &[Effect]) -> Res
                 }
             }
             Effect::StoreSpace { space } => {
-                let Some(space) = world.spaces.get(space) else { continue };
+                let Some(space) = world.spaces.get(space) else {
+                    continue;
+                };
                 sqlx::query("UPDATE spaces SET live_chat = $1, rr_cursor = $2 WHERE id = $3")
                     .bind(i64::from(space.live_chat))
                     .bind(space.cursor.as_ref().map(|c| c.as_str().to_string()))
@@ -48,7 +65,10 @@ pub(super) async fn write(tx: &mut Tx, world: &World, effects: &[Effect]) -> Res
                     .execute(&mut **tx)
                     .await?;
             }
-            Effect::Event(_) | Effect::OfferMade { .. } | Effect::OfferWithdrawn { .. } | Effect::AvailabilityChanged { .. } => {}
+            Effect::Event(_)
+            | Effect::OfferMade { .. }
+            | Effect::OfferWithdrawn { .. }
+            | Effect::AvailabilityChanged { .. } => {}
         }
     }
     for effect in effects {
@@ -63,7 +83,11 @@ pub(super) fn availability_text(availability: Availability) -> &'static str {
     availability.label()
 }
 
-async fn store_conversation(tx: &mut Tx, conv: &domain::Conversation, next_deadline: Option<Timestamp>) -> Result<(), BackendError> {
+async fn store_conversation(
+    tx: &mut Tx,
+    conv: &domain::Conversation,
+    next_deadline: Option<Timestamp>,
+) -> Result<(), BackendError> {
     let state = serde_json::to_string(conv)?;
     sqlx::query(
         "INSERT INTO conversations (id, space_id, customer_id, status, assignee_id, offer_agent_id, waiting_since, started_at, next_deadline, state) \

@@ -8,7 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Agent, AgentId, Availability, Conversation, ConversationId, SiteSettings, Space, SpaceId, Timers, UnavailableReason, World};
+use domain::{
+    Agent, AgentId, Availability, Conversation, ConversationId, SiteSettings, Space, SpaceId,
+    Timers, UnavailableReason, World,
+};
 use sqlx::{Any, Transaction};
 
 use crate::{db::Backend, error::BackendError};
@@ -22,7 +25,12 @@ pub(super) enum Scope<'a> {
     Chat { target: &'a ConversationId },
 }
 
-pub(super) async fn load(tx: &mut Tx, backend: Backend, timers: Timers, scope: Scope<'_>) -> Result<World, BackendError> {
+pub(super) async fn load(
+    tx: &mut Tx,
+    backend: Backend,
+    timers: Timers,
+    scope: Scope<'_>,
+) -> Result<World, BackendError> {
     let lock = backend.for_update();
     let routing = matches!(scope, Scope::Routing { .. });
     let settings_sql = if routing {
@@ -33,7 +41,9 @@ pub(super) async fn load(tx: &mut Tx, backend: Backend, timers: Timers, scope: S
     let (max,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(settings_sql))
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| BackendError::Invalid("The site is not set up yet: create the first admin.".into()))?;
+        .ok_or_else(|| {
+            BackendError::Invalid("The site is not set up yet: create the first admin.".into())
+        })?;
     let mut world = World::new(SiteSettings {
         max_conversations: u32::try_from(max).unwrap_or(SiteSettings::DEFAULT_MAX_CONVERSATIONS),
         timers,
@@ -69,7 +79,12 @@ pub(super) async fn load(tx: &mut Tx, backend: Backend, timers: Timers, scope: S
     Ok(world)
 }
 
-async fn load_one(tx: &mut Tx, backend: Backend, world: &mut World, id: &ConversationId) -> Result<(), BackendError> {
+async fn load_one(
+    tx: &mut Tx,
+    backend: Backend,
+    world: &mut World,
+    id: &ConversationId,
+) -> Result<(), BackendError> {
     let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT state FROM conversations WHERE id = $1{}",
         backend.for_update()
@@ -111,7 +126,9 @@ async fn load_agents(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
     }
     for (user, space, state) in availability {
         if let Some(agent) = world.agents.get_mut(&AgentId::new(user)) {
-            agent.availability.insert(SpaceId::new(space), parse_availability(&state)?);
+            agent
+                .availability
+                .insert(SpaceId::new(space), parse_availability(&state)?);
         }
     }
     Ok(())
@@ -119,11 +136,14 @@ async fn load_agents(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
 
 async fn load_spaces(tx: &mut Tx, world: &mut World) -> Result<(), BackendError> {
     let spaces: Vec<(String, i64, Option<String>)> =
-        sqlx::query_as("SELECT id, live_chat, rr_cursor FROM spaces").fetch_all(&mut **tx).await?;
-    let members: Vec<(String, String)> =
-        sqlx::query_as("SELECT space_id, user_id FROM space_members ORDER BY space_id, position, user_id")
+        sqlx::query_as("SELECT id, live_chat, rr_cursor FROM spaces")
             .fetch_all(&mut **tx)
             .await?;
+    let members: Vec<(String, String)> = sqlx::query_as(
+        "SELECT space_id, user_id FROM space_members ORDER BY space_id, position, user_id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     for (id, live_chat, cursor) in spaces {
         let mut space = Space::new(SpaceId::new(id));
         space.live_chat = live_chat != 0;
@@ -144,12 +164,15 @@ async fn load_space(tx: &mut Tx, world: &mut World, id: &SpaceId) -> Result<(), 
             .bind(id.as_str())
             .fetch_optional(&mut **tx)
             .await?;
-    let Some((live_chat, cursor)) = row else { return Ok(()) };
-    let members: Vec<(String,)> =
-        sqlx::query_as("SELECT user_id FROM space_members WHERE space_id = $1 ORDER BY position, user_id")
-            .bind(id.as_str())
-            .fetch_all(&mut **tx)
-            .await?;
+    let Some((live_chat, cursor)) = row else {
+        return Ok(());
+    };
+    let members: Vec<(String,)> = sqlx::query_as(
+        "SELECT user_id FROM space_members WHERE space_id = $1 ORDER BY position, user_id",
+    )
+    .bind(id.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
     let mut space = Space::new(id.clone());
     space.live_chat = live_chat != 0;
     space.cursor = cursor.map(AgentId::new);
@@ -162,6 +185,8 @@ pub(super) fn parse_availability(text: &str) -> Result<Availability, BackendErro
     match text {
         "Available" => Ok(Availability::Available),
         "Unavailable" => Ok(Availability::Unavailable),
-        other => Err(BackendError::Corrupt(format!("unknown availability {other:?}"))),
+        other => Err(BackendError::Corrupt(format!(
+            "unknown availability {other:?}"
+        ))),
     }
 }

@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use backend::{
-    db::{create_scratch_postgres_database, drop_scratch_postgres_database},
     Db,
+    db::{create_scratch_postgres_database, drop_scratch_postgres_database},
 };
 
 pub struct TestDb {
@@ -37,7 +37,11 @@ pub async fn sqlite() -> TestDb {
     let dir = scratch_dir();
     let url = format!("sqlite://{}/baton.db", dir.display());
     let db = Db::open(&url, 4).await.expect("SQLite test database opens");
-    TestDb { db, scratch: None, dir: Some(dir) }
+    TestDb {
+        db,
+        scratch: None,
+        dir: Some(dir),
+    }
 }
 
 pub async fn postgres() -> Option<TestDb> {
@@ -48,8 +52,14 @@ pub async fn postgres() -> Option<TestDb> {
     let scratch = create_scratch_postgres_database(&base)
         .await
         .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is not usable: {e}"));
-    let db = Db::open(&scratch, 4).await.expect("PostgreSQL test database opens");
-    Some(TestDb { db, scratch: Some((base, scratch)), dir: None })
+    let db = Db::open(&scratch, 4)
+        .await
+        .expect("PostgreSQL test database opens");
+    Some(TestDb {
+        db,
+        scratch: Some((base, scratch)),
+        dir: None,
+    })
 }
 
 /// Runs each named `async fn(&Db)` against SQLite and, when configured, PostgreSQL.

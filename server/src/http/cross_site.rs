@@ -5,13 +5,12 @@
 
 use axum::{
     extract::Request,
-    http::{header, Method, StatusCode},
+    http::{Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-pub const REFUSAL: &str =
-    "Cross-site request refused: changes to Baton must come from Baton's own pages. Reload the page and try again.";
+pub const REFUSAL: &str = "Cross-site request refused: changes to Baton must come from Baton's own pages. Reload the page and try again.";
 
 pub async fn refuse_cross_site_changes(request: Request, next: Next) -> Response {
     if is_safe_method(request.method()) || is_same_site(&request) {
@@ -37,7 +36,10 @@ fn is_same_site(request: &Request) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
         Some(origin) => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let authority = origin
                 .strip_prefix("http://")
                 .or_else(|| origin.strip_prefix("https://"))
@@ -62,25 +64,48 @@ mod tests {
 
     #[test]
     fn a_post_from_the_same_origin_passes() {
-        let r = request(Method::POST, &[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin")]);
+        let r = request(
+            Method::POST,
+            &[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        );
         assert!(is_same_site(&r));
     }
 
     #[test]
     fn a_post_from_another_site_is_refused() {
-        let r = request(Method::POST, &[("host", "127.0.0.1:3000"), ("origin", "http://evil.test"), ("sec-fetch-site", "cross-site")]);
+        let r = request(
+            Method::POST,
+            &[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://evil.test"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        );
         assert!(!is_same_site(&r));
     }
 
     #[test]
     fn a_foreign_origin_is_refused_even_without_fetch_metadata() {
-        let r = request(Method::POST, &[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:9999")]);
+        let r = request(
+            Method::POST,
+            &[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:9999"),
+            ],
+        );
         assert!(!is_same_site(&r));
     }
 
     #[test]
     fn a_same_site_but_other_origin_request_is_refused() {
-        let r = request(Method::POST, &[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")]);
+        let r = request(
+            Method::POST,
+            &[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")],
+        );
         assert!(!is_same_site(&r));
     }
 

@@ -10,10 +10,16 @@ pub async fn healthz() -> impl IntoResponse {
 
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, format!("ready: {} reachable\n", state.db.backend.label())),
+        Ok(()) => (
+            StatusCode::OK,
+            format!("ready: {} reachable\n", state.db.backend.label()),
+        ),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "not ready: database unreachable\n".to_string())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: database unreachable\n".to_string(),
+            )
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::Request,
-    http::{header, HeaderName, HeaderValue},
+    http::{HeaderName, HeaderValue, header},
     middleware::Next,
     response::Response,
 };

@@ -1,7 +1,7 @@
 //! Serves the one stylesheet generated at build time by `build.rs`.
 
 use axum::{
-    http::{header, HeaderValue},
+    http::{HeaderValue, header},
     response::IntoResponse,
 };
 
@@ -10,8 +10,14 @@ pub const BATON_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/baton.css"))
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
         ],
         BATON_CSS,
     )

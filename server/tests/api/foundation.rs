@@ -17,7 +17,10 @@ async fn readyz_reports_not_ready_when_the_database_is_gone() {
     app.server_db().close().await;
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 503);
-    assert_eq!(ready.text().await.unwrap(), "not ready: database unreachable\n");
+    assert_eq!(
+        ready.text().await.unwrap(),
+        "not ready: database unreachable\n"
+    );
     app.stop().await;
 }
 
@@ -29,7 +32,13 @@ async fn every_response_carries_the_security_headers() {
         let headers = response.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
-        assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
         assert!(headers.contains_key("referrer-policy"), "{path}");
     }
     app.stop().await;
@@ -43,16 +52,36 @@ async fn the_start_page_is_server_rendered_with_the_stylesheet() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Check service status"));
     assert!(html.contains("/baton.css"));
-    let css = app.client.get(app.url("/baton.css")).send().await.unwrap().text().await.unwrap();
-    assert!(css.contains("prefers-color-scheme: dark"), "design system has dark mode");
-    assert!(css.contains(".max-w-3xl"), "utilities used in app/src are generated");
+    let css = app
+        .client
+        .get(app.url("/baton.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        css.contains("prefers-color-scheme: dark"),
+        "design system has dark mode"
+    );
+    assert!(
+        css.contains(".max-w-3xl"),
+        "utilities used in app/src are generated"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn responses_are_compressed_when_the_client_accepts_it() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/baton.css")).header("accept-encoding", "br").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/baton.css"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
     app.stop().await;
 }
@@ -89,14 +118,29 @@ async fn a_cross_site_post_is_refused_with_a_clear_403() {
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
-    assert!(response.text().await.unwrap().contains("Cross-site request refused"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Cross-site request refused")
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn server_functions_do_not_answer_get_requests() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/api/service-status")).send().await.unwrap();
-    assert_ne!(response.status(), 200, "a state-reading POST function must not run on GET");
+    let response = app
+        .client
+        .get(app.url("/api/service-status"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        response.status(),
+        200,
+        "a state-reading POST function must not run on GET"
+    );
     app.stop().await;
 }

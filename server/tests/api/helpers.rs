@@ -1,7 +1,7 @@
 //! `spawn_app()`: a real Baton server on port 0 with its own database, and typed helpers.
 
 use backend::config::{Config, RawConfig};
-use server::run::{start, RunningServer};
+use server::run::{RunningServer, start};
 
 pub struct TestApp {
     pub address: String,
@@ -39,7 +39,10 @@ pub async fn spawn_app_with(overrides: RawConfig) -> TestApp {
     let server = start(config).await.expect("server starts");
     TestApp {
         address: format!("http://{}", server.addr),
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         server,
         dir,
     }
@@ -47,7 +50,10 @@ pub async fn spawn_app_with(overrides: RawConfig) -> TestApp {
 
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{nanos:x}-{}", std::process::id())
 }
 

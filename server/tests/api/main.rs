@@ -1,5 +1,5 @@
 //! HTTP-level tests against a real server on a loopback port with a fresh SQLite database.
 
 mod foundation;
-mod scheduler;
 mod helpers;
+mod scheduler;

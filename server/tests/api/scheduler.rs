@@ -11,7 +11,11 @@ use crate::helpers::spawn_app_with;
 // Unavailable by itself.
 #[tokio::test]
 async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
-    let app = spawn_app_with(RawConfig { offer_timeout: Some("1s".into()), ..Default::default() }).await;
+    let app = spawn_app_with(RawConfig {
+        offer_timeout: Some("1s".into()),
+        ..Default::default()
+    })
+    .await;
     let db = app.server_db().clone();
     let engine = app.server.engine.clone();
     let (space, agent): (String, String) = sqlx::query_as(
@@ -20,7 +24,9 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    let customer = directory::create_customer(&db, "casey@example.com", "Casey").await.unwrap();
+    let customer = directory::create_customer(&db, "casey@example.com", "Casey")
+        .await
+        .unwrap();
     engine
         .execute(Command::SetAvailability {
             agent: AgentId::new(agent.clone()),
@@ -44,7 +50,10 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
         if directory::availability(&db, &space, &agent).await.unwrap() == "Unavailable" {
             break;
         }
-        assert!(Instant::now() < deadline, "the scheduler never fired the expired offer");
+        assert!(
+            Instant::now() < deadline,
+            "the scheduler never fired the expired offer"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.stop().await;
