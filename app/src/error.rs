@@ -45,6 +45,8 @@ impl From<backend::BackendError> for AppError {
         use backend::BackendError as B;
         match error {
             B::Invalid(message) => AppError::Invalid(message),
+            // A product rule refused: its message is written for the person who asked.
+            B::Rule(rule) => AppError::Invalid(rule.to_string()),
             B::NotFound => AppError::NotFound,
             other if other.is_unavailable() => {
                 tracing::warn!(error = %other, "database unavailable");

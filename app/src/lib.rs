@@ -1,7 +1,10 @@
 //! The Leptos application: pages for customers, agents and admins, and the server functions
 //! beside them. Compiled twice: to WASM (`hydrate`) and into the server (`ssr`).
 
+pub mod auth;
+pub mod components;
 pub mod error;
+pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -51,6 +54,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::home::HomePage/>
+                <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage/>
+                <Route path=StaticSegment("agent") view=pages::agent::AgentPage/>
+                <Route path=StaticSegment("support") view=pages::support::SupportPage/>
             </Routes>
         </Router>
     }

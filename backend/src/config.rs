@@ -34,6 +34,8 @@ pub struct RawConfig {
     pub inactivity_warning: Option<String>,
     pub inactivity_grace: Option<String>,
     pub max_duration: Option<String>,
+    pub presence_grace: Option<String>,
+    pub message_rate: Option<u32>,
 }
 
 impl RawConfig {
@@ -52,6 +54,8 @@ impl RawConfig {
             inactivity_warning: Some("20m".into()),
             inactivity_grace: Some("10m".into()),
             max_duration: Some("24h".into()),
+            presence_grace: Some("60s".into()),
+            message_rate: Some(5),
         }
     }
 }
@@ -83,6 +87,10 @@ pub struct Config {
     pub demo: bool,
     pub db_max_connections: u32,
     pub timers: TimerConfig,
+    /// How long an agent's last dashboard tab may be gone before Baton sets them Unavailable.
+    pub presence_grace: Duration,
+    /// Messages one websocket may send per second (twice that in a burst).
+    pub message_rate: u32,
 }
 
 impl Config {
@@ -167,6 +175,14 @@ impl Config {
             inactivity_grace: duration("BATON_INACTIVITY_GRACE", raw.inactivity_grace),
             max_duration: duration("BATON_MAX_DURATION", raw.max_duration),
         };
+        let presence_grace = duration("BATON_PRESENCE_GRACE", raw.presence_grace);
+        let message_rate = match raw.message_rate.unwrap_or(5) {
+            0 => {
+                problems.push("BATON_MESSAGE_RATE must be at least 1".into());
+                1
+            }
+            n => n,
+        };
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -179,6 +195,8 @@ impl Config {
             demo: raw.demo.unwrap_or(false),
             db_max_connections,
             timers,
+            presence_grace,
+            message_rate,
         })
     }
 }

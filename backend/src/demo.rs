@@ -18,7 +18,7 @@ pub struct DemoLogin {
 
 pub const DEMO_PASSWORD: &str = "baton-demo";
 
-pub const DEMO_LOGINS: [DemoLogin; 3] = [
+pub const DEMO_LOGINS: [DemoLogin; 4] = [
     DemoLogin {
         role: "site admin",
         email: "admin@demo.baton.test",
@@ -32,6 +32,11 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
     DemoLogin {
         role: "agent",
         email: "grace@demo.baton.test",
+        password: DEMO_PASSWORD,
+    },
+    DemoLogin {
+        role: "customer",
+        email: "casey@demo.baton.test",
         password: DEMO_PASSWORD,
     },
 ];
@@ -62,10 +67,8 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
     }
     ensure_site(db, "Baton demo").await?;
     let mut ids = Vec::new();
-    for (login, name) in DEMO_LOGINS
-        .iter()
-        .zip(["Alex Admin", "Ada Lovelace", "Grace Hopper"])
-    {
+    let staff = DEMO_LOGINS.iter().filter(|login| login.role != "customer");
+    for (login, name) in staff.zip(["Alex Admin", "Ada Lovelace", "Grace Hopper"]) {
         let id = create_staff(
             db,
             NewStaff {
@@ -81,6 +84,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
     let space_id = directory::create_space(db, "Customer Support").await?;
     for (id, role) in ids.iter().zip([Role::SpaceAdmin, Role::Agent, Role::Agent]) {
         directory::add_member(db, &space_id, id, role).await?;
+    }
+    for login in DEMO_LOGINS.iter().filter(|login| login.role == "customer") {
+        crate::customers::sign_up(db, login.email, "Casey Customer", login.password).await?;
     }
     Ok(true)
 }

@@ -4,11 +4,15 @@
 pub mod accounts;
 pub mod clock;
 pub mod config;
+pub mod conversations;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod engine;
 pub mod error;
+pub mod realtime;
+pub mod sessions;
 
 pub use config::Config;
 pub use db::{Backend, Db};

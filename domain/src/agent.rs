@@ -35,6 +35,9 @@ pub enum UnavailableReason {
         conversation: ConversationId,
         at: Timestamp,
     },
+    /// Every dashboard tab of the agent was closed for longer than the presence grace period, so
+    /// Baton stopped offering them conversations nobody would see.
+    Disconnected { at: Timestamp },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -55,6 +55,9 @@ pub enum Command {
         scope: Scope,
         availability: Availability,
     },
+    /// The agent's last dashboard tab has been gone for the presence grace period: Unavailable
+    /// in every space, offers they hold move on (see ARCHITECTURE.md, "Presence").
+    AgentAway { agent: AgentId },
     Accept {
         agent: AgentId,
         conversation: ConversationId,
@@ -106,6 +109,7 @@ impl Command {
             | Self::Resolve { conversation, .. }
             | Self::Tick { conversation } => Some(conversation),
             Self::SetAvailability { .. }
+            | Self::AgentAway { .. }
             | Self::SetLiveChat { .. }
             | Self::SetMaxConversations { .. } => None,
         }

@@ -5,6 +5,7 @@
 //! deadlines ([`next_deadline`], [`World::poll_timeout`]) fired by a [`Command::Tick`].
 //! No I/O, no clock, no randomness: this crate compiles to wasm and replays exactly.
 
+pub mod access;
 pub mod agent;
 pub mod command;
 pub mod conversation;
@@ -13,6 +14,8 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod protocol;
+pub mod realtime;
 pub mod settings;
 pub mod space;
 pub mod time;

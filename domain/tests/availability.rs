@@ -175,3 +175,42 @@ fn every_changed_row_is_named_for_storage_after_the_events() {
         ]
     );
 }
+
+// SPEC R-AVAIL-1 (presence): no dashboard open means no offers nobody would see.
+#[test]
+fn an_agent_whose_dashboards_are_all_closed_becomes_unavailable_and_their_offer_moves_on() {
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1")
+        .available("bob", "s1");
+    sim.start("c1", "s1");
+    assert_eq!(sim.offered_to("c1").as_deref(), Some("ann"));
+
+    let effects = sim.ok(Command::AgentAway { agent: aid("ann") });
+
+    assert_eq!(sim.availability("ann", "s1"), Availability::Unavailable);
+    assert!(matches!(
+        sim.agent("ann").unavailable_reason,
+        Some(UnavailableReason::Disconnected { .. })
+    ));
+    assert_eq!(sim.offered_to("c1").as_deref(), Some("bob"));
+    assert!(withdrawals(&effects).contains(&(
+        "c1".to_string(),
+        "ann".to_string(),
+        WithdrawReason::AgentUnavailable
+    )));
+}
+
+#[test]
+fn going_away_keeps_the_earlier_reason_of_an_agent_already_unavailable() {
+    let mut sim = Sim::new().space("s1", &["ann"]);
+    sim.ok(set("ann", Scope::AllSpaces, Availability::Unavailable));
+
+    let effects = sim.ok(Command::AgentAway { agent: aid("ann") });
+
+    assert!(effects.is_empty());
+    assert_eq!(
+        sim.agent("ann").unavailable_reason,
+        Some(UnavailableReason::SetByAgent)
+    );
+}

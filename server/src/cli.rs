@@ -85,6 +85,13 @@ pub struct SettingArgs {
     /// Longest a conversation may last [default: 24h]
     #[arg(long, env = "BATON_MAX_DURATION", global = true)]
     pub max_duration: Option<String>,
+    /// How long an Available agent's last dashboard tab may be closed before Baton sets them
+    /// Unavailable [default: 60s]
+    #[arg(long, env = "BATON_PRESENCE_GRACE", global = true)]
+    pub presence_grace: Option<String>,
+    /// Messages one browser tab may send per second, twice that in a burst [default: 5]
+    #[arg(long, env = "BATON_MESSAGE_RATE", global = true)]
+    pub message_rate: Option<u32>,
 }
 
 impl SettingArgs {
@@ -102,6 +109,8 @@ impl SettingArgs {
             inactivity_warning: self.inactivity_warning,
             inactivity_grace: self.inactivity_grace,
             max_duration: self.max_duration,
+            presence_grace: self.presence_grace,
+            message_rate: self.message_rate,
         }
     }
 }

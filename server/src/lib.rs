@@ -6,3 +6,4 @@ pub mod http;
 pub mod router;
 pub mod run;
 pub mod telemetry;
+pub mod ws;

@@ -4,6 +4,7 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use app::state::AppState;
+use backend::realtime::Presence;
 use backend::{
     Db, Engine,
     accounts::{self, NewStaff},
@@ -14,6 +15,8 @@ use backend::{
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
+
+use crate::ws::{Limits, WsState};
 
 use crate::cli::{Cli, Command};
 
@@ -96,11 +99,15 @@ pub struct RunningServer {
     stop: tokio::sync::oneshot::Sender<()>,
     scheduler: tokio::task::JoinHandle<()>,
     stop_scheduler: tokio::sync::watch::Sender<bool>,
+    stop_sockets: tokio::sync::watch::Sender<bool>,
 }
 
 impl RunningServer {
     /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
     pub async fn stop(self) {
+        // Websockets never finish by themselves: tell them to close ("going away") first, so
+        // graceful shutdown does not wait on them and clients know to reconnect elsewhere.
+        let _ = self.stop_sockets.send(true);
         let _ = self.stop.send(());
         let _ = self.handle.await;
         let _ = self.stop_scheduler.send(true);
@@ -138,13 +145,20 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     // Deadlines that passed while the server was down fire on the scheduler's first round.
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
+    let presence = Presence::new(engine.clone(), config.presence_grace);
+    let limits = Limits {
+        messages_per_second: config.message_rate,
+        ..Limits::default()
+    };
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),
         config: Arc::new(config),
         engine: engine.clone(),
     };
-    let router = crate::router::build(state);
+    let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
+    let ws_state = WsState::new(state.clone(), presence, limits, sockets_stopped);
+    let router = crate::router::build(state, ws_state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -161,6 +175,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         stop,
         scheduler,
         stop_scheduler,
+        stop_sockets,
     })
 }
 

@@ -11,8 +11,9 @@ mod snapshot;
 use std::sync::Arc;
 
 use domain::{Command, ConversationId, Effect, EventKind, Timers, Timestamp};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::Notify;
 
+use crate::realtime::{Bus, InProcessBus, bus::publish_effects};
 use crate::{clock::Clock, config::TimerConfig, db::Db, error::BackendError};
 use snapshot::Scope;
 
@@ -45,7 +46,8 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Wakes the scheduler when a command may have moved the earliest deadline.
     pub(crate) rearm: Arc<Notify>,
-    published: broadcast::Sender<Arc<Vec<Effect>>>,
+    /// Where committed effects go (websockets subscribe to its topics).
+    bus: Arc<dyn Bus>,
 }
 
 pub fn timers_from(config: &TimerConfig) -> Timers {
@@ -61,14 +63,28 @@ pub fn timers_from(config: &TimerConfig) -> Timers {
 
 impl Engine {
     pub fn new(db: Db, timers: Timers, clock: Arc<dyn Clock>) -> Engine {
-        let (published, _) = broadcast::channel(1024);
         Engine {
             db,
             timers,
             clock,
             rearm: Arc::new(Notify::new()),
-            published,
+            bus: Arc::new(InProcessBus::new()),
         }
+    }
+
+    /// Publishes to another bus (several nodes share one that crosses processes).
+    pub fn with_bus(mut self, bus: Arc<dyn Bus>) -> Engine {
+        self.bus = bus;
+        self
+    }
+
+    /// The bus committed effects are published on; websockets also put typing signals on it.
+    pub fn bus(&self) -> &Arc<dyn Bus> {
+        &self.bus
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub fn db(&self) -> &Db {
@@ -77,11 +93,6 @@ impl Engine {
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
-    }
-
-    /// Effects of every committed command, in commit order per node (the realtime hub listens).
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Effect>>> {
-        self.published.subscribe()
     }
 
     /// Runs one command as one transaction and publishes its effects after commit.
@@ -137,7 +148,7 @@ impl Engine {
         {
             self.rearm.notify_one();
         }
-        let _ = self.published.send(Arc::new(effects.clone()));
+        publish_effects(self.bus.as_ref(), &effects);
         Ok(Outcome {
             effects,
             duplicate_of: None,

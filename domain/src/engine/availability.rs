@@ -13,6 +13,7 @@ pub(super) fn set_availability(
     agent: &AgentId,
     scope: &Scope,
     availability: Availability,
+    reason: UnavailableReason,
 ) -> Result<(), DomainError> {
     cx.require_agent(agent)?;
     let spaces = match scope {
@@ -45,17 +46,40 @@ pub(super) fn set_availability(
     let person = cx.world.agents.get_mut(agent).expect("agent checked above");
     person.unavailable_reason = match availability {
         Availability::Available => None,
-        Availability::Unavailable => Some(UnavailableReason::SetByAgent),
+        Availability::Unavailable => Some(reason.clone()),
     };
     for space in changed {
         cx.effects.push(Effect::AvailabilityChanged {
             agent: agent.clone(),
             space,
             availability,
-            reason: UnavailableReason::SetByAgent,
+            reason: match availability {
+                Availability::Available => UnavailableReason::SetByAgent,
+                Availability::Unavailable => reason.clone(),
+            },
         });
     }
     Ok(())
+}
+
+/// No dashboard is open: stop offering this agent anything (presence). An agent who is already
+/// Unavailable everywhere keeps their earlier reason, so "you missed an offer" is not overwritten.
+pub(super) fn away(cx: &mut Ctx<'_>, agent: &AgentId) -> Result<(), DomainError> {
+    cx.require_agent(agent)?;
+    let available_somewhere = routing::spaces_of(cx.world, agent)
+        .iter()
+        .any(|space| cx.world.agents[agent].is_available_in(space));
+    if !available_somewhere {
+        return Ok(());
+    }
+    let at = cx.now;
+    set_availability(
+        cx,
+        agent,
+        &Scope::AllSpaces,
+        Availability::Unavailable,
+        UnavailableReason::Disconnected { at },
+    )
 }
 
 fn mark_available(cx: &mut Ctx<'_>, agent: &AgentId, spaces: &[SpaceId]) -> Vec<SpaceId> {

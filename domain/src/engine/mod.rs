@@ -13,6 +13,7 @@ mod timers;
 
 pub use timers::next_deadline;
 
+use crate::agent::UnavailableReason;
 use crate::command::Command;
 use crate::conversation::Conversation;
 use crate::effect::Effect;
@@ -69,7 +70,14 @@ impl Ctx<'_> {
                 agent,
                 scope,
                 availability,
-            } => availability::set_availability(self, &agent, &scope, availability),
+            } => availability::set_availability(
+                self,
+                &agent,
+                &scope,
+                availability,
+                UnavailableReason::SetByAgent,
+            ),
+            Command::AgentAway { agent } => availability::away(self, &agent),
             Command::Accept {
                 agent,
                 conversation,

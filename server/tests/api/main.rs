@@ -2,4 +2,6 @@
 
 mod foundation;
 mod helpers;
+mod realtime;
 mod scheduler;
+mod ws_client;

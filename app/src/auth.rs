@@ -1,0 +1,149 @@
+//! Sign-in, sign-up and sign-out for staff and customers, and the session look-ups every other
+//! server function starts with. The session lives on the server (see `backend::sessions`); the
+//! browser holds only its id in an HttpOnly cookie.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// Who the browser is signed in as, for the pages to greet and route.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Me {
+    Staff { id: String, name: String },
+    Customer { id: String, name: String },
+}
+
+impl Me {
+    pub fn name(&self) -> &str {
+        match self {
+            Me::Staff { name, .. } | Me::Customer { name, .. } => name,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod session {
+    //! The current session, for server functions.
+    use backend::sessions::{SIGNED_IN_KEY, SignedIn};
+    use tower_sessions::Session;
+
+    use crate::AppError;
+
+    pub async fn current() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>().await.map_err(|error| {
+            tracing::error!(%error, "session layer missing");
+            AppError::Internal
+        })
+    }
+
+    pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
+        current()
+            .await?
+            .get::<SignedIn>(SIGNED_IN_KEY)
+            .await
+            .map_err(|error| {
+                tracing::warn!(%error, "session store unavailable");
+                AppError::Unavailable
+            })
+    }
+
+    /// The signed-in staff member's id, or `Forbidden`.
+    pub async fn staff_id() -> Result<String, AppError> {
+        match signed_in().await? {
+            Some(SignedIn::Staff(id)) => Ok(id),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The signed-in customer's id, or `Forbidden`.
+    pub async fn customer_id() -> Result<String, AppError> {
+        match signed_in().await? {
+            Some(SignedIn::Customer(id)) => Ok(id),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Starts a fresh session for `who` (a new id, so a planted cookie is useless).
+    pub async fn begin(who: SignedIn) -> Result<(), AppError> {
+        let session = current().await?;
+        session.cycle_id().await.map_err(|error| {
+            tracing::warn!(%error, "cannot rotate the session id");
+            AppError::Unavailable
+        })?;
+        session.insert(SIGNED_IN_KEY, who).await.map_err(|error| {
+            tracing::warn!(%error, "cannot store the session");
+            AppError::Unavailable
+        })
+    }
+}
+
+const WRONG_CREDENTIALS: &str =
+    "That email and password do not match an account. Check them and try again.";
+
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+    use backend::sessions::SignedIn;
+    let state = crate::state::AppState::from_context()?;
+    Ok(match session::signed_in().await? {
+        None => None,
+        Some(SignedIn::Staff(id)) => {
+            backend::realtime::reads::staff_name(&state.db, &domain::AgentId::new(id.clone()))
+                .await?
+                .map(|name| Me::Staff { id, name })
+        }
+        Some(SignedIn::Customer(id)) => backend::realtime::reads::customer_name(&state.db, &id)
+            .await?
+            .map(|name| Me::Customer { id, name }),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "staff-sign-in")]
+pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let Some(id) = backend::accounts::authenticate(&state.db, &email, &password).await? else {
+        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()));
+    };
+    session::begin(backend::sessions::SignedIn::Staff(id.clone())).await?;
+    let name = backend::realtime::reads::staff_name(&state.db, &domain::AgentId::new(id.clone()))
+        .await?
+        .unwrap_or_default();
+    Ok(Me::Staff { id, name })
+}
+
+#[server(prefix = "/api", endpoint = "customer-sign-in")]
+pub async fn customer_sign_in(email: String, password: String) -> Result<Me, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let Some(id) = backend::customers::authenticate(&state.db, &email, &password).await? else {
+        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()));
+    };
+    session::begin(backend::sessions::SignedIn::Customer(id.clone())).await?;
+    let name = backend::realtime::reads::customer_name(&state.db, &id)
+        .await?
+        .unwrap_or_default();
+    Ok(Me::Customer { id, name })
+}
+
+#[server(prefix = "/api", endpoint = "customer-sign-up")]
+pub async fn customer_sign_up(
+    name: String,
+    email: String,
+    password: String,
+) -> Result<Me, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let id = backend::customers::sign_up(&state.db, &email, &name, &password).await?;
+    session::begin(backend::sessions::SignedIn::Customer(id.clone())).await?;
+    Ok(Me::Customer {
+        id,
+        name: name.trim().to_string(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    session::current().await?.flush().await.map_err(|error| {
+        tracing::warn!(%error, "cannot end the session");
+        AppError::Unavailable
+    })
+}

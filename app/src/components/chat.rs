@@ -1,0 +1,229 @@
+//! The conversation thread: transcript, typing indicator, composer and connection state. The
+//! same component serves the customer (who never receives internal notes: the server filters
+//! them) and the agent.
+
+use domain::{Author, ConversationId, EventKind, WorkStatus};
+use leptos::prelude::*;
+
+use crate::live::{Live, Shown};
+
+/// "Reconnecting…" while the socket is down; nothing when all is well.
+#[component]
+pub fn ConnectionBadge(live: Live) -> impl IntoView {
+    let label = move || live.state.with(|s| s.connection.label());
+    view! {
+        <p role="status" aria-live="polite" class="connection-state text-sm text-muted" data-testid="connection-state">
+            {label}
+        </p>
+    }
+}
+
+fn line(shown: &Shown, for_team: bool) -> Option<(String, String, String)> {
+    // (css class, who, text)
+    let who_agent = || shown.author_name.clone().unwrap_or_else(|| "Agent".into());
+    Some(match &shown.event.kind {
+        EventKind::Message { author, body, .. } => match author {
+            Author::Customer => (
+                "msg msg-customer".into(),
+                if for_team { "Customer".into() } else { "You".into() },
+                body.clone(),
+            ),
+            Author::Agent(_) => ("msg msg-agent".into(), who_agent(), body.clone()),
+            Author::Ai => ("msg msg-ai".into(), "AI agent".into(), body.clone()),
+        },
+        EventKind::Note { body, .. } => (
+            "msg msg-note".into(),
+            format!("Internal note · {}", who_agent()),
+            body.clone(),
+        ),
+        EventKind::Assigned { .. } => (
+            "notice".into(),
+            String::new(),
+            format!("{} joined the conversation.", who_agent()),
+        ),
+        EventKind::FallbackShown => (
+            "notice".into(),
+            String::new(),
+            "No agent can take your conversation right now. Please leave your question by email and we will answer soon."
+                .into(),
+        ),
+        EventKind::InactivityWarning => (
+            "notice".into(),
+            String::new(),
+            "This conversation has been quiet for a while. It will end soon unless someone writes.".into(),
+        ),
+        EventKind::Ended { .. } => (
+            "notice notice-ended".into(),
+            String::new(),
+            "This conversation has ended.".into(),
+        ),
+        EventKind::HandedOff => (
+            "notice".into(),
+            String::new(),
+            "The AI agent passed this conversation to the support team.".into(),
+        ),
+        EventKind::StatusChanged { to, .. } if for_team => (
+            "notice".into(),
+            String::new(),
+            format!("Status: {}", to.label()),
+        ),
+        EventKind::Resolved { resolution, .. } if for_team => (
+            "notice".into(),
+            String::new(),
+            format!("Resolved: {resolution}"),
+        ),
+        EventKind::StatusChanged { .. } | EventKind::Resolved { .. } => return None,
+    })
+}
+
+/// Transcript, typing indicator and composer of one conversation.
+#[component]
+pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> impl IntoView {
+    let conv = conversation.clone();
+    let events = move || {
+        live.state.with(|s| {
+            s.threads
+                .get(&conv)
+                .map(|t| t.events.clone())
+                .unwrap_or_default()
+        })
+    };
+    let conv = conversation.clone();
+    let pending = move || {
+        live.state.with(|s| {
+            s.threads
+                .get(&conv)
+                .map(|t| t.pending.clone())
+                .unwrap_or_default()
+        })
+    };
+    let conv = conversation.clone();
+    let typing = move || {
+        let who = live.typing(&conv);
+        match who.as_slice() {
+            [] => String::new(),
+            [one] => format!("{one} is typing…"),
+            many => format!("{} are typing…", many.join(", ")),
+        }
+    };
+    let conv = conversation.clone();
+    let ended = move || {
+        live.state.with(|s| {
+            s.threads.get(&conv).is_some_and(|t| {
+                t.events
+                    .iter()
+                    .any(|e| matches!(e.event.kind, EventKind::Ended { .. }))
+                    || matches!(
+                        t.status,
+                        Some(domain::ConversationStatus::Work(
+                            WorkStatus::WrappingUp | WorkStatus::Closed
+                        ))
+                    )
+            })
+        })
+    };
+    let conv = conversation.clone();
+    let notice = move || {
+        live.state
+            .with(|s| s.threads.get(&conv).and_then(|t| t.notice.clone()))
+    };
+    // Tell the server how far this tab has shown the conversation (unread counts).
+    let conv = conversation.clone();
+    Effect::new(move |last: Option<i64>| {
+        let seq = live
+            .state
+            .with(|s| s.threads.get(&conv).map_or(0, |t| t.last_seq));
+        if seq > last.unwrap_or(0) && live.state.with_untracked(|s| s.is_online()) {
+            live.ack(&conv, seq);
+        }
+        seq
+    });
+
+    let draft = RwSignal::new(String::new());
+    let conv_send = conversation.clone();
+    let send = Callback::new(move |()| {
+        let body = draft.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        live.send_message(&conv_send, body);
+        draft.set(String::new());
+    });
+    let conv_input = conversation.clone();
+
+    view! {
+        <section class="thread" aria-label="Conversation">
+            <ol class="transcript" aria-live="polite" data-testid="transcript">
+                <For
+                    each=events
+                    key=|shown| shown.event.seq
+                    children=move |shown| {
+                        match line(&shown, for_team) {
+                            Some((class, who, text)) => view! {
+                                <li class=class data-seq=shown.event.seq>
+                                    <span class="msg-who">{who}</span>
+                                    <span class="msg-body">{text}</span>
+                                </li>
+                            }.into_any(),
+                            None => ().into_any(),
+                        }
+                    }
+                />
+                <For
+                    each=pending
+                    key=|p| p.client_id.clone()
+                    children=move |p| {
+                        let state = match &p.refused {
+                            Some(reason) => format!("Not sent: {reason}"),
+                            None => "Sending…".to_string(),
+                        };
+                        view! {
+                            <li class="msg msg-pending" data-pending="true">
+                                <span class="msg-who">{if for_team { "You (agent)" } else { "You" }}</span>
+                                <span class="msg-body">{p.body.clone()}</span>
+                                <span class="msg-state text-sm text-muted">{state}</span>
+                            </li>
+                        }
+                    }
+                />
+            </ol>
+            <p class="typing text-sm text-muted" aria-live="polite" data-testid="typing-indicator">{typing}</p>
+            <p class="text-sm text-danger" role="alert">{notice}</p>
+            <Show
+                when=move || !ended()
+                fallback=move || view! {
+                    <p class="notice notice-ended" data-testid="ended-notice">
+                        "This conversation is over. Thank you for chatting with us."
+                    </p>
+                }
+            >
+                <form class="composer" on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
+                    <label class="sr-only" for="composer-input">"Message"</label>
+                    <textarea
+                        id="composer-input"
+                        class="input"
+                        rows="2"
+                        placeholder="Write a message…"
+                        aria-label="Message"
+                        prop:value=move || draft.get()
+                        on:input={
+                            let conv_input = conv_input.clone();
+                            move |ev| {
+                                let text = event_target_value(&ev);
+                                live.composing(&conv_input, &text);
+                                draft.set(text);
+                            }
+                        }
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" && !ev.shift_key() {
+                                ev.prevent_default();
+                                send.run(());
+                            }
+                        }
+                    ></textarea>
+                    <button type="submit" class="btn btn-primary">"Send"</button>
+                </form>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Pieces shared by the customer's and the agent's screens.
+
+pub mod chat;

@@ -1,0 +1,164 @@
+//! The browser's side of `/ws`: one socket per tab that reconnects with backoff and jitter,
+//! resumes every followed conversation from its last seq, and sends again whatever the server
+//! has not confirmed. Pages read [`Live`]'s state and call its methods; they never see frames.
+
+pub mod model;
+#[cfg(feature = "hydrate")]
+mod socket;
+
+use domain::ConversationId;
+use domain::protocol::ClientFrame;
+use domain::realtime::TypingThrottle;
+use leptos::prelude::*;
+
+pub use model::{Connection, LiveState, Pending, Shown, Thread};
+
+/// The page-wide realtime handle (a cheap copyable set of signals).
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub state: RwSignal<LiveState>,
+    /// Frames for the socket task (none on the server, where nothing connects).
+    outbox: StoredValue<Option<futures::channel::mpsc::UnboundedSender<ClientFrame>>>,
+    throttles: StoredValue<std::collections::HashMap<ConversationId, TypingThrottle>>,
+    /// Re-rendered every second, so typing indicators expire on screen by themselves.
+    pub clock: RwSignal<i64>,
+}
+
+impl Live {
+    /// Creates the handle and, in the browser, opens the socket.
+    pub fn start() -> Live {
+        let live = Live {
+            state: RwSignal::new(LiveState::default()),
+            outbox: StoredValue::new(None),
+            throttles: StoredValue::new(Default::default()),
+            clock: RwSignal::new(0),
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            let (sender, receiver) = futures::channel::mpsc::unbounded();
+            live.outbox.set_value(Some(sender));
+            socket::spawn(live, receiver);
+        }
+        live
+    }
+
+    fn push(&self, frame: Option<ClientFrame>) {
+        if let Some(frame) = frame {
+            self.outbox.with_value(|outbox| {
+                if let Some(outbox) = outbox {
+                    // Only fails when the socket task has ended (page unloading).
+                    let _ = outbox.unbounded_send(frame);
+                }
+            });
+        }
+    }
+
+    pub fn follow(&self, conversation: &ConversationId) {
+        let frame = self.state.try_update(|s| s.follow(conversation)).flatten();
+        self.push(frame);
+    }
+
+    pub fn unfollow(&self, conversation: &ConversationId) {
+        let frame = self
+            .state
+            .try_update(|s| s.unfollow(conversation))
+            .flatten();
+        self.push(frame);
+    }
+
+    /// Sends a message (queued while offline) and stops the typing indicator at once.
+    pub fn send_message(&self, conversation: &ConversationId, body: String) {
+        let body = body.trim().to_string();
+        if body.is_empty() {
+            return;
+        }
+        let stop = self
+            .throttles
+            .try_update_value(|t| t.entry(conversation.clone()).or_default().stop())
+            .flatten();
+        if stop.is_some() {
+            self.push(Some(ClientFrame::Typing {
+                conversation: conversation.clone(),
+                typing: false,
+            }));
+        }
+        let now = now();
+        let client_id = new_client_id(now);
+        let frame = self
+            .state
+            .try_update(|s| s.compose(conversation, client_id, body, now))
+            .flatten();
+        self.push(frame);
+    }
+
+    /// The composer's text changed: maybe tell the other side (throttled).
+    pub fn composing(&self, conversation: &ConversationId, text: &str) {
+        let now = now();
+        let signal = self
+            .throttles
+            .try_update_value(|t| {
+                t.entry(conversation.clone())
+                    .or_default()
+                    .input(text.trim().is_empty(), now)
+            })
+            .flatten();
+        if let Some(typing) = signal {
+            if self.state.with_untracked(|s| s.is_online()) {
+                self.push(Some(ClientFrame::Typing {
+                    conversation: conversation.clone(),
+                    typing,
+                }));
+            }
+        }
+    }
+
+    pub fn ack(&self, conversation: &ConversationId, seq: i64) {
+        self.push(Some(ClientFrame::Ack {
+            conversation: conversation.clone(),
+            seq,
+        }));
+    }
+
+    /// Who is typing in this conversation now ("Ada Lovelace", "The customer").
+    pub fn typing(&self, conversation: &ConversationId) -> Vec<String> {
+        self.clock.track();
+        let now = now();
+        self.state.with(|s| {
+            s.threads
+                .get(conversation)
+                .map(|t| t.typing.typing(now))
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Now on the browser's clock (the server's clock on the server, where nothing is timed).
+pub fn now() -> domain::Timestamp {
+    #[cfg(feature = "hydrate")]
+    {
+        domain::Timestamp(js_sys::Date::now() as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        domain::Timestamp(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+        )
+    }
+}
+
+/// A message id unique enough to make resends idempotent: time plus 64 random bits.
+fn new_client_id(now: domain::Timestamp) -> String {
+    #[cfg(feature = "hydrate")]
+    let (a, b) = (js_sys::Math::random(), js_sys::Math::random());
+    #[cfg(not(feature = "hydrate"))]
+    let (a, b) = (0.5_f64, 0.25_f64);
+    format!(
+        "m-{:x}-{:08x}{:08x}",
+        now.as_millis(),
+        (a * f64::from(u32::MAX)) as u32,
+        (b * f64::from(u32::MAX)) as u32
+    )
+}

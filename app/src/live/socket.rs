@@ -1,0 +1,121 @@
+//! The socket task: connect, say nothing until the server's hello, then resume and resend what
+//! the model asks for, forward the page's frames, ping, and on any drop reconnect after a
+//! jittered backoff (`domain::realtime::reconnect_delay`).
+
+use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame};
+use domain::realtime::reconnect_delay;
+use futures::channel::mpsc::UnboundedReceiver;
+use futures::{FutureExt, SinkExt, StreamExt, select};
+use gloo_net::websocket::{Message, futures::WebSocket};
+use gloo_timers::future::{IntervalStream, TimeoutFuture};
+use leptos::prelude::*;
+
+use super::{Live, now};
+
+/// Application ping interval (the server expects one at least every 25 s).
+const PING_EVERY_MS: u32 = 20_000;
+/// No frame at all for this long means the connection is dead even if the browser thinks not.
+const SILENCE_LIMIT_MS: i64 = 50_000;
+/// How often the task wakes to resend, expire typing indicators and check for silence.
+const TICK_MS: u32 = 1_000;
+
+pub fn spawn(live: Live, outbox: UnboundedReceiver<ClientFrame>) {
+    leptos::task::spawn_local(run(live, outbox));
+}
+
+fn socket_url() -> Option<String> {
+    let location = window().location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!(
+        "{scheme}://{}/ws?v={PROTOCOL_VERSION}",
+        location.host().ok()?
+    ))
+}
+
+async fn run(live: Live, mut outbox: UnboundedReceiver<ClientFrame>) {
+    let mut attempt: u32 = 0;
+    loop {
+        if let Some(url) = socket_url() {
+            if let Ok(socket) = WebSocket::open(&url) {
+                if serve(live, socket, &mut outbox).await {
+                    attempt = 0;
+                }
+            }
+        }
+        attempt = attempt.saturating_add(1);
+        live.state.update(|s| s.on_close(attempt));
+        let delay = reconnect_delay(attempt - 1, js_sys::Math::random());
+        // Frames the page sent meanwhile are regenerated from the model after reconnecting.
+        let mut wait = TimeoutFuture::new(delay as u32).fuse();
+        loop {
+            select! {
+                _ = wait => break,
+                frame = outbox.next() => if frame.is_none() { return },
+            }
+        }
+    }
+}
+
+/// Serves one connection until it drops. Returns whether it got as far as the hello.
+async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<ClientFrame>) -> bool {
+    let (mut write, read) = socket.split();
+    let mut read = read.fuse();
+    let mut greeted = false;
+    let mut last_heard = now();
+    let mut last_ping = now();
+    let mut ticks = IntervalStream::new(TICK_MS).fuse();
+    loop {
+        let mut to_send: Vec<ClientFrame> = Vec::new();
+        select! {
+            incoming = read.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = now();
+                    let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
+                        leptos::logging::warn!("unreadable frame from the server");
+                        continue;
+                    };
+                    if let ServerFrame::Hello { you, .. } = frame {
+                        greeted = true;
+                        to_send = live.state.try_update(|s| s.on_open(you, now())).unwrap_or_default();
+                    } else {
+                        live.state.update(|s| s.apply(frame, now()));
+                        to_send = live.state.try_update(|s| s.resumes_needed()).unwrap_or_default();
+                    }
+                }
+                Some(Ok(Message::Bytes(_))) => {}
+                Some(Err(_)) | None => return greeted,
+            },
+            frame = outbox.next() => match frame {
+                Some(frame) if greeted => to_send.push(frame),
+                Some(_) => {}
+                None => return greeted,
+            },
+            _ = ticks.next() => {
+                let at = now();
+                live.clock.set(at.as_millis());
+                if at.as_millis() - last_heard.as_millis() > SILENCE_LIMIT_MS {
+                    return greeted;
+                }
+                if greeted {
+                    to_send = live.state.try_update(|s| s.resend_due(at)).unwrap_or_default();
+                    if at.as_millis() - last_ping.as_millis() >= i64::from(PING_EVERY_MS) {
+                        last_ping = at;
+                        to_send.push(ClientFrame::Ping);
+                    }
+                }
+            },
+        }
+        for frame in to_send {
+            let Ok(text) = serde_json::to_string(&frame) else {
+                continue;
+            };
+            if write.send(Message::Text(text)).await.is_err() {
+                return greeted;
+            }
+        }
+    }
+}

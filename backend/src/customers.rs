@@ -1,0 +1,71 @@
+//! Customer accounts for the built-in support website: sign-up and sign-in with email and
+//! password (SPEC R-CUST-2: chatting with a human needs a signed-in customer). Customers are
+//! not members of any space and never sign in to the dashboard.
+
+use crate::{
+    accounts::{check_password_strength, hash_password, parse_email, verify_password},
+    clock::now_ms,
+    db::Db,
+    error::BackendError,
+};
+
+/// Creates a customer account and returns its id; a taken email is a clear `Invalid` error.
+pub async fn sign_up(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<String, BackendError> {
+    let email = parse_email(email)?;
+    let name = display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(BackendError::Invalid(
+            "Enter your name (at most 100 characters).".into(),
+        ));
+    }
+    check_password_strength(password)?;
+    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&db.pool)
+        .await?;
+    if taken.is_some() {
+        return Err(BackendError::Invalid(format!(
+            "{email} already has an account: sign in instead."
+        )));
+    }
+    let hash = hash_password(password.to_string()).await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO customers (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(name)
+    .bind(hash)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// Returns the customer's id when the email and password match.
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: &str,
+) -> Result<Option<String>, BackendError> {
+    let Ok(email) = parse_email(email) else {
+        return Ok(None);
+    };
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, password_hash FROM customers WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&db.pool)
+            .await?;
+    match row {
+        Some((id, Some(hash))) if verify_password(password.to_string(), hash.clone()).await => {
+            Ok(Some(id))
+        }
+        _ => Ok(None),
+    }
+}

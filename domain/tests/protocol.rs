@@ -1,0 +1,91 @@
+//! The websocket protocol's frames: their JSON shape and the errors for bad input.
+
+use domain::ConversationId;
+use domain::protocol::Typist;
+use domain::protocol::{ClientFrame, MAX_FRAME_BYTES, ServerFrame, parse_client_frame};
+
+#[test]
+fn a_send_frame_reads_from_plain_json() {
+    let frame =
+        parse_client_frame(r#"{"type":"send","conversation":"c1","client_id":"m1","body":"Hi"}"#)
+            .unwrap();
+
+    assert_eq!(
+        frame,
+        ClientFrame::Send {
+            conversation: ConversationId::new("c1"),
+            client_id: "m1".into(),
+            body: "Hi".into(),
+        }
+    );
+}
+
+#[test]
+fn resume_without_a_seq_replays_from_the_start() {
+    let frame = parse_client_frame(r#"{"type":"resume","conversation":"c1"}"#).unwrap();
+
+    assert_eq!(
+        frame,
+        ClientFrame::Resume {
+            conversation: ConversationId::new("c1"),
+            last_seq: 0
+        }
+    );
+}
+
+#[test]
+fn text_that_is_not_json_is_named_as_such() {
+    let err = parse_client_frame("{not json").unwrap_err();
+
+    assert!(err.contains("not valid JSON"), "{err}");
+}
+
+#[test]
+fn an_unknown_type_is_named_as_an_unknown_message() {
+    let err = parse_client_frame(r#"{"type":"shout","body":"hi"}"#).unwrap_err();
+
+    assert!(err.contains("not a known message"), "{err}");
+    assert!(err.contains("shout"), "{err}");
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let err = parse_client_frame(r#"{"type":"send","conversation":"c1","body":"x"}"#).unwrap_err();
+
+    assert!(err.contains("client_id"), "{err}");
+}
+
+#[test]
+fn an_oversized_frame_is_refused_with_the_limit() {
+    let body = "x".repeat(MAX_FRAME_BYTES);
+    let text = format!(r#"{{"type":"send","conversation":"c1","client_id":"m","body":"{body}"}}"#);
+
+    let err = parse_client_frame(&text).unwrap_err();
+
+    assert!(err.contains(&MAX_FRAME_BYTES.to_string()), "{err}");
+}
+
+#[test]
+fn an_empty_client_id_is_refused() {
+    let err =
+        parse_client_frame(r#"{"type":"send","conversation":"c1","client_id":" ","body":"x"}"#)
+            .unwrap_err();
+
+    assert!(err.contains("client_id"), "{err}");
+}
+
+#[test]
+fn server_frames_are_tagged_by_type() {
+    let frame = ServerFrame::Typing {
+        conversation: ConversationId::new("c1"),
+        who: Typist::Customer,
+        typing: true,
+    };
+
+    let json = serde_json::to_value(&frame).unwrap();
+
+    assert_eq!(json["type"], "typing");
+    assert_eq!(json["who"]["kind"], "customer");
+    let back: ServerFrame = serde_json::from_value(json).unwrap();
+    assert_eq!(back, frame);
+}

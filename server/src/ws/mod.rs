@@ -1,0 +1,135 @@
+//! `/ws`: one websocket per browser tab (DESIGN "Realtime"). The handshake checks the Origin
+//! and the session, then [`connection::run`] serves the socket until it closes.
+
+mod auth;
+mod connection;
+mod limits;
+mod streams;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use app::state::AppState;
+use axum::{
+    extract::{Query, State, WebSocketUpgrade},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use backend::realtime::Presence;
+use domain::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use serde::Deserialize;
+use tokio::sync::watch;
+use tower_sessions::Session;
+
+pub use limits::Limits;
+
+/// What every socket shares.
+#[derive(Clone)]
+pub struct WsState {
+    pub app: AppState,
+    pub presence: Presence,
+    pub limits: Limits,
+    /// Flips to true when the server shuts down: sockets close with "going away".
+    pub shutdown: watch::Receiver<bool>,
+    next_id: Arc<AtomicU64>,
+}
+
+impl WsState {
+    pub fn new(
+        app: AppState,
+        presence: Presence,
+        limits: Limits,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            app,
+            presence,
+            limits,
+            shutdown,
+            next_id: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Handshake {
+    /// The protocol version the client speaks.
+    v: Option<u32>,
+}
+
+/// Hard limit: beyond this the socket is closed (1009); between [`MAX_FRAME_BYTES`] and this,
+/// the frame is answered with an error and the socket lives on.
+const HARD_FRAME_LIMIT: usize = 64 * 1024;
+
+pub async fn upgrade(
+    State(state): State<WsState>,
+    Query(handshake): Query<Handshake>,
+    headers: HeaderMap,
+    session: Session,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers) {
+        tracing::warn!(origin = ?headers.get(header::ORIGIN), "websocket from a foreign origin refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "This page may not connect to Baton: its origin is not allowed.",
+        )
+            .into_response();
+    }
+    let version = handshake.v.unwrap_or(PROTOCOL_VERSION);
+    if version != PROTOCOL_VERSION {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Protocol version {version} is not spoken here (this server speaks {PROTOCOL_VERSION}). Reload the page."
+            ),
+        )
+            .into_response();
+    }
+    let principal = match auth::principal(&state.app, &session).await {
+        Ok(Some(principal)) => principal,
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, "Sign in to chat, then reconnect.").into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "websocket sign-in check failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Baton cannot check your sign-in just now. It will reconnect by itself.",
+            )
+                .into_response();
+        }
+    };
+    drop(session);
+    let id = state.next_id.fetch_add(1, Ordering::Relaxed);
+    ws
+        // tungstenite's defaults (128 KiB read buffer, unbounded write buffer) would cost more
+        // per idle socket than everything else together.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(256 * 1024)
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| connection::run(socket, state, principal, id))
+}
+
+/// Only Baton's own pages may open a socket with the visitor's cookies. Browsers always send
+/// `Origin` on websocket handshakes; clients without one (tests, the benchmark) carry no
+/// ambient cookies a foreign page could abuse. Embedded widgets' allowed domains join this
+/// check when customer experiences exist.
+fn origin_allowed(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
+    !host.is_empty() && authority == host
+}
+
+const _: () = assert!(MAX_FRAME_BYTES < HARD_FRAME_LIMIT);
