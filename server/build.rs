@@ -1,5 +1,6 @@
-//! Generates Baton's one stylesheet: the hand-written design system (`style/base.css`) followed
-//! by the utility classes encre-css finds in `app/src`. Only classes in use are emitted.
+//! Generates Baton's one stylesheet: the utility classes encre-css finds in `app/src`, then the
+//! hand-written design system (`style/base.css` first, then the other `style/*.css` files in name
+//! order). Only utility classes in use are emitted.
 
 use std::{fs, path::Path};
 
@@ -21,20 +22,32 @@ fn collect_sources(dir: &Path, out: &mut Vec<String>) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let app_src = root.join("app/src");
-    let base = root.join("style/base.css");
+    let style = root.join("style");
     println!("cargo:rerun-if-changed={}", app_src.display());
-    println!("cargo:rerun-if-changed={}", base.display());
+    println!("cargo:rerun-if-changed={}", style.display());
 
     let mut sources = Vec::new();
     collect_sources(&app_src, &mut sources);
     let config = encre_css::Config::default();
     let utilities = encre_css::generate(sources.iter().map(String::as_str), &config);
-    let base_css = fs::read_to_string(&base).expect("style/base.css is part of the repository");
+    let mut sheets: Vec<_> = fs::read_dir(&style)
+        .expect("style/ is part of the repository")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "css"))
+        .collect();
+    sheets.sort_by_key(|p| (p.file_name() != Some("base.css".as_ref()), p.clone()));
+    let mut base_css = String::new();
+    for sheet in &sheets {
+        println!("cargo:rerun-if-changed={}", sheet.display());
+        base_css.push_str(&fs::read_to_string(sheet).expect("stylesheet readable"));
+        base_css.push('\n');
+    }
 
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("baton.css");
     fs::write(
         out,
-        format!("{utilities}\n\n/* --- design system (style/base.css) --- */\n{base_css}"),
+        format!("{utilities}\n\n/* --- design system (style/*.css) --- */\n{base_css}"),
     )
     .expect("OUT_DIR is writable");
 }

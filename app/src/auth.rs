@@ -79,6 +79,7 @@ pub mod session {
     }
 }
 
+#[cfg(feature = "ssr")]
 const WRONG_CREDENTIALS: &str =
     "That email and password do not match an account. Check them and try again.";
 

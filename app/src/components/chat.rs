@@ -193,7 +193,11 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                 when=move || !ended()
                 fallback=move || view! {
                     <p class="notice notice-ended" data-testid="ended-notice">
-                        "This conversation is over. Thank you for chatting with us."
+                        {if for_team {
+                            "The chat with the customer has ended. The work item is Wrapping up: add notes, then resolve it."
+                        } else {
+                            "This conversation is over. Thank you for chatting with us."
+                        }}
                     </p>
                 }
             >

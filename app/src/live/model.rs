@@ -337,8 +337,16 @@ impl LiveState {
                 thread.typing.message_from(&author);
             }
         }
-        if let domain::EventKind::StatusChanged { to, .. } = &shown.event.kind {
-            thread.status = Some(ConversationStatus::Work(*to));
+        match &shown.event.kind {
+            domain::EventKind::StatusChanged { to, .. } => {
+                thread.status = Some(ConversationStatus::Work(*to));
+            }
+            // Customers never see status changes; an agent joining is their news that the
+            // conversation is Active.
+            domain::EventKind::Assigned { .. } => {
+                thread.status = Some(ConversationStatus::Work(domain::WorkStatus::Active));
+            }
+            _ => {}
         }
         if let domain::EventKind::Ended { .. } = &shown.event.kind {
             thread.typing = TypingIndicators::default();
@@ -409,3 +417,7 @@ fn withdrawn_note(reason: domain::WithdrawReason) -> Option<String> {
         .to_string(),
     )
 }
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;

@@ -36,9 +36,20 @@ fn socket_url() -> Option<String> {
     ))
 }
 
+/// The browser's own view of the network. Offline, a socket may linger for a long time before
+/// the browser notices it is dead; dropping it at once shows "Reconnecting…" honestly.
+fn browser_online() -> bool {
+    window().navigator().on_line()
+}
+
 async fn run(live: Live, mut outbox: UnboundedReceiver<ClientFrame>) {
     let mut attempt: u32 = 0;
     loop {
+        // Trying while the browser is offline only grows the backoff; wait for the network.
+        while !browser_online() {
+            live.state.update(|s| s.on_close(attempt.max(1)));
+            TimeoutFuture::new(TICK_MS).await;
+        }
         if let Some(url) = socket_url() {
             if let Ok(socket) = WebSocket::open(&url) {
                 if serve(live, socket, &mut outbox).await {
@@ -97,7 +108,7 @@ async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<Cli
             _ = ticks.next() => {
                 let at = now();
                 live.clock.set(at.as_millis());
-                if at.as_millis() - last_heard.as_millis() > SILENCE_LIMIT_MS {
+                if at.as_millis() - last_heard.as_millis() > SILENCE_LIMIT_MS || !browser_online() {
                     return greeted;
                 }
                 if greeted {

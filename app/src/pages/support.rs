@@ -168,6 +168,17 @@ fn CustomerChat(name: String) -> impl IntoView {
             })
         })
     };
+    let ended = move || {
+        conversation.get().is_some_and(|c| {
+            live.state.with(|s| {
+                s.threads.get(&c).is_some_and(|t| {
+                    t.events
+                        .iter()
+                        .any(|e| matches!(e.event.kind, domain::EventKind::Ended { .. }))
+                })
+            })
+        })
+    };
     view! {
         <div class="mt-4 flex items-center justify-between gap-3">
             <p>"Signed in as " <strong>{name}</strong></p>
@@ -182,11 +193,16 @@ fn CustomerChat(name: String) -> impl IntoView {
                 <div class="card mt-4">
                     <ThreadView live conversation=id for_team=false/>
                 </div>
-                <button class="btn mt-3" on:click=move |_| {
-                    conversation.set(None);
-                    start.clear();
-                    open.set(Some(Ok(None)));
-                }>"Start a new conversation"</button>
+                <Show when=ended>
+                    <button class="btn mt-3" on:click=move |_| {
+                        if let Some(old) = conversation.get_untracked() {
+                            live.unfollow(&old);
+                        }
+                        conversation.set(None);
+                        start.clear();
+                        open.set(Some(Ok(None)));
+                    }>"Start a new conversation"</button>
+                </Show>
             }.into_any(),
             None => view! {
                 <div class="card mt-4 grid gap-3">
