@@ -5,6 +5,7 @@ use std::{net::SocketAddr, sync::Arc};
 
 use app::state::AppState;
 use backend::realtime::Presence;
+use backend::sessions::DbSessionStore;
 use backend::{
     Db, Engine,
     accounts::{self, NewStaff},
@@ -100,6 +101,7 @@ pub struct RunningServer {
     scheduler: tokio::task::JoinHandle<()>,
     stop_scheduler: tokio::sync::watch::Sender<bool>,
     stop_sockets: tokio::sync::watch::Sender<bool>,
+    session_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -112,6 +114,7 @@ impl RunningServer {
         let _ = self.handle.await;
         let _ = self.stop_scheduler.send(true);
         let _ = self.scheduler.await;
+        self.session_sweeper.abort();
     }
 }
 
@@ -157,6 +160,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         engine: engine.clone(),
     };
     let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
+    let session_sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone())));
     let ws_state = WsState::new(state.clone(), presence, limits, sockets_stopped);
     let router = crate::router::build(state, ws_state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -176,7 +180,21 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         scheduler,
         stop_scheduler,
         stop_sockets,
+        session_sweeper,
     })
+}
+
+/// Expired sessions are refused on load already; this only keeps the table small.
+async fn sweep_expired_sessions(store: DbSessionStore) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+    }
 }
 
 async fn serve(config: Config) -> Result<(), String> {

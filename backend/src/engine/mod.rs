@@ -120,11 +120,25 @@ impl Engine {
         }
 
         let scope = match &command {
-            Command::SendMessage { conversation, .. } | Command::AddNote { conversation, .. } => {
-                Scope::Chat {
-                    target: conversation,
-                }
-            }
+            Command::SendMessage {
+                conversation,
+                author,
+                ..
+            } => Scope::Chat {
+                target: conversation,
+                agent: match author {
+                    domain::Author::Agent(agent) => Some(agent),
+                    _ => None,
+                },
+            },
+            Command::AddNote {
+                conversation,
+                agent,
+                ..
+            } => Scope::Chat {
+                target: conversation,
+                agent: Some(agent),
+            },
             other => Scope::Routing {
                 target: other.conversation(),
             },

@@ -21,8 +21,12 @@ pub(super) type Tx = Transaction<'static, Any>;
 pub(super) enum Scope<'a> {
     /// Everything routing may change.
     Routing { target: Option<&'a ConversationId> },
-    /// One conversation's chat: its row only, plus the agents (to know who is writing).
-    Chat { target: &'a ConversationId },
+    /// One conversation's chat: its row only, plus the writing agent if any. Loading every agent
+    /// (with their load) here made each message cost a scan of all conversations.
+    Chat {
+        target: &'a ConversationId,
+        agent: Option<&'a AgentId>,
+    },
 }
 
 pub(super) async fn load(
@@ -49,9 +53,9 @@ pub(super) async fn load(
         timers,
     });
 
-    load_agents(tx, &mut world).await?;
     match scope {
         Scope::Routing { target } => {
+            load_agents(tx, &mut world).await?;
             load_spaces(tx, &mut world).await?;
             let waiting: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT state FROM conversations WHERE status = 'waiting_for_agent' ORDER BY waiting_since, id{lock}"
@@ -67,7 +71,10 @@ pub(super) async fn load(
                 }
             }
         }
-        Scope::Chat { target } => {
+        Scope::Chat { target, agent } => {
+            if let Some(agent) = agent {
+                load_agent(tx, &mut world, agent).await?;
+            }
             load_one(tx, backend, &mut world, target).await?;
             if let Some(conv) = world.conversations.get(target) {
                 // The rules look the conversation's space up (membership checks).
@@ -131,6 +138,41 @@ async fn load_agents(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
                 .insert(SpaceId::new(space), parse_availability(&state)?);
         }
     }
+    Ok(())
+}
+
+/// One agent with their load, for chat commands.
+async fn load_agent(tx: &mut Tx, world: &mut World, id: &AgentId) -> Result<(), BackendError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT unavailable_reason FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((reason,)) = row else {
+        return Ok(());
+    };
+    let (active,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND status IN ('active', 'wrapping_up')",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let availability: Vec<(String, String)> =
+        sqlx::query_as("SELECT space_id, availability FROM space_members WHERE user_id = $1")
+            .bind(id.as_str())
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut agent = Agent::new(id.clone());
+    agent.active = u32::try_from(active).unwrap_or(u32::MAX);
+    agent.unavailable_reason = reason
+        .map(|json| serde_json::from_str::<UnavailableReason>(&json))
+        .transpose()?;
+    for (space, state) in availability {
+        agent
+            .availability
+            .insert(SpaceId::new(space), parse_availability(&state)?);
+    }
+    world.add_agent(agent);
     Ok(())
 }
 
