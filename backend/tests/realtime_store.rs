@@ -71,7 +71,10 @@ async fn a_customer_signs_up_and_signs_in_with_the_right_password_only(db: &Db) 
     let again = customers::sign_up(db, "robin@example.com", "Robin", "a long password")
         .await
         .unwrap_err();
-    assert!(again.to_string().contains("already has an account"), "{again}");
+    assert!(
+        again.to_string().contains("already has an account"),
+        "{again}"
+    );
 }
 
 async fn a_chat(db: &Db) -> (Engine, ConversationId) {
@@ -100,10 +103,17 @@ async fn a_chat(db: &Db) -> (Engine, ConversationId) {
 async fn read_markers_only_move_forward(db: &Db) {
     let (_engine, id) = a_chat(db).await;
 
-    read_marks::mark_read(db, &id, "customer:x", 5).await.unwrap();
-    read_marks::mark_read(db, &id, "customer:x", 3).await.unwrap();
+    read_marks::mark_read(db, &id, "customer:x", 5)
+        .await
+        .unwrap();
+    read_marks::mark_read(db, &id, "customer:x", 3)
+        .await
+        .unwrap();
 
-    assert_eq!(read_marks::read_up_to(db, &id, "customer:x").await.unwrap(), 5);
+    assert_eq!(
+        read_marks::read_up_to(db, &id, "customer:x").await.unwrap(),
+        5
+    );
 }
 
 async fn the_replay_read_returns_every_event_after_a_seq_in_order_across_pages(db: &Db) {
@@ -131,5 +141,8 @@ async fn the_replay_read_returns_every_event_after_a_seq_in_order_across_pages(d
     assert_eq!(first_page.len() + rest.len(), total);
     let seqs: Vec<i64> = first_page.iter().chain(&rest).map(|e| e.seq).collect();
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
-    assert_eq!(bounded.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4]);
+    assert_eq!(
+        bounded.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
 }

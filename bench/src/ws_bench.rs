@@ -33,9 +33,7 @@ use domain::{
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::{Mutex, Semaphore, mpsc};
-use tokio_tungstenite::tungstenite::{
-    Message, client::IntoClientRequest, http::HeaderValue,
-};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
 
 struct Args {
     connections: usize,
@@ -162,9 +160,10 @@ async fn seed(db: &Db, pairs: usize, agents: usize) -> Result<Vec<Pair>, String>
     let sessions = DbSessionStore::new(db.clone());
     let mut out = Vec::with_capacity(pairs);
     for i in 0..pairs {
-        let customer = directory::create_customer(db, &format!("c{i}@bench.test"), &format!("Customer {i}"))
-            .await
-            .map_err(e)?;
+        let customer =
+            directory::create_customer(db, &format!("c{i}@bench.test"), &format!("Customer {i}"))
+                .await
+                .map_err(e)?;
         let conversation = ConversationId::new(format!("bench-{i}"));
         let started = engine
             .execute(Command::StartConversation {
@@ -262,7 +261,11 @@ async fn open_socket(
                         if parts.next().and_then(|s| s.chars().next()) == Some(other) {
                             if let Some(sent) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
                                 let now = started.elapsed().as_micros() as u64;
-                                tally.latencies_us.lock().await.push(now.saturating_sub(sent));
+                                tally
+                                    .latencies_us
+                                    .lock()
+                                    .await
+                                    .push(now.saturating_sub(sent));
                                 tally.delivered.fetch_add(1, Ordering::Relaxed);
                             }
                         }
@@ -308,7 +311,11 @@ async fn run(args: Args) -> Result<(), String> {
             .map_err(|e| e.to_string())?,
         None => format!("sqlite://{}/bench.db", dir.display()),
     };
-    let label = if args.postgres.is_some() { "PostgreSQL" } else { "SQLite" };
+    let label = if args.postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!(
         "ws-bench: {} connections ({pairs} conversations), {} messages/s for {} s, {label}",
         pairs * 2,
@@ -360,17 +367,27 @@ async fn run(args: Args) -> Result<(), String> {
         );
         handles.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await.ok()?;
-            let c = open_socket(&ws_url, &customer, conversation.clone(), 'c', started, tally.clone())
-                .await
-                .ok()?;
+            let c = open_socket(
+                &ws_url,
+                &customer,
+                conversation.clone(),
+                'c',
+                started,
+                tally.clone(),
+            )
+            .await
+            .ok()?;
             let a = open_socket(&ws_url, &agent, conversation.clone(), 'a', started, tally)
                 .await
                 .ok()?;
             Some((conversation, c, a))
         }));
     }
-    let mut sockets: Vec<(ConversationId, mpsc::UnboundedSender<String>, mpsc::UnboundedSender<String>)> =
-        Vec::with_capacity(pairs);
+    let mut sockets: Vec<(
+        ConversationId,
+        mpsc::UnboundedSender<String>,
+        mpsc::UnboundedSender<String>,
+    )> = Vec::with_capacity(pairs);
     for handle in handles {
         if let Ok(Some(trio)) = handle.await {
             sockets.push(trio);
@@ -411,7 +428,11 @@ async fn run(args: Args) -> Result<(), String> {
             body: format!("{side}|{now_us}|{sent}"),
         };
         let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
-        let _ = if side == 'c' { customer.send(text) } else { agent.send(text) };
+        let _ = if side == 'c' {
+            customer.send(text)
+        } else {
+            agent.send(text)
+        };
         sent += 1;
         next += interval;
         let now = Instant::now();
@@ -432,10 +453,23 @@ async fn run(args: Args) -> Result<(), String> {
     latencies.sort_unstable();
     let delivered = tally.delivered.load(Ordering::Relaxed);
     println!();
-    println!("  messages sent         {sent} in {sending_secs:.1} s ({:.0}/s offered)", sent as f64 / sending_secs);
-    println!("  acknowledged (sent)   {}", tally.acked.load(Ordering::Relaxed));
-    println!("  delivered to the other side {delivered} ({:.0}/s), lost {}", delivered as f64 / delivered_secs, sent.saturating_sub(delivered));
-    println!("  error frames          {}", tally.errors.load(Ordering::Relaxed));
+    println!(
+        "  messages sent         {sent} in {sending_secs:.1} s ({:.0}/s offered)",
+        sent as f64 / sending_secs
+    );
+    println!(
+        "  acknowledged (sent)   {}",
+        tally.acked.load(Ordering::Relaxed)
+    );
+    println!(
+        "  delivered to the other side {delivered} ({:.0}/s), lost {}",
+        delivered as f64 / delivered_secs,
+        sent.saturating_sub(delivered)
+    );
+    println!(
+        "  error frames          {}",
+        tally.errors.load(Ordering::Relaxed)
+    );
     println!(
         "  send→receive latency  p50 {:.2} ms   p99 {:.2} ms   p99.9 {:.2} ms   max {:.2} ms",
         percentile(&latencies, 50.0),
