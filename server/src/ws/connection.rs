@@ -642,7 +642,21 @@ impl Connection {
                     conversation: conversation.clone(),
                     reason: *reason,
                 })
-                .await
+                .await?;
+                // A preview taken while the conversation was offered ends with the offer
+                // (SPEC R-VIEW-3): only the assignee and participants keep reading it.
+                if self.streams.is_following(conversation) {
+                    let still = reads::conversation(&self.state.app.db, conversation)
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|conv| may_read(&conv, &self.who.reader));
+                    if !still {
+                        self.set_typing(conversation, false);
+                        self.streams.unfollow(conversation);
+                    }
+                }
+                Ok(())
             }
             BusMessage::Availability {
                 space,

@@ -540,7 +540,8 @@ async fn a_flood_is_answered_with_rate_limited_and_then_closed_with_1008() {
 
 // SPEC R-ROUTE-2, R-ROUTE-5: offers reach the agent's socket and leave it again.
 #[tokio::test]
-async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal() {
+async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal_which_ends_the_preview()
+ {
     let app = spawn_app().await;
     let cast = cast(&app).await;
     let session = app.session_for(SignedIn::Staff(cast.agent.clone())).await;
@@ -588,18 +589,56 @@ async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal() {
         matches!(offer, ServerFrame::Offer { ref offer } if offer.customer_name == "Casey Customer")
     );
 
+    // The offered agent may look at the conversation before deciding.
+    let conversation = ConversationId::new("c-offer");
+    resume(&mut agent, &conversation, 0).await;
+
+    // Another agent is Available, so a Decline moves the offer on (SPEC R-ROUTE-3).
+    let (other,): (String,) = sqlx::query_as(
+        "SELECT user_id FROM space_members WHERE role = 'agent' AND user_id <> $1 LIMIT 1",
+    )
+    .bind(&cast.agent)
+    .fetch_one(&app.server_db().pool)
+    .await
+    .unwrap();
+    engine
+        .execute(Command::SetAvailability {
+            agent: AgentId::new(other),
+            scope: Scope::AllSpaces,
+            availability: Availability::Available,
+        })
+        .await
+        .unwrap();
     engine
         .execute(Command::Decline {
             agent: AgentId::new(cast.agent.clone()),
-            conversation: ConversationId::new("c-offer"),
+            conversation: conversation.clone(),
         })
         .await
         .unwrap();
     agent
-        .expect("withdrawal or re-offer", |f| {
+        .expect("withdrawal", |f| {
             matches!(f, ServerFrame::OfferWithdrawn { .. })
         })
         .await;
+
+    // SPEC R-VIEW-3: the preview ended with the offer; the customer's next words stay private.
+    engine
+        .execute(Command::SendMessage {
+            conversation: conversation.clone(),
+            author: Author::Customer,
+            body: "private words".into(),
+            client_id: "after-decline".into(),
+        })
+        .await
+        .unwrap();
+    agent.send(&ClientFrame::Ping).await;
+    loop {
+        match agent.next().await.unwrap() {
+            ServerFrame::Pong => break,
+            frame => assert!(message_body(&frame).is_none(), "leaked {frame:?}"),
+        }
+    }
     app.stop().await;
 }
 
@@ -722,5 +761,48 @@ async fn messages_sent_by_a_customer_are_stored_as_the_customers() {
             ..
         }
     ));
+    app.stop().await;
+}
+
+// Bad input loses nothing: a send over the limit is refused by name and nothing half-stored.
+#[tokio::test]
+async fn sends_over_the_message_rate_are_refused_with_their_client_id_and_none_is_half_stored() {
+    let app = spawn_app().await;
+    let cast = cast(&app).await;
+    let conversation = active_chat(&app, &cast, "c-rate").await;
+    let (_agent, mut customer) = sockets(&app, &cast).await;
+    resume(&mut customer, &conversation, 0).await;
+
+    for i in 0..15 {
+        customer
+            .send(&send(&conversation, &format!("burst-{i}"), "quick"))
+            .await;
+    }
+    let mut acked = 0;
+    let mut refused = Vec::new();
+    while acked + refused.len() < 15 {
+        match customer.next().await.unwrap() {
+            ServerFrame::Sent { .. } => acked += 1,
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                client_id,
+                ..
+            } => refused.push(client_id.expect("the refused send is named")),
+            _ => {}
+        }
+    }
+
+    assert!(
+        !refused.is_empty(),
+        "the default limit (5/s, burst 10) refuses some of 15"
+    );
+    let (stored,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM conversation_events WHERE conversation_id = $1 AND kind = 'message'",
+    )
+    .bind(conversation.as_str())
+    .fetch_one(&app.server_db().pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, acked as i64);
     app.stop().await;
 }
