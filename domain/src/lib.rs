@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod protocol;
+pub mod queue;
 pub mod realtime;
 pub mod settings;
 pub mod space;

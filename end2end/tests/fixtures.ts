@@ -1,6 +1,6 @@
 // Shared test fixture: every test fails on a console error, a page error or a hydration
 // warning, and leaves a screenshot of how the page ended under end2end/screenshots/.
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Browser, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -34,3 +34,34 @@ export async function waitForHydration(page: Page) {
 }
 
 export { expect };
+
+/** Signs an agent in on `page` and makes them Available in all their spaces. */
+export async function signInAvailableAgent(page: Page, email: string) {
+  await page.goto('/sign-in');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('baton-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await waitForHydration(page);
+  await page.getByLabel('Availability').selectOption('Available');
+  await expect(page.getByLabel('Availability')).toHaveValue('Available');
+}
+
+/** A customer in a browser context of their own: a new account on the support site, signed in. */
+export async function newCustomer(browser: Browser, name: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  watchForProblems(page, problems);
+  await page.goto('/support');
+  await waitForHydration(page);
+  const signUp = page.getByRole('form', { name: 'Create an account' });
+  await signUp.getByLabel('Your name').fill(name);
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, '-');
+  await signUp.getByLabel('Email').fill(`${slug}-${Date.now()}@example.com`);
+  await signUp.getByLabel('Password').fill('a long password');
+  await signUp.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Start a conversation' })).toBeVisible();
+  return { context, page, problems };
+}

@@ -1,36 +1,16 @@
 // Customer and agent in two browser contexts: the live chat reaches the agent, messages go both
 // ways, and each side sees the other's typing indicator appear and disappear
 // (SPEC R-CUST-3, R-AGENT-1, R-ROUTE-3, R-ROUTE-8, R-CUST-5).
-import { test, expect, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, newCustomer, signInAvailableAgent } from './fixtures';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 
 test('customer and agent see each other typing, chat, and the end of the conversation', async ({ page, problems, browser }) => {
-  // The agent: sign in, become Available.
-  await page.goto('/sign-in');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill('ada@demo.baton.test');
-  await page.getByLabel('Password').fill('baton-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
-  await waitForHydration(page);
-  await page.getByLabel('Availability').selectOption('Available');
-  await expect(page.getByLabel('Availability')).toHaveValue('Available');
+  await signInAvailableAgent(page, 'ada@demo.baton.test');
 
   // The customer, in a browser of their own: sign up, start a live chat.
-  const customerContext = await browser.newContext();
-  const customer = await customerContext.newPage();
-  const customerProblems: string[] = [];
-  watchForProblems(customer, customerProblems);
-  await customer.goto('/support');
-  await waitForHydration(customer);
-  const email = `robin-${Date.now()}@example.com`;
-  const signUp = customer.getByRole('form', { name: 'Create an account' });
-  await signUp.getByLabel('Your name').fill('Robin Reader');
-  await signUp.getByLabel('Email').fill(email);
-  await signUp.getByLabel('Password').fill('a long password');
-  await signUp.getByRole('button', { name: 'Create account' }).click();
+  const { context: customerContext, page: customer, problems: customerProblems } = await newCustomer(browser, 'Robin Reader');
   await customer.getByRole('button', { name: 'Start a conversation' }).click();
   await expect(customer.getByTestId('waiting')).toContainText('Waiting for agent');
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'realtime - customer waiting.png'), fullPage: true });
@@ -74,6 +54,10 @@ test('customer and agent see each other typing, chat, and the end of the convers
   await page.getByRole('button', { name: 'End conversation' }).click();
   await expect(customer.getByTestId('ended-notice')).toContainText('This conversation is over');
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'realtime - customer sees the end.png'), fullPage: true });
+
+  // Ada steps away, so later tests decide who is Available themselves.
+  await page.getByLabel('Availability').selectOption('Unavailable');
+  await expect(page.getByLabel('Availability')).toHaveValue('Unavailable');
 
   expect(customerProblems).toEqual([]);
   await customerContext.close();

@@ -1,3 +1,4 @@
 //! Pieces shared by the customer's and the agent's screens.
 
 pub mod chat;
+pub mod form;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::auth::staff_sign_in;
+use crate::components::form::Field;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -26,14 +27,8 @@ pub fn SignInPage() -> impl IntoView {
                 ev.prevent_default();
                 sign_in.dispatch((email.get_untracked(), password.get_untracked()));
             }>
-                <label class="grid gap-1">"Email"
-                    <input class="input" type="email" autocomplete="email" required
-                        on:input=move |ev| email.set(event_target_value(&ev))/>
-                </label>
-                <label class="grid gap-1">"Password"
-                    <input class="input" type="password" autocomplete="current-password" required
-                        on:input=move |ev| password.set(event_target_value(&ev))/>
-                </label>
+                <Field label="Email" kind="email" autocomplete="email" value=email/>
+                <Field label="Password" kind="password" autocomplete="current-password" value=password/>
                 <button class="btn btn-primary" type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
                 <p role="alert" class="text-danger text-sm">
                     {move || sign_in.value().get().and_then(|r| r.err()).map(|e| e.to_string())}

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::AppError;
 use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out, who_am_i};
 use crate::components::chat::{ConnectionBadge, ThreadView};
+use crate::components::form::Field;
 use crate::live::Live;
 
 #[server(prefix = "/api", endpoint = "support/open-conversation")]
@@ -97,14 +98,8 @@ fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl In
                 sign_in.dispatch((email.get_untracked(), password.get_untracked()));
             }>
                 <h2 class="text-lg font-semibold">"Sign in"</h2>
-                <label class="grid gap-1">"Email"
-                    <input class="input" type="email" autocomplete="email" required
-                        on:input=move |ev| email.set(event_target_value(&ev))/>
-                </label>
-                <label class="grid gap-1">"Password"
-                    <input class="input" type="password" autocomplete="current-password" required
-                        on:input=move |ev| password.set(event_target_value(&ev))/>
-                </label>
+                <Field label="Email" kind="email" autocomplete="email" value=email/>
+                <Field label="Password" kind="password" autocomplete="current-password" value=password/>
                 <button class="btn btn-primary" type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
             </form>
             <form class="card grid gap-3" aria-label="Create an account" on:submit=move |ev| {
@@ -112,18 +107,9 @@ fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl In
                 sign_up.dispatch((new_name.get_untracked(), new_email.get_untracked(), new_password.get_untracked()));
             }>
                 <h2 class="text-lg font-semibold">"New here?"</h2>
-                <label class="grid gap-1">"Your name"
-                    <input class="input" type="text" autocomplete="name" required
-                        on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                </label>
-                <label class="grid gap-1">"Email"
-                    <input class="input" type="email" autocomplete="email" required
-                        on:input=move |ev| new_email.set(event_target_value(&ev))/>
-                </label>
-                <label class="grid gap-1">"Password"
-                    <input class="input" type="password" autocomplete="new-password" minlength="8" required
-                        on:input=move |ev| new_password.set(event_target_value(&ev))/>
-                </label>
+                <Field label="Your name" kind="text" autocomplete="name" value=new_name/>
+                <Field label="Email" kind="email" autocomplete="email" value=new_email/>
+                <Field label="Password" kind="password" autocomplete="new-password" value=new_password minlength=8/>
                 <button class="btn" type="submit" disabled=move || sign_up.pending().get()>"Create account"</button>
             </form>
         </div>

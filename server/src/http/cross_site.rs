@@ -33,20 +33,24 @@ fn is_same_site(request: &Request) -> bool {
             return false;
         }
     }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let authority = origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"))
-                .unwrap_or("");
-            !host.is_empty() && authority == host
-        }
-    }
+    origin_is_own(headers)
+}
+
+/// Whether the request's `Origin` (when it has one) is this server's own, as the `Host` header
+/// names it. Requests without an `Origin` pass: browsers always send one where it matters.
+pub fn origin_is_own(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
+    !host.is_empty() && authority == host
 }
 
 #[cfg(test)]

@@ -118,18 +118,7 @@ pub async fn upgrade(
 /// ambient cookies a foreign page could abuse. Embedded widgets' allowed domains join this
 /// check when customer experiences exist.
 fn origin_allowed(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let authority = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .unwrap_or("");
-    !host.is_empty() && authority == host
+    crate::http::cross_site::origin_is_own(headers)
 }
 
 const _: () = assert!(MAX_FRAME_BYTES < HARD_FRAME_LIMIT);

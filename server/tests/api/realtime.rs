@@ -40,18 +40,23 @@ async fn cast(app: &TestApp) -> Cast {
     }
 }
 
-/// Ada is Available, Casey starts a live chat, Ada accepts: an Active conversation.
-async fn active_chat(app: &TestApp, cast: &Cast, id: &str) -> ConversationId {
-    let engine = &app.server.engine;
-    let conversation = ConversationId::new(id);
-    engine
+async fn make_available(app: &TestApp, agent: &str) {
+    app.server
+        .engine
         .execute(Command::SetAvailability {
-            agent: AgentId::new(cast.agent.clone()),
+            agent: AgentId::new(agent),
             scope: Scope::AllSpaces,
             availability: Availability::Available,
         })
         .await
         .unwrap();
+}
+
+/// Ada is Available, Casey starts a live chat, Ada accepts: an Active conversation.
+async fn active_chat(app: &TestApp, cast: &Cast, id: &str) -> ConversationId {
+    let engine = &app.server.engine;
+    let conversation = ConversationId::new(id);
+    make_available(app, &cast.agent).await;
     engine
         .execute(Command::StartConversation {
             id: conversation.clone(),
@@ -553,14 +558,7 @@ async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal_whi
         .await;
     assert!(matches!(state, ServerFrame::AgentState { ref spaces, .. } if spaces.len() == 1));
     let engine = &app.server.engine;
-    engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(cast.agent.clone()),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
+    make_available(&app, &cast.agent).await;
     agent
         .expect("availability", |f| {
             matches!(
@@ -601,14 +599,7 @@ async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal_whi
     .fetch_one(&app.server_db().pool)
     .await
     .unwrap();
-    engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(other),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
+    make_available(&app, &other).await;
     engine
         .execute(Command::Decline {
             agent: AgentId::new(cast.agent.clone()),
@@ -653,15 +644,7 @@ async fn an_available_agent_whose_last_tab_closes_becomes_unavailable_after_the_
     let cast = cast(&app).await;
     let session = app.session_for(SignedIn::Staff(cast.agent.clone())).await;
     let agent = app.connect(&session).await;
-    app.server
-        .engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(cast.agent.clone()),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
+    make_available(&app, &cast.agent).await;
 
     agent.cut();
 
@@ -696,15 +679,7 @@ async fn a_reload_within_the_grace_period_keeps_the_agent_available() {
     .await;
     let cast = cast(&app).await;
     let session = app.session_for(SignedIn::Staff(cast.agent.clone())).await;
-    app.server
-        .engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(cast.agent.clone()),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
+    make_available(&app, &cast.agent).await;
     let first = app.connect(&session).await;
 
     first.cut();
