@@ -12,7 +12,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=pages::home::HomePage/>
                 <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage/>
                 <Route path=StaticSegment("agent") view=pages::agent::AgentPage/>
+                <Route path=(StaticSegment("agent"), StaticSegment("queues")) view=pages::agent::queues::QueuesPage/>
+                <Route path=(StaticSegment("agent"), StaticSegment("customers"), ParamSegment("id")) view=pages::agent::customer::CustomerPage/>
                 <Route path=StaticSegment("support") view=pages::support::SupportPage/>
             </Routes>
         </Router>

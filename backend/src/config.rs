@@ -36,6 +36,7 @@ pub struct RawConfig {
     pub max_duration: Option<String>,
     pub presence_grace: Option<String>,
     pub message_rate: Option<u32>,
+    pub sla_first_response: Option<String>,
 }
 
 impl RawConfig {
@@ -56,6 +57,7 @@ impl RawConfig {
             max_duration: Some("24h".into()),
             presence_grace: Some("60s".into()),
             message_rate: Some(5),
+            sla_first_response: Some("5m".into()),
         }
     }
 }
@@ -91,6 +93,8 @@ pub struct Config {
     pub presence_grace: Duration,
     /// Messages one websocket may send per second (twice that in a burst).
     pub message_rate: u32,
+    /// The time-to-first-response goal shown on conversations (SPEC R-VIEW-4).
+    pub sla_first_response: Duration,
 }
 
 impl Config {
@@ -176,6 +180,7 @@ impl Config {
             max_duration: duration("BATON_MAX_DURATION", raw.max_duration),
         };
         let presence_grace = duration("BATON_PRESENCE_GRACE", raw.presence_grace);
+        let sla_first_response = duration("BATON_SLA_FIRST_RESPONSE", raw.sla_first_response);
         let message_rate = match raw.message_rate.unwrap_or(5) {
             0 => {
                 problems.push("BATON_MESSAGE_RATE must be at least 1".into());
@@ -197,6 +202,7 @@ impl Config {
             timers,
             presence_grace,
             message_rate,
+            sla_first_response,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod realtime;
 pub mod sessions;
+pub mod work;
 
 pub use config::Config;
 pub use db::{Backend, Db};

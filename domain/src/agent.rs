@@ -8,7 +8,7 @@ use crate::ids::{AgentId, ConversationId, SpaceId};
 use crate::time::Timestamp;
 
 /// **Available** or **Unavailable** in one space (SPEC R-AVAIL-1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Availability {
     Available,
     Unavailable,

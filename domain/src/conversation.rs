@@ -168,6 +168,9 @@ pub struct Conversation {
     pub end_reason: Option<EndReason>,
     pub closed_at: Option<Timestamp>,
     pub resolution: Option<String>,
+    /// When an agent first wrote to the customer: the first-response SLA stops here (R-VIEW-4).
+    #[serde(default)]
+    pub first_agent_reply_at: Option<Timestamp>,
     /// The seq the next durable event of this conversation gets; starts at 1.
     pub next_seq: i64,
 }
@@ -198,6 +201,7 @@ impl Conversation {
             end_reason: None,
             closed_at: None,
             resolution: None,
+            first_agent_reply_at: None,
             next_seq: 1,
         }
     }

@@ -18,8 +18,10 @@ pub mod protocol;
 pub mod queue;
 pub mod realtime;
 pub mod settings;
+pub mod sla;
 pub mod space;
 pub mod time;
+pub mod views;
 pub mod world;
 
 pub use agent::{Agent, Availability, UnavailableReason};

@@ -92,6 +92,9 @@ pub struct SettingArgs {
     /// Messages one browser tab may send per second, twice that in a burst [default: 5]
     #[arg(long, env = "BATON_MESSAGE_RATE", global = true)]
     pub message_rate: Option<u32>,
+    /// Goal for the time to first response on a conversation [default: 5m]
+    #[arg(long, env = "BATON_SLA_FIRST_RESPONSE", global = true)]
+    pub sla_first_response: Option<String>,
 }
 
 impl SettingArgs {
@@ -111,6 +114,7 @@ impl SettingArgs {
             max_duration: self.max_duration,
             presence_grace: self.presence_grace,
             message_rate: self.message_rate,
+            sla_first_response: self.sla_first_response,
         }
     }
 }

@@ -58,6 +58,7 @@ pub(super) fn send_message(
     conv.inactivity_warned_at = None;
     if let Author::Agent(agent) = &author {
         conv.participants.insert(agent.clone());
+        conv.first_agent_reply_at.get_or_insert(now);
     }
     cx.record(
         id,

@@ -4,4 +4,5 @@ mod foundation;
 mod helpers;
 mod realtime;
 mod scheduler;
+mod visibility;
 mod ws_client;

@@ -22,10 +22,15 @@ async fn agent() -> Result<(crate::state::AppState, domain::AgentId), AppError> 
     Ok((state, domain::AgentId::new(id)))
 }
 
-/// Available or Unavailable in all the agent's spaces (SPEC R-AVAIL-2).
+/// Available or Unavailable in one space, or in all the agent's spaces when `space` is empty
+/// (SPEC R-AVAIL-2).
 #[server(prefix = "/api", endpoint = "agent/availability")]
-pub async fn set_availability(available: bool) -> Result<(), AppError> {
+pub async fn set_availability(available: bool, space: Option<String>) -> Result<(), AppError> {
     let (state, agent) = agent().await?;
+    let scope = match space.filter(|s| !s.is_empty()) {
+        Some(space) => domain::Scope::Space(domain::SpaceId::new(space)),
+        None => domain::Scope::AllSpaces,
+    };
     let availability = if available {
         domain::Availability::Available
     } else {
@@ -35,7 +40,7 @@ pub async fn set_availability(available: bool) -> Result<(), AppError> {
         .engine
         .execute(domain::Command::SetAvailability {
             agent,
-            scope: domain::Scope::AllSpaces,
+            scope,
             availability,
         })
         .await?;
@@ -71,10 +76,12 @@ pub async fn decline_offer(conversation: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "agent/end")]
 pub async fn end_conversation(conversation: String) -> Result<(), AppError> {
     let (state, agent) = agent().await?;
+    let conversation = domain::ConversationId::new(conversation);
+    backend::work::readable_conversation(&state.db, &agent, &conversation).await?;
     state
         .engine
         .execute(domain::Command::EndConversation {
-            conversation: conversation.into(),
+            conversation,
             by: domain::Ender::Agent(agent),
         })
         .await?;
@@ -93,4 +100,105 @@ pub async fn my_conversations() -> Result<Vec<ConversationSummary>, AppError> {
             status: c.status,
         })
         .collect())
+}
+
+/// An **internal note**: team only, never sent to the customer (SPEC R-AGENT-1).
+#[server(prefix = "/api", endpoint = "agent/note")]
+pub async fn add_note(conversation: String, body: String) -> Result<(), AppError> {
+    let (state, agent) = agent().await?;
+    let conversation = domain::ConversationId::new(conversation);
+    // Not readable is answered as not found, so the refusal reveals nothing (SPEC R-VIEW-3).
+    backend::work::readable_conversation(&state.db, &agent, &conversation).await?;
+    state
+        .engine
+        .execute(domain::Command::AddNote {
+            agent,
+            conversation,
+            body,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Resolve with one of the site's resolutions: Wrapping up → Closed (SPEC R-AGENT-3, R-LIFE-4).
+#[server(prefix = "/api", endpoint = "agent/resolve")]
+pub async fn resolve_conversation(
+    conversation: String,
+    resolution: String,
+) -> Result<(), AppError> {
+    let (state, agent) = agent().await?;
+    let conversation = domain::ConversationId::new(conversation);
+    backend::work::readable_conversation(&state.db, &agent, &conversation).await?;
+    state
+        .engine
+        .execute(domain::Command::Resolve {
+            agent,
+            conversation,
+            resolution,
+        })
+        .await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "agent/resolutions")]
+pub async fn resolutions() -> Result<Vec<String>, AppError> {
+    let (state, _agent) = agent().await?;
+    Ok(backend::work::resolutions(&state.db).await?)
+}
+
+#[server(prefix = "/api", endpoint = "agent/follow-up")]
+pub async fn create_follow_up(
+    conversation: String,
+    work_type: String,
+    title: String,
+) -> Result<String, AppError> {
+    let (state, agent) = agent().await?;
+    Ok(backend::work::create_follow_up(
+        &state.db,
+        &agent,
+        &domain::ConversationId::new(conversation),
+        &work_type,
+        &title,
+    )
+    .await?)
+}
+
+#[server(prefix = "/api", endpoint = "agent/conversation")]
+pub async fn conversation_details(
+    conversation: String,
+) -> Result<domain::views::ConversationDetails, AppError> {
+    let (state, agent) = agent().await?;
+    let goal = i64::try_from(state.config.sla_first_response.as_millis()).unwrap_or(i64::MAX);
+    Ok(backend::work::details(
+        &state.db,
+        &agent,
+        &domain::ConversationId::new(conversation),
+        goal,
+    )
+    .await?)
+}
+
+/// The work items of the agent's spaces that match a queue filter (SPEC R-VIEW-2).
+#[server(prefix = "/api", endpoint = "agent/queue")]
+pub async fn queue(filter: String) -> Result<Vec<domain::views::QueueRow>, AppError> {
+    let (state, agent) = agent().await?;
+    let parsed = domain::queue::QueueFilter::parse(&filter)
+        .map_err(|e| AppError::Invalid(format!("{e}\n{}", e.pointer())))?;
+    Ok(backend::work::queue(&state.db, &agent, &parsed).await?)
+}
+
+/// Assigns a work item from a queue; conversations refuse (SPEC R-ROUTE-9).
+#[server(prefix = "/api", endpoint = "agent/assign")]
+pub async fn assign_work_item(work_item: String, to_me: bool) -> Result<(), AppError> {
+    let (state, agent) = agent().await?;
+    let assignee = to_me.then_some(&agent);
+    Ok(backend::work::set_assignee(&state.db, &work_item, assignee).await?)
+}
+
+#[server(prefix = "/api", endpoint = "agent/customer")]
+pub async fn customer_profile(
+    customer: String,
+) -> Result<domain::views::CustomerProfile, AppError> {
+    let (state, agent) = agent().await?;
+    Ok(backend::work::customer_profile(&state.db, &agent, &customer).await?)
 }

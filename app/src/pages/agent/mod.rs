@@ -1,40 +1,102 @@
 //! The agent dashboard: Availability, incoming offers with Accept and Decline, the agent's
-//! Conversations and the conversation panel (SPEC R-AVAIL-*, R-ROUTE-3…5, R-AGENT-*, R-VIEW-1).
+//! Conversations as tabs with unread counts, and the conversation panel (SPEC R-AVAIL-*,
+//! R-ROUTE-3…5, R-AGENT-*, R-VIEW-1). Queues and customer profiles are pages of their own.
 
-mod actions;
+pub mod actions;
+mod availability;
+pub mod customer;
 mod offers;
+mod panel;
+pub mod queues;
 
-use domain::{Availability, ConversationId};
+use domain::{Author, ConversationId, EventKind};
 use leptos::prelude::*;
 
-use crate::auth::{Me, sign_out, who_am_i};
-use crate::components::chat::{ConnectionBadge, ThreadView};
+use crate::auth::{Me, who_am_i};
+use crate::components::chat::ConnectionBadge;
 use crate::live::Live;
-use actions::{end_conversation, my_conversations, set_availability};
+use actions::my_conversations;
 
+/// Shows `content` to signed-in staff, a sign-in link to everyone else.
 #[component]
-pub fn AgentPage() -> impl IntoView {
+pub fn StaffOnly<F, V>(content: F) -> impl IntoView
+where
+    F: Fn(String) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
     let me = Resource::new(|| (), |_| who_am_i());
     view! {
         <Suspense fallback=|| view! { <p class="p-6 text-muted">"Loading…"</p> }>
-            {move || me.get().map(|who| match who {
-                Ok(Some(Me::Staff { name, .. })) => view! { <Dashboard name/> }.into_any(),
-                Ok(_) => view! {
-                    <main class="mx-auto max-w-md p-8">
-                        <p>"Sign in to open the agent dashboard."</p>
-                        <a class="btn btn-primary mt-4" href="/sign-in">"Sign in"</a>
-                    </main>
-                }.into_any(),
-                Err(error) => view! { <p role="alert" class="p-6">{error.to_string()}</p> }.into_any(),
-            })}
+            {
+                let content = content.clone();
+                move || me.get().map(|who| match who {
+                    Ok(Some(Me::Staff { name, .. })) => content(name).into_any(),
+                    Ok(_) => view! {
+                        <main class="mx-auto max-w-md p-8">
+                            <p>"Sign in to open the agent dashboard."</p>
+                            <a class="btn btn-primary mt-4" href="/sign-in">"Sign in"</a>
+                        </main>
+                    }.into_any(),
+                    Err(error) => view! { <p role="alert" class="p-6">{error.to_string()}</p> }.into_any(),
+                })
+            }
         </Suspense>
     }
 }
 
 #[component]
+pub fn AgentPage() -> impl IntoView {
+    view! { <StaffOnly content=|name| view! { <Dashboard name/> }/> }
+}
+
+/// The bar every dashboard page shares: brand, navigation, Availability and the profile menu.
+#[component]
+pub fn DashboardBar(name: String, live: Option<Live>) -> impl IntoView {
+    view! {
+        <header class="dashboard-bar">
+            <span class="brand-mark" aria-hidden="true">"B"</span>
+            <strong>"Baton"</strong>
+            <nav class="flex gap-3" aria-label="Dashboard">
+                <a class="link" href="/agent">"Conversations"</a>
+                <a class="link" href="/agent/queues">"Queues"</a>
+            </nav>
+            {live.map(|live| view! { <ConnectionBadge live/> })}
+            <div class="ml-auto flex items-center gap-2">
+                {live.map(|live| view! { <availability::AvailabilityControl live/> })}
+                <availability::ProfileMenu name live/>
+            </div>
+        </header>
+    }
+}
+
+/// Customer messages after `seen` in a thread: the tab's unread count.
+fn unread(live: Live, conversation: &ConversationId, seen: i64) -> usize {
+    live.state.with(|s| {
+        s.threads.get(conversation).map_or(0, |t| {
+            t.events
+                .iter()
+                .filter(|e| {
+                    e.event.seq > seen
+                        && matches!(
+                            e.event.kind,
+                            EventKind::Message {
+                                author: Author::Customer,
+                                ..
+                            }
+                        )
+                })
+                .count()
+        })
+    })
+}
+
+#[component]
 fn Dashboard(name: String) -> impl IntoView {
     let live = Live::start();
+    let tabs = RwSignal::new(Vec::<ConversationId>::new());
     let selected = RwSignal::new(None::<ConversationId>);
+    // The last seq looked at per tab, for unread counts.
+    let seen = RwSignal::new(std::collections::HashMap::<ConversationId, i64>::new());
     let conversations = Resource::new(|| (), |_| my_conversations());
     // A new assignment or a status change shows up in the list.
     Effect::new(move |last: Option<usize>| {
@@ -47,71 +109,46 @@ fn Dashboard(name: String) -> impl IntoView {
         }
         count
     });
-    let availability = move || {
-        live.state.with(|s| {
-            if s.agent.spaces.is_empty() {
-                None
-            } else if s
-                .agent
-                .spaces
-                .iter()
-                .all(|sp| sp.availability == Availability::Available)
-            {
-                Some(Availability::Available)
-            } else {
-                Some(Availability::Unavailable)
-            }
-        })
-    };
-    let change = Action::new(|available: &bool| set_availability(*available));
-    let reason = move || {
-        live.state.with(|s| match &s.agent.unavailable_reason {
-            Some(domain::UnavailableReason::MissedOffer { .. }) => {
-                Some("Baton set you Unavailable because an offer ran out without an answer.")
-            }
-            Some(domain::UnavailableReason::Disconnected { .. }) => {
-                Some("Baton set you Unavailable because no dashboard of yours was open.")
-            }
-            _ => None,
-        })
-    };
-    let leave = Action::new(|_: &()| sign_out());
+    // The selected tab is read up to its newest event.
     Effect::new(move |_| {
-        if matches!(leave.value().get(), Some(Ok(()))) {
-            let _ = window().location().set_href("/sign-in");
+        if let Some(id) = selected.get() {
+            let last = live
+                .state
+                .with(|s| s.threads.get(&id).map_or(0, |t| t.last_seq));
+            seen.update(|m| {
+                m.insert(id, last);
+            });
         }
     });
-    let end = Action::new(|id: &String| end_conversation(id.clone()));
     let open = move |id: ConversationId| {
         live.follow(&id);
+        tabs.update(|t| {
+            if !t.contains(&id) {
+                t.push(id.clone());
+            }
+        });
         selected.set(Some(id));
     };
+    let close_tab = move |id: ConversationId| {
+        tabs.update(|t| t.retain(|c| c != &id));
+        if selected.get_untracked().as_ref() == Some(&id) {
+            selected.set(tabs.get_untracked().last().cloned());
+        }
+    };
+    // Everything the agent is assigned is followed, so unread counts work without opening it.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = conversations.get() {
+            for c in list.iter().filter(|c| c.status != "Closed") {
+                live.follow(&ConversationId::new(c.id.clone()));
+            }
+        }
+    });
 
     view! {
         <div class="dashboard">
-            <header class="dashboard-bar">
-                <span class="brand-mark" aria-hidden="true">"B"</span>
-                <strong>"Baton"</strong>
-                <span class="text-muted">{name}</span>
-                <ConnectionBadge live/>
-                <div class="ml-auto flex items-center gap-2">
-                    <label for="availability">"Availability"</label>
-                    <select id="availability" class="input" aria-label="Availability"
-                        prop:value=move || availability().map(|a| a.label()).unwrap_or("Unavailable")
-                        on:change=move |ev| { change.dispatch(event_target_value(&ev) == "Available"); }>
-                        <option value="Available">"Available"</option>
-                        <option value="Unavailable">"Unavailable"</option>
-                    </select>
-                    <button class="btn" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
-                </div>
-            </header>
-            <p role="alert" class="text-danger text-sm px-4">
-                {move || change.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
-                {move || end.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
-            </p>
-            <p role="status" class="text-sm px-4" data-testid="availability-reason">{reason}</p>
+            <DashboardBar name live=Some(live)/>
             <div class="dashboard-body">
-                <aside class="dashboard-side" aria-label="Conversations">
+                <aside class="dashboard-side" aria-label="Your work">
                     <offers::Offers live on_accepted=open/>
                     <h2 class="text-lg font-semibold mt-4">"Conversations"</h2>
                     <Suspense fallback=|| ()>
@@ -131,17 +168,39 @@ fn Dashboard(name: String) -> impl IntoView {
                     </Suspense>
                 </aside>
                 <section class="dashboard-main">
+                    <div role="tablist" aria-label="Open conversations" class="tabs">
+                        <For
+                            each=move || tabs.get()
+                            key=|id| id.clone()
+                            children=move |id| {
+                                let (select_id, close_id, unread_id, active_id) = (id.clone(), id.clone(), id.clone(), id.clone());
+                                let title = move || {
+                                    conversations.get().and_then(|r| r.ok()).and_then(|list| {
+                                        list.into_iter().find(|c| c.id == id.as_str()).map(|c| c.customer_name)
+                                    }).unwrap_or_else(|| "Conversation".into())
+                                };
+                                let count = Signal::derive(move || {
+                                    let seen_seq = seen.with(|m| m.get(&unread_id).copied().unwrap_or(0));
+                                    unread(live, &unread_id, seen_seq)
+                                });
+                                view! {
+                                    <span class="tab">
+                                        <button role="tab"
+                                            aria-selected=move || (selected.get().as_ref() == Some(&active_id)).to_string()
+                                            on:click=move |_| selected.set(Some(select_id.clone()))>
+                                            {title}
+                                            <Show when=move || count.get() != 0>
+                                                <span class="badge" aria-label="unread messages">{count}</span>
+                                            </Show>
+                                        </button>
+                                        <button class="tab-close" aria-label="Close tab" on:click=move |_| close_tab(close_id.clone())>"×"</button>
+                                    </span>
+                                }
+                            }
+                        />
+                    </div>
                     {move || match selected.get() {
-                        Some(id) => {
-                            let end_id = id.to_string();
-                            view! {
-                                <div class="flex items-center justify-between">
-                                    <h2 class="text-lg font-semibold">"Conversation"</h2>
-                                    <button class="btn" on:click=move |_| { end.dispatch(end_id.clone()); }>"End conversation"</button>
-                                </div>
-                                <ThreadView live conversation=id for_team=true/>
-                            }.into_any()
-                        }
+                        Some(id) => view! { <panel::ConversationPanel live conversation=id/> }.into_any(),
                         None => view! { <p class="text-muted">"Accept an offer or pick a conversation."</p> }.into_any(),
                     }}
                 </section>

@@ -1,0 +1,125 @@
+//! Queues: the space's work items (conversations and other work types) through a JQL-style
+//! filter (SPEC R-VIEW-2). A conversation the agent may not read shows only that it exists
+//! (R-VIEW-3); its assignee cannot be changed here (R-ROUTE-9).
+
+use leptos::prelude::*;
+
+use super::actions::{assign_work_item, queue};
+use super::{DashboardBar, StaffOnly};
+
+pub const DEFAULT_FILTER: &str = "type = Conversation AND status != Closed ORDER BY created DESC";
+
+#[component]
+pub fn QueuesPage() -> impl IntoView {
+    view! { <StaffOnly content=|name| view! { <Queues name/> }/> }
+}
+
+/// A short UTC time stamp for tables.
+pub fn when_public(ms: i64) -> String {
+    when(ms)
+}
+
+fn when(ms: i64) -> String {
+    let secs = ms / 1000;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[component]
+fn Queues(name: String) -> impl IntoView {
+    let filter = RwSignal::new(DEFAULT_FILTER.to_string());
+    let applied = RwSignal::new(DEFAULT_FILTER.to_string());
+    let rows = Resource::new(move || applied.get(), queue);
+    let assign = Action::new(|id: &String| assign_work_item(id.clone(), true));
+    Effect::new(move |_| {
+        if matches!(assign.value().get(), Some(Ok(()))) {
+            rows.refetch();
+        }
+    });
+    view! {
+        <div class="dashboard">
+            <DashboardBar name live=None/>
+            <main class="p-4 grid gap-4">
+                <h1 class="text-xl font-semibold">"Queues"</h1>
+                <form class="card grid gap-2" aria-label="Queue filter" on:submit=move |ev| {
+                    ev.prevent_default();
+                    applied.set(filter.get_untracked());
+                }>
+                    <label class="grid gap-1">"Filter"
+                        <input class="input mono" type="text" spellcheck="false"
+                            prop:value=move || filter.get()
+                            on:input=move |ev| filter.set(event_target_value(&ev))/>
+                    </label>
+                    <p class="text-sm text-muted">
+                        "Fields: type, status, assignee, created, space, customer · =, !=, IN, NOT IN, AND, OR, NOT, ( ), ORDER BY"
+                    </p>
+                    <div><button class="btn btn-primary" type="submit">"Apply"</button></div>
+                </form>
+                <p role="alert" class="text-sm text-danger">
+                    {move || assign.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                </p>
+                <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                    {move || rows.get().map(|result| match result {
+                        Err(error) => view! {
+                            <pre role="alert" class="query-error" data-testid="query-error">{error.to_string()}</pre>
+                        }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="text-muted">"No work items match."</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <table class="queue-table" data-testid="queue">
+                                <thead><tr>
+                                    <th scope="col">"Type"</th><th scope="col">"Title"</th><th scope="col">"Status"</th>
+                                    <th scope="col">"Assignee"</th><th scope="col">"Customer"</th><th scope="col">"Created"</th><th scope="col"></th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|row| {
+                                        let id = row.id.clone();
+                                        let action = if row.work_type == "Conversation" {
+                                            view! { <span class="text-sm text-muted" title="The agent who accepts a conversation is its assignee.">"Assigned by routing"</span> }.into_any()
+                                        } else {
+                                            view! { <button class="btn" on:click=move |_| { assign.dispatch(id.clone()); }>"Assign to me"</button> }.into_any()
+                                        };
+                                        let customer = match (&row.customer, &row.customer_id) {
+                                            (Some(name), Some(cid)) => view! { <a class="link" href=format!("/agent/customers/{cid}")>{name.clone()}</a> }.into_any(),
+                                            _ if !row.readable => view! { <span class="text-muted">"Details hidden"</span> }.into_any(),
+                                            _ => view! { <span class="text-muted">"—"</span> }.into_any(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{row.work_type.clone()}</td>
+                                                <td>{row.title.clone()}</td>
+                                                <td>{row.status.clone()}</td>
+                                                <td>{row.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</td>
+                                                <td>{customer}</td>
+                                                <td>{when(row.created)}</td>
+                                                <td>{action}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}
