@@ -44,8 +44,8 @@ export async function signInAvailableAgent(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/agent$/);
   await waitForHydration(page);
-  await page.getByLabel('Availability').selectOption('Available');
-  await expect(page.getByLabel('Availability')).toHaveValue('Available');
+  await page.getByLabel('Availability', { exact: true }).selectOption('Available');
+  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Available');
 }
 
 /** A customer in a browser context of their own: a new account on the support site, signed in. */

@@ -55,9 +55,15 @@ test('customer and agent see each other typing, chat, and the end of the convers
   await expect(customer.getByTestId('ended-notice')).toContainText('This conversation is over');
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'realtime - customer sees the end.png'), fullPage: true });
 
+  // Wrapping up → Resolve → Closed frees Ada's slot for later tests (SPEC R-LIFE-3, R-LIFE-4).
+  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
+
   // Ada steps away, so later tests decide who is Available themselves.
-  await page.getByLabel('Availability').selectOption('Unavailable');
-  await expect(page.getByLabel('Availability')).toHaveValue('Unavailable');
+  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
+  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
 
   expect(customerProblems).toEqual([]);
   await customerContext.close();

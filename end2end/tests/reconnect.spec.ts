@@ -32,8 +32,13 @@ test('a message written while offline shows Reconnecting… and arrives after re
   // Chromium logs the refused connection attempts made while offline; those are the point here.
   const unexpected = customerProblems.filter((p) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(p));
   expect(unexpected).toEqual([]);
-  await page.getByLabel('Availability').selectOption('Unavailable');
-  await expect(page.getByLabel('Availability')).toHaveValue('Unavailable');
+  await page.getByRole('button', { name: 'End conversation' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
+  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
+  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
   await customerContext.close();
   expect(problems).toEqual([]);
 });

@@ -122,11 +122,13 @@ impl LiveState {
         self.connection == Connection::Online
     }
 
-    /// Start following a conversation. Returns the frame to send now, if online.
+    /// Start following a conversation. Returns the frame to send now, if online and the
+    /// conversation is not already followed.
     pub fn follow(&mut self, conversation: &ConversationId) -> Option<ClientFrame> {
         let online = self.is_online();
+        let known = self.threads.contains_key(conversation);
         let thread = self.threads.entry(conversation.clone()).or_default();
-        online.then(|| ClientFrame::Resume {
+        (online && !(known && thread.synced)).then(|| ClientFrame::Resume {
             conversation: conversation.clone(),
             last_seq: thread.last_seq,
         })

@@ -225,3 +225,18 @@ fn an_agent_joining_ends_the_customers_wait() {
         Some(domain::ConversationStatus::Work(domain::WorkStatus::Active))
     );
 }
+
+#[test]
+fn following_a_conversation_already_followed_and_synced_sends_nothing() {
+    let mut state = online();
+    state.apply(
+        ServerFrame::Synced {
+            conversation: conv(),
+            status: domain::ConversationStatus::Work(domain::WorkStatus::Active),
+            last_seq: 0,
+        },
+        T0,
+    );
+
+    assert_eq!(state.follow(&conv()), None);
+}

@@ -38,10 +38,14 @@ impl Streams {
 
     /// Subscribes before anything is read, so nothing committed after the replay's read can
     /// slip between the replay and the live stream.
+    /// Resuming a conversation already followed keeps its stream: replacing it would drop
+    /// what it had queued (typing signals are not in storage to replay).
     pub fn follow(&mut self, bus: &dyn Bus, conversation: &ConversationId, last_seq: i64) {
-        let receiver = bus.subscribe(&Topic::Conversation(conversation.clone()));
-        self.map
-            .insert(conversation.clone(), BroadcastStream::new(receiver));
+        if !self.map.contains_key(conversation) {
+            let receiver = bus.subscribe(&Topic::Conversation(conversation.clone()));
+            self.map
+                .insert(conversation.clone(), BroadcastStream::new(receiver));
+        }
         self.last_sent.insert(conversation.clone(), last_seq.max(0));
     }
 
