@@ -53,7 +53,7 @@ pub mod session {
     pub async fn staff_id() -> Result<String, AppError> {
         match signed_in().await? {
             Some(SignedIn::Staff(id)) => Ok(id),
-            _ => Err(AppError::Forbidden),
+            _ => Err(AppError::Forbidden.with_status()),
         }
     }
 
@@ -61,7 +61,7 @@ pub mod session {
     pub async fn customer_id() -> Result<String, AppError> {
         match signed_in().await? {
             Some(SignedIn::Customer(id)) => Ok(id),
-            _ => Err(AppError::Forbidden),
+            _ => Err(AppError::Forbidden.with_status()),
         }
     }
 
@@ -104,7 +104,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
     let Some(id) = backend::accounts::authenticate(&state.db, &email, &password).await? else {
-        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()));
+        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };
     session::begin(backend::sessions::SignedIn::Staff(id.clone())).await?;
     let name = backend::realtime::reads::staff_name(&state.db, &domain::AgentId::new(id.clone()))
@@ -117,7 +117,7 @@ pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppErr
 pub async fn customer_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
     let Some(id) = backend::customers::authenticate(&state.db, &email, &password).await? else {
-        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()));
+        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };
     session::begin(backend::sessions::SignedIn::Customer(id.clone())).await?;
     let name = backend::realtime::reads::customer_name(&state.db, &id)

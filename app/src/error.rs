@@ -40,10 +40,31 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status this error answers with: a refusal is the caller's to fix (4xx), only
+    /// Baton's own trouble is 5xx. Called while a server function runs, so the response it is
+    /// building takes the status.
+    pub fn with_status(self) -> Self {
+        use axum::http::StatusCode;
+        let status = match &self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+        self
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<backend::BackendError> for AppError {
     fn from(error: backend::BackendError) -> Self {
         use backend::BackendError as B;
-        match error {
+        let app = match error {
             B::Invalid(message) => AppError::Invalid(message),
             // A product rule refused: its message is written for the person who asked.
             B::Rule(rule) => AppError::Invalid(rule.to_string()),
@@ -56,6 +77,7 @@ impl From<backend::BackendError> for AppError {
                 tracing::error!(error = %other, "internal error");
                 AppError::Internal
             }
-        }
+        };
+        app.with_status()
     }
 }

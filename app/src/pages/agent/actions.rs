@@ -183,7 +183,7 @@ pub async fn conversation_details(
 pub async fn queue(filter: String) -> Result<Vec<domain::views::QueueRow>, AppError> {
     let (state, agent) = agent().await?;
     let parsed = domain::queue::QueueFilter::parse(&filter)
-        .map_err(|e| AppError::Invalid(format!("{e}\n{}", e.pointer())))?;
+        .map_err(|e| AppError::Invalid(format!("{e}\n{}", e.pointer())).with_status())?;
     Ok(backend::work::queue(&state.db, &agent, &parsed).await?)
 }
 
