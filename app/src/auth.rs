@@ -79,6 +79,25 @@ pub mod session {
     }
 }
 
+/// Sign-in attempts per email: 5 at once, then one more every 12 seconds. Password guessing
+/// gets slow while a person who mistyped twice never notices.
+#[cfg(feature = "ssr")]
+fn attempt_allowed(email: &str) -> bool {
+    use std::num::NonZeroU32;
+    use std::sync::LazyLock;
+
+    use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+    static ATTEMPTS: LazyLock<DefaultKeyedRateLimiter<String>> = LazyLock::new(|| {
+        let five = NonZeroU32::new(5).expect("five is not zero");
+        RateLimiter::keyed(Quota::per_minute(five).allow_burst(five))
+    });
+    ATTEMPTS.check_key(&email.trim().to_lowercase()).is_ok()
+}
+
+#[cfg(feature = "ssr")]
+const TOO_MANY_ATTEMPTS: &str =
+    "Too many sign-in attempts for this email. Wait a minute, then try again.";
+
 #[cfg(feature = "ssr")]
 const WRONG_CREDENTIALS: &str =
     "That email and password do not match an account. Check them and try again.";
@@ -103,6 +122,9 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 #[server(prefix = "/api", endpoint = "staff-sign-in")]
 pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
+    if !attempt_allowed(&email) {
+        return Err(AppError::Invalid(TOO_MANY_ATTEMPTS.into()).with_status());
+    }
     let Some(id) = backend::accounts::authenticate(&state.db, &email, &password).await? else {
         return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };
@@ -116,6 +138,9 @@ pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppErr
 #[server(prefix = "/api", endpoint = "customer-sign-in")]
 pub async fn customer_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
+    if !attempt_allowed(&email) {
+        return Err(AppError::Invalid(TOO_MANY_ATTEMPTS.into()).with_status());
+    }
     let Some(id) = backend::customers::authenticate(&state.db, &email, &password).await? else {
         return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };

@@ -4,5 +4,6 @@ mod foundation;
 mod helpers;
 mod realtime;
 mod scheduler;
+mod sign_in;
 mod visibility;
 mod ws_client;
