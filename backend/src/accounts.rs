@@ -134,26 +134,46 @@ pub async fn create_staff(db: &Db, new: NewStaff) -> Result<String, BackendError
     Ok(id)
 }
 
-/// Returns the account id when the email and password match.
-pub async fn authenticate(
+/// Whose accounts a sign-in is checked against.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Accounts {
+    Staff,
+    Customers,
+}
+
+/// Returns the account id when the email and password match (staff and customers alike).
+pub(crate) async fn authenticate_in(
     db: &Db,
+    accounts: Accounts,
     email: &str,
     password: &str,
 ) -> Result<Option<String>, BackendError> {
     let Ok(email) = parse_email(email) else {
         return Ok(None);
     };
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&db.pool)
-            .await?;
+    let sql = match accounts {
+        Accounts::Staff => "SELECT id, password_hash FROM users WHERE email = $1",
+        Accounts::Customers => "SELECT id, password_hash FROM customers WHERE email = $1",
+    };
+    let row: Option<(String, Option<String>)> = sqlx::query_as(sql)
+        .bind(&email)
+        .fetch_optional(&db.pool)
+        .await?;
     match row {
-        Some((id, hash)) if verify_password(password.to_string(), hash.clone()).await => {
+        Some((id, Some(hash))) if verify_password(password.to_string(), hash.clone()).await => {
             Ok(Some(id))
         }
         _ => Ok(None),
     }
+}
+
+/// Returns the staff member's id when the email and password match.
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: &str,
+) -> Result<Option<String>, BackendError> {
+    authenticate_in(db, Accounts::Staff, email, password).await
 }
 
 pub async fn count_staff(db: &Db) -> Result<i64, BackendError> {

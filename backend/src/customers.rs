@@ -3,7 +3,7 @@
 //! not members of any space and never sign in to the dashboard.
 
 use crate::{
-    accounts::{check_password_strength, hash_password, parse_email, verify_password},
+    accounts::{Accounts, authenticate_in, check_password_strength, hash_password, parse_email},
     clock::now_ms,
     db::Db,
     error::BackendError,
@@ -54,18 +54,5 @@ pub async fn authenticate(
     email: &str,
     password: &str,
 ) -> Result<Option<String>, BackendError> {
-    let Ok(email) = parse_email(email) else {
-        return Ok(None);
-    };
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT id, password_hash FROM customers WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&db.pool)
-            .await?;
-    match row {
-        Some((id, Some(hash))) if verify_password(password.to_string(), hash.clone()).await => {
-            Ok(Some(id))
-        }
-        _ => Ok(None),
-    }
+    authenticate_in(db, Accounts::Customers, email, password).await
 }

@@ -68,7 +68,10 @@ pub async fn upgrade(
     session: Session,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !origin_allowed(&headers) {
+    // Only Baton's own pages may open a socket with the visitor's cookies. Clients without an
+    // Origin (tests, the benchmark) carry no ambient cookies a foreign page could abuse.
+    // Embedded widgets' allowed domains join this check when customer experiences exist.
+    if !crate::http::cross_site::origin_is_own(&headers) {
         tracing::warn!(origin = ?headers.get(header::ORIGIN), "websocket from a foreign origin refused");
         return (
             StatusCode::FORBIDDEN,
@@ -111,14 +114,6 @@ pub async fn upgrade(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| connection::run(socket, state, principal, id))
-}
-
-/// Only Baton's own pages may open a socket with the visitor's cookies. Browsers always send
-/// `Origin` on websocket handshakes; clients without one (tests, the benchmark) carry no
-/// ambient cookies a foreign page could abuse. Embedded widgets' allowed domains join this
-/// check when customer experiences exist.
-fn origin_allowed(headers: &HeaderMap) -> bool {
-    crate::http::cross_site::origin_is_own(headers)
 }
 
 const _: () = assert!(MAX_FRAME_BYTES < HARD_FRAME_LIMIT);

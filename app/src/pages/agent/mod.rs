@@ -98,12 +98,17 @@ fn Dashboard(name: String) -> impl IntoView {
     // The last seq looked at per tab, for unread counts.
     let seen = RwSignal::new(std::collections::HashMap::<ConversationId, i64>::new());
     let conversations = Resource::new(|| (), |_| my_conversations());
-    // A new assignment or a status change shows up in the list.
+    // A new assignment or a status change shows up in the list; plain messages do not change
+    // it, so they do not refetch it.
     Effect::new(move |last: Option<usize>| {
-        let count = live.state.with(|s| s.agent.offers.len())
-            + live
-                .state
-                .with(|s| s.threads.values().map(|t| t.events.len()).sum::<usize>());
+        let count = live.state.with(|s| {
+            s.agent.offers.len()
+                + s.threads
+                    .values()
+                    .flat_map(|t| &t.events)
+                    .filter(|e| matches!(e.event.kind, EventKind::StatusChanged { .. }))
+                    .count()
+        });
         if last.is_some_and(|l| l != count) {
             conversations.refetch();
         }

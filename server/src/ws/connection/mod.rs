@@ -1,0 +1,342 @@
+//! One socket's life: hello, then a loop over the client's frames, the followed conversations,
+//! the agent's offers, the heartbeat and shutdown. Every client frame gets an answer or an
+//! effect; nothing a client sends is dropped without telling it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use backend::realtime::{BusMessage, Topic, read_marks};
+use domain::{
+    AgentId, ConversationId,
+    protocol::{
+        ClientFrame, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close,
+        parse_client_frame,
+    },
+};
+use tokio::time::{Instant, MissedTickBehavior, interval};
+use tokio_stream::{StreamExt, wrappers::BroadcastStream};
+
+use super::{
+    WsState,
+    auth::Who,
+    limits::{Kind, SocketLimiter, Verdict},
+    streams::{self, Streams},
+};
+
+/// The client is asked to ping at least this often.
+mod agent;
+mod conversation;
+
+const CLIENT_HEARTBEAT: Duration = Duration::from_secs(25);
+/// The server pings this often, so dead peers (no close frame) are found.
+const SERVER_PING: Duration = Duration::from_secs(20);
+/// Silence after which the peer is taken for gone.
+const IDLE_LIMIT: Duration = Duration::from_secs(70);
+
+/// Why the loop ended, and what to tell the client.
+enum End {
+    /// The client closed or vanished: nothing to send.
+    Gone,
+    Close(u16, &'static str),
+}
+
+struct Connection {
+    socket: WebSocket,
+    state: WsState,
+    who: Who,
+    id: u64,
+    streams: Streams,
+    limiter: SocketLimiter,
+    /// Conversations this socket said it is typing in, so "stopped" goes out when it closes.
+    typing_in: HashSet<ConversationId>,
+    names: HashMap<AgentId, String>,
+    last_heard: Instant,
+}
+
+pub async fn run(socket: WebSocket, state: WsState, who: Who, id: u64) {
+    // An agent's open tab counts for presence until this function returns.
+    let _tab = who.agent().map(|agent| state.presence.tab_opened(agent));
+    let limits = state.limits;
+    let mut connection = Connection {
+        socket,
+        state,
+        who,
+        id,
+        streams: Streams::default(),
+        limiter: SocketLimiter::new(limits),
+        typing_in: HashSet::new(),
+        names: HashMap::new(),
+        last_heard: Instant::now(),
+    };
+    let end = connection.serve().await;
+    connection.stop_typing_everywhere();
+    if let End::Close(code, reason) = end {
+        connection.close(code, reason).await;
+    }
+}
+
+/// How long a closing socket waits for the client's close reply.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+impl Connection {
+    /// The closing handshake: send the close frame, then read (and ignore) what the client still
+    /// had in flight until its close reply. Dropping a socket with unread data would make the
+    /// kernel reset the connection, and the client would lose the frames explaining why.
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let frame = Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        }));
+        if self.socket.send(frame).await.is_err() {
+            return;
+        }
+        let _ = tokio::time::timeout(CLOSE_WAIT, async {
+            while let Some(Ok(message)) = self.socket.recv().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+
+    async fn serve(&mut self) -> End {
+        let hello = ServerFrame::Hello {
+            version: PROTOCOL_VERSION,
+            you: self.who.principal.clone(),
+            heartbeat_ms: CLIENT_HEARTBEAT.as_millis() as u64,
+        };
+        if self.send(&hello).await.is_err() {
+            return End::Gone;
+        }
+        let mut agent_stream = match self.who.agent().cloned() {
+            Some(agent) => {
+                let receiver = self.state.app.engine.bus().subscribe(&Topic::Agent(agent));
+                if self.send_agent_state().await.is_err() {
+                    return End::Gone;
+                }
+                Some(BroadcastStream::new(receiver))
+            }
+            None => None,
+        };
+        let mut ping = interval(SERVER_PING);
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut shutdown = self.state.shutdown.clone();
+        if *shutdown.borrow() {
+            return End::Close(
+                close::GOING_AWAY,
+                "Baton is restarting; reconnecting shortly.",
+            );
+        }
+
+        loop {
+            let step = tokio::select! {
+                incoming = self.socket.recv() => match incoming {
+                    Some(Ok(message)) => {
+                        self.last_heard = Instant::now();
+                        self.on_message(message).await
+                    }
+                    Some(Err(error)) => Err(classify_read_error(&error)),
+                    None => Err(End::Gone),
+                },
+                (conversation, item) = self.streams.next() => {
+                    self.on_conversation(conversation, item).await
+                }
+                Some(item) = next_agent(&mut agent_stream) => self.on_agent(item).await,
+                _ = ping.tick() => {
+                    if self.last_heard.elapsed() > IDLE_LIMIT {
+                        Err(End::Gone)
+                    } else {
+                        self.socket.send(Message::Ping(Default::default())).await.map_err(|_| End::Gone)
+                    }
+                }
+                _ = shutdown.changed() => {
+                    Err(End::Close(close::GOING_AWAY, "Baton is restarting; reconnecting shortly."))
+                }
+            };
+            if let Err(end) = step {
+                return end;
+            }
+        }
+    }
+
+    async fn send(&mut self, frame: &ServerFrame) -> Result<(), End> {
+        let text = serde_json::to_string(frame).map_err(|error| {
+            tracing::error!(%error, "cannot encode a server frame");
+            End::Close(1011, "internal error")
+        })?;
+        self.socket
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| End::Gone)
+    }
+
+    async fn error(
+        &mut self,
+        code: ErrorCode,
+        message: impl Into<String>,
+        conversation: Option<&ConversationId>,
+        client_id: Option<&str>,
+    ) -> Result<(), End> {
+        self.send(&ServerFrame::Error {
+            code,
+            message: message.into(),
+            client_id: client_id.map(str::to_string),
+            conversation: conversation.cloned(),
+        })
+        .await
+    }
+
+    async fn on_message(&mut self, message: Message) -> Result<(), End> {
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                return self
+                    .refuse_bad_frame(
+                        "Baton speaks JSON in text frames; binary frames are not read.",
+                    )
+                    .await;
+            }
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+            Message::Close(_) => return Err(End::Gone),
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            if self.limiter.strike() == Verdict::Close {
+                return Err(End::Close(close::POLICY, "Too many oversized frames."));
+            }
+            return self
+                .error(
+                    ErrorCode::FrameTooLarge,
+                    format!(
+                        "Frames are limited to {MAX_FRAME_BYTES} bytes; this one has {}. Nothing was stored.",
+                        text.len()
+                    ),
+                    None,
+                    None,
+                )
+                .await;
+        }
+        let frame = match parse_client_frame(text.as_str()) {
+            Ok(frame) => frame,
+            Err(problem) => return self.refuse_bad_frame(&problem).await,
+        };
+        let kind = match frame {
+            ClientFrame::Send { .. } => Kind::Message,
+            ClientFrame::Typing { .. } => Kind::Typing,
+            _ => Kind::Frame,
+        };
+        match self.limiter.check(kind) {
+            Verdict::Allow => {}
+            Verdict::Refuse => {
+                let (conversation, client_id) = match &frame {
+                    ClientFrame::Send {
+                        conversation,
+                        client_id,
+                        ..
+                    } => (Some(conversation.clone()), Some(client_id.clone())),
+                    _ => (None, None),
+                };
+                // Typing signals over the limit are simply not forwarded: they are ephemeral and
+                // the next one carries the same news.
+                if kind == Kind::Typing {
+                    return Ok(());
+                }
+                return self
+                    .error(
+                        ErrorCode::RateLimited,
+                        "Slow down: too many frames per second. Nothing was stored; send it again in a moment.",
+                        conversation.as_ref(),
+                        client_id.as_deref(),
+                    )
+                    .await;
+            }
+            Verdict::Close => {
+                return Err(End::Close(
+                    close::POLICY,
+                    "Too many frames; reconnect later.",
+                ));
+            }
+        }
+        self.on_frame(frame).await
+    }
+
+    async fn refuse_bad_frame(&mut self, problem: &str) -> Result<(), End> {
+        if self.limiter.strike() == Verdict::Close {
+            return Err(End::Close(close::POLICY, "Too many malformed frames."));
+        }
+        self.error(ErrorCode::BadFrame, problem, None, None).await
+    }
+
+    async fn on_frame(&mut self, frame: ClientFrame) -> Result<(), End> {
+        match frame {
+            ClientFrame::Resume {
+                conversation,
+                last_seq,
+            } => self.resume(conversation, last_seq).await,
+            ClientFrame::Unsubscribe { conversation } => {
+                self.set_typing(&conversation, false);
+                self.streams.unfollow(&conversation);
+                Ok(())
+            }
+            ClientFrame::Send {
+                conversation,
+                client_id,
+                body,
+            } => self.post(conversation, client_id, body).await,
+            ClientFrame::Typing {
+                conversation,
+                typing,
+            } => {
+                if !self.streams.is_following(&conversation) {
+                    return self
+                        .error(
+                            ErrorCode::Forbidden,
+                            "Resume the conversation before sending typing signals.",
+                            Some(&conversation),
+                            None,
+                        )
+                        .await;
+                }
+                self.set_typing(&conversation, typing);
+                Ok(())
+            }
+            ClientFrame::Ack { conversation, seq } => {
+                if !self.streams.is_following(&conversation) {
+                    return Ok(());
+                }
+                let reader = self.who.reader_key();
+                if let Err(error) =
+                    read_marks::mark_read(&self.state.app.db, &conversation, &reader, seq).await
+                {
+                    // A lost read marker only shows an unread badge too long; not worth a retry.
+                    tracing::warn!(%error, "could not store a read marker");
+                }
+                Ok(())
+            }
+            ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+        }
+    }
+}
+
+async fn next_agent(
+    stream: &mut Option<BroadcastStream<Arc<BusMessage>>>,
+) -> Option<streams::Item> {
+    match stream {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn classify_read_error(error: &axum::Error) -> End {
+    let text = error.to_string();
+    if text.contains("Space limit exceeded")
+        || text.contains("too long")
+        || text.contains("Message too big")
+    {
+        End::Close(close::TOO_BIG, "Frame too large.")
+    } else {
+        End::Gone
+    }
+}
