@@ -24,6 +24,7 @@ RUSTFLAGS="--cfg erase_components" cargo test --workspace --exclude widget
 echo "[test] browser tests (Playwright in Chromium)"
 rm -rf target/e2e-data end2end/screenshots
 # A short offer timeout lets the browser tests watch an offer run out (SPEC R-TIME-5).
-export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s
+export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
+  BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
 cargo leptos end-to-end
 echo "[test] all tests passed"

@@ -69,6 +69,7 @@ impl From<backend::BackendError> for AppError {
             // A product rule refused: its message is written for the person who asked.
             B::Rule(rule) => AppError::Invalid(rule.to_string()),
             B::NotFound => AppError::NotFound,
+            B::Forbidden => AppError::Forbidden,
             other if other.is_unavailable() => {
                 tracing::warn!(error = %other, "database unavailable");
                 AppError::Unavailable

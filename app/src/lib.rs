@@ -58,7 +58,17 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("agent") view=pages::agent::AgentPage/>
                 <Route path=(StaticSegment("agent"), StaticSegment("queues")) view=pages::agent::queues::QueuesPage/>
                 <Route path=(StaticSegment("agent"), StaticSegment("customers"), ParamSegment("id")) view=pages::agent::customer::CustomerPage/>
-                <Route path=StaticSegment("support") view=pages::support::SupportPage/>
+                <Route path=StaticSegment("support") view=pages::support::SupportIndexPage/>
+                <Route path=(StaticSegment("support"), ParamSegment("key")) view=pages::support::SupportSitePage/>
+                <Route path=(StaticSegment("w"), ParamSegment("key")) view=pages::widget::WidgetPage/>
+                <Route path=(StaticSegment("invite"), ParamSegment("token")) view=pages::invite::InvitePage/>
+                <Route path=StaticSegment("admin") view=pages::admin::AdminHome/>
+                <Route path=(StaticSegment("admin"), StaticSegment("site")) view=pages::admin::site::SiteSettingsPage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("spaces")) view=pages::admin::spaces::SpacesPage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("spaces"), ParamSegment("id")) view=pages::admin::space::SpacePage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences")) view=pages::admin::experiences::ExperiencesPage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id")) view=pages::admin::experience::ExperiencePage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=pages::admin::audit::AuditPage/>
             </Routes>
         </Router>
     }

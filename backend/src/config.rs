@@ -25,6 +25,7 @@ pub struct RawConfig {
     pub data_dir: Option<String>,
     pub database_url: Option<String>,
     pub addr: Option<String>,
+    pub demo_host_addr: Option<String>,
     pub log_format: Option<String>,
     pub log_level: Option<String>,
     pub demo: Option<bool>,
@@ -46,6 +47,7 @@ impl RawConfig {
             data_dir: Some("data".into()),
             database_url: None,
             addr: Some("127.0.0.1:3000".into()),
+            demo_host_addr: Some("127.0.0.1:3002".into()),
             log_format: Some("pretty".into()),
             log_level: Some("info".into()),
             demo: Some(false),
@@ -84,6 +86,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub addr: SocketAddr,
+    /// Where demo mode serves the demo host page: a plain page on another origin that embeds
+    /// the widget through its script tag, as a customer's site would.
+    pub demo_host_addr: SocketAddr,
     pub log_format: LogFormat,
     pub log_level: String,
     pub demo: bool,
@@ -138,6 +143,13 @@ impl Config {
                 "BATON_ADDR must be an address and port such as 127.0.0.1:3000 (got {addr_text:?})"
             ));
             SocketAddr::from(([127, 0, 0, 1], 3000))
+        });
+        let demo_host_text = raw.demo_host_addr.unwrap_or_default();
+        let demo_host_addr = demo_host_text.parse::<SocketAddr>().unwrap_or_else(|_| {
+            problems.push(format!(
+                "BATON_DEMO_HOST_ADDR must be an address and port such as 127.0.0.1:3002 (got {demo_host_text:?})"
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 3002))
         });
         let log_format = match raw.log_format.as_deref() {
             Some("pretty") => LogFormat::Pretty,
@@ -195,6 +207,7 @@ impl Config {
             data_dir,
             database_url,
             addr,
+            demo_host_addr,
             log_format,
             log_level: raw.log_level.unwrap_or_else(|| "info".into()),
             demo: raw.demo.unwrap_or(false),

@@ -85,10 +85,67 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
     for (id, role) in ids.iter().zip([Role::SpaceAdmin, Role::Agent, Role::Agent]) {
         directory::add_member(db, &space_id, id, role).await?;
     }
+    seed_settings(db, &space_id).await?;
     for login in DEMO_LOGINS.iter().filter(|login| login.role == "customer") {
         crate::customers::sign_up(db, login.email, "Casey Customer", login.password).await?;
     }
     Ok(true)
+}
+
+/// The demo's embedded widget key: fixed, so the demo host page can name it.
+pub const DEMO_WIDGET_KEY: &str = "wk_demo_help";
+
+/// Customer experiences, a queue and an SLA goal, so every settings page has something in it.
+async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
+    let experiences = [
+        (
+            "Baton Help",
+            "support_team",
+            1,
+            DEMO_WIDGET_KEY,
+            r#"["127.0.0.1:3002","localhost:3002"]"#,
+            "Sign in and chat with our support team. Most questions are answered within minutes.\n\nCommon topics: billing, your account, getting started.",
+        ),
+        (
+            "Baton Shop Assistant",
+            "ai_and_team",
+            0,
+            "wk_demo_shop",
+            "[]",
+            "Questions about an order? Ask here.",
+        ),
+    ];
+    for (name, mode, embedded, key, domains, help) in experiences {
+        sqlx::query(
+            "INSERT INTO experiences (id, name, support_mode, website, embedded, space_id, fallback_message, help_text,              widget_key, allowed_domains, identity_secret, created_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(name)
+        .bind(mode)
+        .bind(embedded)
+        .bind(space)
+        .bind("No agent can take your chat right now. Write to help@demo.baton.test and we will answer within a day, or read https://demo.baton.test/help while you wait.")
+        .bind(help)
+        .bind(key)
+        .bind(domains)
+        .bind(crate::admin::random_hex(32))
+        .bind(crate::clock::now_ms())
+        .execute(&db.pool)
+        .await?;
+    }
+    sqlx::query("INSERT INTO queues (id, space_id, name, filter, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(space)
+        .bind("Open conversations")
+        .bind(r#"type = Conversation AND status != Closed ORDER BY created DESC"#)
+        .bind(crate::clock::now_ms())
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("INSERT INTO sla_goals (space_id, work_type, minutes) VALUES ($1, 'Conversation', 5)")
+        .bind(space)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// Counts shown on the landing page's status check.

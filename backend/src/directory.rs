@@ -1,5 +1,5 @@
-//! Spaces, their members and customers: the rows routing reads. (The admin pages that edit
-//! them come later; the demo seed and the tests use these functions today.)
+//! Spaces, their members and customers as the demo seed and the tests create them, without an
+//! acting admin. The settings pages go through `admin`, which checks roles and audits.
 
 use crate::{clock::now_ms, db::Db, error::BackendError};
 
@@ -22,6 +22,13 @@ pub async fn create_space(db: &Db, name: &str) -> Result<String, BackendError> {
             }
             other => other.into(),
         })?;
+    for work_type in domain::views::FOLLOW_UP_TYPES {
+        sqlx::query("INSERT INTO work_types (space_id, name) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(*work_type)
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(id)
 }
 

@@ -21,6 +21,9 @@ pub enum BackendError {
     /// is written for the person who tried, and is shown to them as it is.
     #[error("{0}")]
     Rule(#[from] domain::DomainError),
+    /// The signed-in person holds no role that allows this (checked on the server, always).
+    #[error("You are not allowed to change this setting.")]
+    Forbidden,
     /// The thing asked for does not exist (or the caller may not know it does).
     #[error("not found")]
     NotFound,

@@ -2,6 +2,7 @@
 //! Compiled only for the server (the `app` crate enables it through its `ssr` feature).
 
 pub mod accounts;
+pub mod admin;
 pub mod clock;
 pub mod config;
 pub mod conversations;
@@ -13,9 +14,10 @@ pub mod engine;
 pub mod error;
 pub mod realtime;
 pub mod sessions;
+pub mod widget;
 pub mod work;
 
 pub use config::Config;
 pub use db::{Backend, Db};
-pub use engine::{Engine, Outcome};
+pub use engine::{Alongside, Engine, Outcome};
 pub use error::BackendError;

@@ -178,13 +178,14 @@ pub async fn create_follow_up(
             "Only the assignee creates follow-up work from a conversation.".into(),
         ));
     }
-    let Some(work_type) = FOLLOW_UP_TYPES
+    let types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
+    let Some(work_type) = types
         .iter()
         .find(|t| t.eq_ignore_ascii_case(work_type.trim()))
     else {
         return Err(BackendError::Invalid(format!(
             "Choose a work type: {}.",
-            FOLLOW_UP_TYPES.join(", ")
+            types.join(", ")
         )));
     };
     let title = title.trim();
@@ -201,7 +202,7 @@ pub async fn create_follow_up(
     )
     .bind(&id)
     .bind(conv.space.as_str())
-    .bind(*work_type)
+    .bind(work_type)
     .bind(title)
     .bind(agent.as_str())
     .bind(conv.customer.as_ref().map(|c| c.as_str().to_string()))
@@ -215,9 +216,14 @@ pub async fn details(
     db: &Db,
     viewer: &AgentId,
     id: &ConversationId,
-    sla_goal_ms: i64,
+    default_sla_goal_ms: i64,
 ) -> Result<ConversationDetails, BackendError> {
     let conv = readable_conversation(db, viewer, id).await?;
+    // The space's goal for conversations, else its goal for all work types, else the default.
+    let space_goal =
+        crate::admin::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
+    let sla_goal_ms = space_goal.map_or(default_sla_goal_ms, |minutes| minutes * 60_000);
+    let work_types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
     let customer_name = match &conv.customer {
         Some(c) => crate::realtime::reads::customer_name(db, c.as_str())
             .await?
@@ -239,6 +245,7 @@ pub async fn details(
         }),
         resolution: conv.resolution.clone(),
         is_assignee: conv.is_assignee(viewer),
+        work_types,
     })
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sla::FirstResponse;
 
-/// Work types an agent can create as follow-up work, until spaces define their own.
+/// The work types a new space starts with for follow-up work; admins add and remove others.
 pub const FOLLOW_UP_TYPES: [&str; 3] = ["Task", "Bug", "Follow-up"];
 
 /// One row of a queue. `conversation` is set only when the viewer may read it.
@@ -35,6 +35,9 @@ pub struct ConversationDetails {
     pub first_response: Option<FirstResponse>,
     pub resolution: Option<String>,
     pub is_assignee: bool,
+    /// The work types follow-up work in the conversation's space may take.
+    #[serde(default)]
+    pub work_types: Vec<String>,
 }
 
 /// A customer's profile (SPEC R-VIEW-6): every conversation they have had, newest first;
@@ -53,4 +56,21 @@ pub struct ProfileConversation {
     pub status: String,
     pub resolution: Option<String>,
     pub readable: bool,
+}
+
+/// What a customer experience's widget needs to know. Public: it holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetInfo {
+    pub experience_id: String,
+    pub widget_key: String,
+    pub name: String,
+    pub mode: crate::experience::SupportMode,
+    pub fallback_message: String,
+    pub help_text: String,
+    /// Whether the widget can start a chat at all right now.
+    pub chat_open: bool,
+    /// Why not, in the customer's words, when it cannot.
+    pub closed_reason: Option<String>,
+    /// SPEC R-CUST-2: a human chat needs a signed-in customer before the first message.
+    pub sign_in_first: bool,
 }

@@ -54,7 +54,7 @@ export async function newCustomer(browser: Browser, name: string) {
   const page = await context.newPage();
   const problems: string[] = [];
   watchForProblems(page, problems);
-  await page.goto('/support');
+  await page.goto('/support/wk_demo_help');
   await waitForHydration(page);
   const signUp = page.getByRole('form', { name: 'Create an account' });
   await signUp.getByLabel('Your name').fill(name);

@@ -67,6 +67,9 @@ pub struct SettingArgs {
     /// Fill an empty database with a demo site and print its sign-ins [default: false]
     #[arg(long, env = "BATON_DEMO", global = true, num_args = 0..=1, default_missing_value = "true")]
     pub demo: Option<bool>,
+    /// Where demo mode serves its demo host page, which embeds the widget [default: 127.0.0.1:3002]
+    #[arg(long, env = "BATON_DEMO_HOST_ADDR", global = true)]
+    pub demo_host_addr: Option<String>,
     /// Largest number of database connections [default: 8]
     #[arg(long, env = "BATON_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
@@ -106,6 +109,7 @@ impl SettingArgs {
             log_format: self.log_format,
             log_level: self.log_level,
             demo: self.demo,
+            demo_host_addr: self.demo_host_addr,
             db_max_connections: self.db_max_connections,
             offer_timeout: self.offer_timeout,
             accept_deadline: self.accept_deadline,

@@ -2,6 +2,7 @@
 //! security middleware and graceful shutdown. `main.rs` only parses the command line.
 
 pub mod cli;
+pub mod demo_host;
 pub mod http;
 pub mod router;
 pub mod run;

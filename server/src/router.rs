@@ -9,7 +9,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
-use crate::http::{cross_site, health, security_headers, stylesheet};
+use crate::http::{cross_site, health, security_headers, stylesheet, widget_frame};
 use crate::ws::{self, WsState};
 
 /// Signed-in sessions last this long without use.
@@ -19,6 +19,7 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
+    let db = state.db.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name(COOKIE_NAME)
         .with_http_only(true)
@@ -44,6 +45,7 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         .with_state(state)
         .merge(websocket)
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(db, widget_frame::frame_policy))
         .layer(middleware::from_fn(cross_site::refuse_cross_site_changes))
         .layer(middleware::from_fn(security_headers::add_security_headers))
         .layer(CompressionLayer::new())

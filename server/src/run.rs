@@ -198,11 +198,14 @@ async fn sweep_expired_sessions(store: DbSessionStore) {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let demo_mode = config.demo;
+    let demo_host = config.demo.then_some(config.demo_host_addr);
     let database = redact_url(&config.database_url);
     let server = start(config).await?;
     let empty = accounts::count_staff(&server.db).await.unwrap_or(0) == 0;
-    print_welcome(server.addr, &database, demo_mode, empty);
+    if let Some(host) = demo_host {
+        tokio::spawn(crate::demo_host::serve(host, format!("http://{}", server.addr)));
+    }
+    print_welcome(server.addr, &database, demo_host, empty);
     shutdown_signal().await;
     tracing::info!("shutting down: finishing in-flight requests");
     let db = server.db.clone();
@@ -212,12 +215,14 @@ async fn serve(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-fn print_welcome(addr: SocketAddr, database: &str, demo_mode: bool, empty: bool) {
+fn print_welcome(addr: SocketAddr, database: &str, demo_host: Option<SocketAddr>, empty: bool) {
     println!();
     println!("  Baton is running at http://{addr}/");
     println!("  database: {database}");
     println!("  health:   http://{addr}/healthz   readiness: http://{addr}/readyz");
-    if demo_mode {
+    if let Some(host) = demo_host {
+        println!("  demo host page (a shop embedding the widget): http://{host}/");
+        println!("  support website: http://{addr}/support   settings: http://{addr}/admin");
         println!(
             "  demo sign-ins (password for all: {}):",
             demo::DEMO_PASSWORD

@@ -18,7 +18,30 @@ pub fn ConnectionBadge(live: Live) -> impl IntoView {
     }
 }
 
-fn line(shown: &Shown, for_team: bool) -> Option<(String, String, String)> {
+/// The experience's **Fallback message**, provided by the customer's chat so the thread can
+/// show it where the conversation says it was shown.
+#[derive(Clone, Debug)]
+pub struct FallbackMessage(pub String);
+
+/// Plain text with its links made clickable; never parsed as HTML.
+pub fn linked_text(text: &str) -> impl IntoView + use<> {
+    domain::experience::linkify(text)
+        .into_iter()
+        .map(|piece| match piece {
+            domain::experience::Piece::Text(t) => t.into_any(),
+            domain::experience::Piece::Link(href) => view! {
+                <a class="link" href=href.clone() target="_blank" rel="noopener noreferrer">{href.clone()}</a>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
+fn line(
+    shown: &Shown,
+    for_team: bool,
+    fallback: Option<&str>,
+) -> Option<(String, String, String)> {
     // (css class, who, text)
     let who_agent = || shown.author_name.clone().unwrap_or_else(|| "Agent".into());
     Some(match &shown.event.kind {
@@ -42,10 +65,13 @@ fn line(shown: &Shown, for_team: bool) -> Option<(String, String, String)> {
             format!("{} joined the conversation.", who_agent()),
         ),
         EventKind::FallbackShown => (
-            "notice".into(),
+            "notice notice-fallback".into(),
             String::new(),
-            "No agent can take your conversation right now. Please leave your question by email and we will answer soon."
-                .into(),
+            match (for_team, fallback) {
+                (true, _) => "The customer was shown the Fallback message.".into(),
+                (false, Some(text)) if !text.trim().is_empty() => text.to_string(),
+                (false, _) => "No agent can take your conversation right now. Please try again later.".into(),
+            },
         ),
         EventKind::InactivityWarning => (
             "notice".into(),
@@ -79,6 +105,7 @@ fn line(shown: &Shown, for_team: bool) -> Option<(String, String, String)> {
 /// Transcript, typing indicator and composer of one conversation.
 #[component]
 pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> impl IntoView {
+    let fallback = use_context::<FallbackMessage>().map(|f| f.0);
     let conv = conversation.clone();
     let events = move || {
         live.state.with(|s| {
@@ -158,11 +185,11 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                     each=events
                     key=|shown| shown.event.seq
                     children=move |shown| {
-                        match line(&shown, for_team) {
+                        match line(&shown, for_team, fallback.as_deref()) {
                             Some((class, who, text)) => view! {
                                 <li class=class data-seq=shown.event.seq>
                                     <span class="msg-who">{who}</span>
-                                    <span class="msg-body">{text}</span>
+                                    <span class="msg-body">{linked_text(&text)}</span>
                                 </li>
                             }.into_any(),
                             None => ().into_any(),

@@ -2,3 +2,4 @@
 
 pub mod chat;
 pub mod form;
+pub mod customer_chat;

@@ -1,45 +1,39 @@
-//! The built-in support website's chat for customers: sign in (or sign up), then live chat with
-//! the support team (SPEC R-CUST-1, R-CUST-2: a human chat needs a signed-in customer).
-//! Customer experiences and the embeddable widget build on this page.
+//! The built-in support website (SPEC R-CUST-1): an index of the customer experiences that show
+//! it, and for each a page with its help content and the chat.
 
-use domain::ConversationId;
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out, who_am_i};
-use crate::components::chat::{ConnectionBadge, ThreadView};
-use crate::components::form::Field;
-use crate::live::Live;
+use crate::auth::who_am_i;
+use crate::components::chat::linked_text;
+use crate::components::customer_chat::CustomerChat;
+use crate::pages::widget::actions::widget_info;
 
-#[server(prefix = "/api", endpoint = "support/open-conversation")]
-pub async fn open_conversation() -> Result<Option<String>, AppError> {
-    let state = crate::state::AppState::from_context()?;
-    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
-    Ok(
-        backend::conversations::open_for_customer(&state.db, &customer)
-            .await?
-            .map(|id| id.to_string()),
-    )
+/// A support website in the index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportSite {
+    pub name: String,
+    pub key: String,
 }
 
-#[server(prefix = "/api", endpoint = "support/start-chat")]
-pub async fn start_chat() -> Result<String, AppError> {
+#[server(prefix = "/api", endpoint = "support/sites")]
+pub async fn support_sites() -> Result<Vec<SupportSite>, AppError> {
     let state = crate::state::AppState::from_context()?;
-    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
-    // Starting twice (a double click, a second tab) continues the open conversation.
-    if let Some(open) = backend::conversations::open_for_customer(&state.db, &customer).await? {
-        return Ok(open.to_string());
-    }
-    Ok(
-        backend::conversations::start_live_chat(&state.engine, &customer)
-            .await?
-            .to_string(),
-    )
+    Ok(backend::admin::experiences::with_website(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| SupportSite {
+            name: e.name,
+            key: e.widget_key,
+        })
+        .collect())
 }
 
 #[component]
-pub fn SupportPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| who_am_i());
+pub fn SupportIndexPage() -> impl IntoView {
+    let sites = Resource::new(|| (), |_| support_sites());
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">
             <header class="flex items-center gap-3">
@@ -47,13 +41,16 @@ pub fn SupportPage() -> impl IntoView {
                 <h1 class="text-2xl font-semibold">"Support"</h1>
             </header>
             <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                {move || me.get().map(|who| match who {
-                    Ok(Some(Me::Customer { name, .. })) => view! { <CustomerChat name/> }.into_any(),
-                    Ok(Some(Me::Staff { .. })) => view! {
-                        <p class="mt-6">"You are signed in as a team member. Open the "<a class="link" href="/agent">"agent dashboard"</a>"."</p>
+                {move || sites.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p class="mt-6">"No support website is set up yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="grid gap-2 mt-6" aria-label="Support websites">
+                            {list.into_iter().map(|s| view! {
+                                <li class="card"><a class="link font-semibold" href=format!("/support/{}", s.key)>{s.name}</a></li>
+                            }).collect_view()}
+                        </ul>
                     }.into_any(),
-                    Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
-                    Err(error) => view! { <p role="alert" class="mt-6">{error.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="mt-6">{e.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
         </main>
@@ -61,145 +58,31 @@ pub fn SupportPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
-    let sign_in = Action::new(|(email, password): &(String, String)| {
-        customer_sign_in(email.clone(), password.clone())
-    });
-    let sign_up = Action::new(|(name, email, password): &(String, String, String)| {
-        customer_sign_up(name.clone(), email.clone(), password.clone())
-    });
-    let done = on_done.clone();
-    Effect::new(move |_| {
-        if matches!(sign_in.value().get(), Some(Ok(_)))
-            || matches!(sign_up.value().get(), Some(Ok(_)))
-        {
-            done();
-        }
-    });
-    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let (new_name, new_email, new_password) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
-    let error = move || {
-        [sign_in.value().get(), sign_up.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(|r| r.err())
-            .map(|e| e.to_string())
-    };
+pub fn SupportSitePage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || params.with(|p| p.get("key").unwrap_or_default());
+    let info = Resource::new(key, widget_info);
+    let me = Resource::new(|| (), |_| who_am_i());
     view! {
-        <p class="mt-4 text-muted">"Sign in to chat with our support team."</p>
-        <p role="alert" class="text-danger text-sm">{error}</p>
-        <div class="mt-4 grid gap-6 sm:grid-cols-2">
-            <form class="card grid gap-3" aria-label="Sign in" on:submit=move |ev| {
-                ev.prevent_default();
-                sign_in.dispatch((email.get_untracked(), password.get_untracked()));
-            }>
-                <h2 class="text-lg font-semibold">"Sign in"</h2>
-                <Field label="Email" kind="email" autocomplete="email" value=email/>
-                <Field label="Password" kind="password" autocomplete="current-password" value=password/>
-                <button class="btn btn-primary" type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
-            </form>
-            <form class="card grid gap-3" aria-label="Create an account" on:submit=move |ev| {
-                ev.prevent_default();
-                sign_up.dispatch((new_name.get_untracked(), new_email.get_untracked(), new_password.get_untracked()));
-            }>
-                <h2 class="text-lg font-semibold">"New here?"</h2>
-                <Field label="Your name" kind="text" autocomplete="name" value=new_name/>
-                <Field label="Email" kind="email" autocomplete="email" value=new_email/>
-                <Field label="Password" kind="password" autocomplete="new-password" value=new_password minlength=8/>
-                <button class="btn" type="submit" disabled=move || sign_up.pending().get()>"Create account"</button>
-            </form>
-        </div>
-    }
-}
-
-#[component]
-fn CustomerChat(name: String) -> impl IntoView {
-    let live = Live::start();
-    let conversation = RwSignal::new(None::<ConversationId>);
-    let open = Resource::new(|| (), |_| open_conversation());
-    Effect::new(move |_| {
-        if let Some(Ok(Some(id))) = open.get() {
-            let id = ConversationId::new(id);
-            live.follow(&id);
-            conversation.set(Some(id));
-        }
-    });
-    let start = Action::new(|_: &()| start_chat());
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = start.value().get() {
-            let id = ConversationId::new(id);
-            live.follow(&id);
-            conversation.set(Some(id));
-        }
-    });
-    let leave = Action::new(|_: &()| sign_out());
-    Effect::new(move |_| {
-        if matches!(leave.value().get(), Some(Ok(()))) {
-            let _ = window().location().reload();
-        }
-    });
-    let waiting = move || {
-        conversation.get().is_some_and(|c| {
-            live.state.with(|s| {
-                s.threads.get(&c).is_some_and(|t| {
-                    t.status
-                        == Some(domain::ConversationStatus::Work(
-                            domain::WorkStatus::WaitingForAgent,
-                        ))
-                })
-            })
-        })
-    };
-    let ended = move || {
-        conversation.get().is_some_and(|c| {
-            live.state.with(|s| {
-                s.threads.get(&c).is_some_and(|t| {
-                    t.events
-                        .iter()
-                        .any(|e| matches!(e.event.kind, domain::EventKind::Ended { .. }))
-                })
-            })
-        })
-    };
-    view! {
-        <div class="mt-4 flex items-center justify-between gap-3">
-            <p>"Signed in as " <strong>{name}</strong></p>
-            <button class="btn" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
-        </div>
-        <ConnectionBadge live/>
-        <Show when=waiting>
-            <p class="notice" role="status" data-testid="waiting">"Waiting for agent… you will be connected to the next available person."</p>
-        </Show>
-        {move || match conversation.get() {
-            Some(id) => view! {
-                <div class="card mt-4">
-                    <ThreadView live conversation=id for_team=false/>
-                </div>
-                <Show when=ended>
-                    <button class="btn mt-3" on:click=move |_| {
-                        if let Some(old) = conversation.get_untracked() {
-                            live.unfollow(&old);
-                        }
-                        conversation.set(None);
-                        start.clear();
-                        open.set(Some(Ok(None)));
-                    }>"Start a new conversation"</button>
-                </Show>
-            }.into_any(),
-            None => view! {
-                <div class="card mt-4 grid gap-3">
-                    <p>"Questions? Our team is here to help."</p>
-                    <button class="btn btn-primary" on:click=move |_| { start.dispatch(()); }
-                        disabled=move || start.pending().get()>"Start a conversation"</button>
-                    <p role="alert" class="text-danger text-sm">
-                        {move || start.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
-                    </p>
-                </div>
-            }.into_any(),
-        }}
+        <main class="mx-auto max-w-2xl px-4 py-8">
+            <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || info.get().map(|r| match r {
+                    Ok(info) => view! {
+                        <header class="flex items-center gap-3">
+                            <span class="brand-mark" aria-hidden="true">"B"</span>
+                            <h1 class="text-2xl font-semibold">{info.name.clone()}</h1>
+                        </header>
+                        <section class="help-content mt-4" aria-label="Help">
+                            {info.help_text.split("\n\n").map(|p| view! { <p class="mt-2">{linked_text(p)}</p> }).collect_view()}
+                        </section>
+                        <section class="mt-6 grid gap-3" aria-label="Live chat">
+                            <CustomerChat info me/>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::NotFound) => view! { <p class="mt-6">"There is no support website here."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="mt-6">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </main>
     }
 }

@@ -97,7 +97,21 @@ impl Engine {
 
     /// Runs one command as one transaction and publishes its effects after commit.
     pub async fn execute(&self, command: Command) -> Result<Outcome, BackendError> {
+        self.execute_with(command, Alongside::default()).await
+    }
+
+    /// Runs a command with writes that must commit with it or not at all: the audit entries of
+    /// a settings change, the experience a new conversation came from.
+    pub async fn execute_with(
+        &self,
+        command: Command,
+        alongside: Alongside<'_>,
+    ) -> Result<Outcome, BackendError> {
         let mut tx = self.db.begin_write().await?;
+
+        if let Command::SetLiveChat { space, on: false } = &command {
+            refuse_if_routed_to(&mut tx, space.as_str()).await?;
+        }
 
         if let Command::SendMessage {
             conversation,
@@ -154,6 +168,18 @@ impl Engine {
             }
         };
         persist::write(&mut tx, &world, &effects).await?;
+        if let Some((actor, changes)) = alongside.audit {
+            crate::admin::audit::record(&mut tx, actor, changes).await?;
+        }
+        if let (Some(experience), Command::StartConversation { id, .. }) =
+            (alongside.experience, &command)
+        {
+            sqlx::query("UPDATE conversations SET experience_id = $1 WHERE id = $2")
+                .bind(experience)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
 
         if effects
@@ -206,6 +232,34 @@ impl Engine {
         .await?;
         Ok(next.map(Timestamp))
     }
+}
+
+/// What [`Engine::execute_with`] writes in the command's transaction.
+#[derive(Default)]
+pub struct Alongside<'a> {
+    pub audit: Option<(&'a crate::admin::Actor, &'a [crate::admin::audit::Change])>,
+    /// The customer experience a `StartConversation` came through.
+    pub experience: Option<&'a str>,
+}
+
+/// SPEC R-MODE-3: Live chat cannot be turned off in a space that a live-chat experience routes
+/// to; the refusal names the experiences, so the admin knows what to change first. Checked in
+/// the switch's own transaction, so an experience saved at the same moment cannot slip by.
+async fn refuse_if_routed_to(tx: &mut snapshot::Tx, space: &str) -> Result<(), BackendError> {
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM experiences WHERE space_id = $1 AND support_mode <> 'ai_agent' ORDER BY name",
+    )
+    .bind(space)
+    .fetch_all(&mut **tx)
+    .await?;
+    if names.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = names.into_iter().map(|(n,)| n).collect();
+    Err(BackendError::Invalid(format!(
+        "Live chat stays on: these customer experiences route live chat to this space: {}. Route them to another space first.",
+        names.join(", ")
+    )))
 }
 
 /// Resolving asks for one of the site's resolutions (SPEC R-AGENT-3); anything else is refused

@@ -4,3 +4,4 @@ pub mod cross_site;
 pub mod health;
 pub mod security_headers;
 pub mod stylesheet;
+pub mod widget_frame;

@@ -1,6 +1,6 @@
 //! Security headers on every response. The dashboard may never be framed; the widget route
-//! (a later issue) sets its own `frame-ancestors` from the widget's allowed domains, which is
-//! why these are only added when a handler has not set them already.
+//! sets its own `frame-ancestors` from the widget's allowed domains (see `widget_frame`), which
+//! is why these are only added when a handler has not set them already.
 
 use axum::{
     extract::Request,
@@ -26,7 +26,12 @@ const HEADERS: [(HeaderName, &str); 5] = [
 pub async fn add_security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // A handler that set its own CSP (the widget route's frame-ancestors) decides framing.
+    let own_policy = headers.contains_key(header::CONTENT_SECURITY_POLICY);
     for (name, value) in HEADERS {
+        if own_policy && name == header::X_FRAME_OPTIONS {
+            continue;
+        }
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }

@@ -55,6 +55,27 @@ impl WsState {
 pub struct Handshake {
     /// The protocol version the client speaks.
     v: Option<u32>,
+    /// The widget key, when a page on an embedding site connects for its widget.
+    widget: Option<String>,
+}
+
+async fn origin_allowed(state: &WsState, headers: &HeaderMap, widget: Option<&str>) -> bool {
+    if crate::http::cross_site::origin_is_own(headers) {
+        return true;
+    }
+    let (Some(key), Some(origin)) = (
+        widget,
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+    ) else {
+        return false;
+    };
+    match backend::admin::experiences::by_key(&state.app.db, key).await {
+        Ok(found) => {
+            found.settings.embedded
+                && domain::experience::origin_allowed(origin, &found.settings.allowed_domains)
+        }
+        Err(_) => false,
+    }
 }
 
 /// Hard limit: beyond this the socket is closed (1009); between [`MAX_FRAME_BYTES`] and this,
@@ -68,11 +89,11 @@ pub async fn upgrade(
     session: Session,
     ws: WebSocketUpgrade,
 ) -> Response {
-    // Only Baton's own pages may open a socket with the visitor's cookies. Clients without an
-    // Origin (tests, the benchmark) carry no ambient cookies a foreign page could abuse.
-    // Embedded widgets' allowed domains join this check when customer experiences exist.
-    if !crate::http::cross_site::origin_is_own(&headers) {
-        tracing::warn!(origin = ?headers.get(header::ORIGIN), "websocket from a foreign origin refused");
+    // Only Baton's own pages, and pages on a widget's allowed domains (naming the widget),
+    // may open a socket with the visitor's cookies. Clients without an Origin (tests, the
+    // benchmark) carry no ambient cookies a foreign page could abuse.
+    if !origin_allowed(&state, &headers, handshake.widget.as_deref()).await {
+        tracing::warn!(origin = ?headers.get(header::ORIGIN), widget = ?handshake.widget, "websocket from a foreign origin refused");
         return (
             StatusCode::FORBIDDEN,
             "This page may not connect to Baton: its origin is not allowed.",

@@ -62,3 +62,24 @@ impl TestApp {
         &self.server.db
     }
 }
+
+/// Calls a server function as the holder of `session`: (status, body).
+pub async fn call(
+    app: &TestApp,
+    session: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header(
+            "cookie",
+            format!("{}={session}", backend::sessions::COOKIE_NAME),
+        )
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}

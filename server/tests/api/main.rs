@@ -4,6 +4,7 @@ mod foundation;
 mod helpers;
 mod realtime;
 mod scheduler;
+mod settings;
 mod sign_in;
 mod visibility;
 mod ws_client;

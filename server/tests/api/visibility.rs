@@ -3,12 +3,12 @@
 //! and profiles show such a conversation only as existing. (The websocket side is in
 //! `realtime.rs`.) Also SPEC R-ROUTE-9 from a queue.
 
-use backend::sessions::{COOKIE_NAME, SignedIn};
+use backend::sessions::SignedIn;
 use domain::{
     AgentId, Author, Availability, Command, ConversationId, CustomerId, Scope, SpaceId, Start,
 };
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, call, spawn_app};
 
 struct Site {
     ada: String,
@@ -69,23 +69,6 @@ async fn site(app: &TestApp) -> Site {
         customer,
         conversation,
     }
-}
-
-async fn call(
-    app: &TestApp,
-    session: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("cookie", format!("{COOKIE_NAME}={session}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
 }
 
 // SPEC R-VIEW-3

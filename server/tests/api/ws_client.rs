@@ -46,7 +46,16 @@ impl TestApp {
         session: Option<&str>,
         origin: Option<&str>,
     ) -> Result<WsClient, tungstenite::Error> {
-        let mut request = self.ws_url().into_client_request().unwrap();
+        self.try_connect_to(&self.ws_url(), session, origin).await
+    }
+
+    pub async fn try_connect_to(
+        &self,
+        url: &str,
+        session: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<WsClient, tungstenite::Error> {
+        let mut request = url.into_client_request().unwrap();
         if let Some(session) = session {
             request.headers_mut().insert(
                 "cookie",

@@ -59,6 +59,7 @@ pub fn DashboardBar(name: String, live: Option<Live>) -> impl IntoView {
             <nav class="flex gap-3" aria-label="Dashboard">
                 <a class="link" href="/agent">"Conversations"</a>
                 <a class="link" href="/agent/queues">"Queues"</a>
+                <a class="link" href="/admin">"Settings"</a>
             </nav>
             {live.map(|live| view! { <ConnectionBadge live/> })}
             <div class="ml-auto flex items-center gap-2">

@@ -31,6 +31,14 @@ pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoV
             .unwrap_or_default()
     };
 
+    let work_types = move || {
+        details
+            .get()
+            .and_then(|d| d.ok())
+            .map(|d| d.work_types)
+            .unwrap_or_default()
+    };
+
     let end_id = id.clone();
     let end = Action::new(move |_: &()| end_conversation(end_id.clone()));
     let note_id = id.clone();
@@ -97,14 +105,14 @@ pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoV
             </form>
         </Show>
         <Show when=move || status() == "Wrapping up">
-            <WrapUp conversation=id.clone()/>
+            <WrapUp conversation=id.clone() work_types=Signal::derive(work_types)/>
         </Show>
     }
 }
 
 /// Wrapping up: create follow-up work, then **Resolve** with a resolution.
 #[component]
-fn WrapUp(conversation: String) -> impl IntoView {
+fn WrapUp(conversation: String, work_types: Signal<Vec<String>>) -> impl IntoView {
     let choices = Resource::new(|| (), |_| resolutions());
     let resolution = RwSignal::new(String::new());
     let resolve_id = conversation.clone();
@@ -115,7 +123,14 @@ fn WrapUp(conversation: String) -> impl IntoView {
     let follow = Action::new(move |(kind, title): &(String, String)| {
         create_follow_up(follow_id.clone(), kind.clone(), title.clone())
     });
-    let kind = RwSignal::new(domain::views::FOLLOW_UP_TYPES[0].to_string());
+    // The first work type is chosen until the agent picks another.
+    let picked = RwSignal::new(None::<String>);
+    let kind = Signal::derive(move || {
+        picked
+            .get()
+            .or_else(|| work_types.get().first().cloned())
+            .unwrap_or_default()
+    });
     let title = RwSignal::new(String::new());
     view! {
         <form class="card grid gap-2" aria-label="Follow-up work" on:submit=move |ev| {
@@ -124,8 +139,8 @@ fn WrapUp(conversation: String) -> impl IntoView {
         }>
             <h3 class="font-semibold">"Create follow-up work"</h3>
             <label class="grid gap-1">"Work type"
-                <select class="input" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    {domain::views::FOLLOW_UP_TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                <select class="input" on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
+                    {move || work_types.get().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="grid gap-1">"Title"

@@ -1,0 +1,265 @@
+//! The customer's chat, as the support website and the embedded widget both show it: sign-in
+//! before a human chat (SPEC R-CUST-2), the thread with the transcript kept visible
+//! (R-CUST-4), "Waiting for agent" with the place in the queue, the Fallback message
+//! (R-ROUTE-6/7), the end (R-CUST-5) and a way to start a new conversation after it.
+
+use domain::{ConversationId, ConversationStatus, EventKind, WorkStatus, views::WidgetInfo};
+use leptos::prelude::*;
+
+use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out, who_am_i};
+use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, linked_text};
+use crate::components::form::Field;
+use crate::live::Live;
+use crate::pages::widget::actions::{open_conversation, queue_position, start_chat};
+
+/// Everything below the experience's header. `me` is refetched after a sign-in.
+#[component]
+pub fn CustomerChat(info: WidgetInfo, me: Resource<Result<Option<Me>, crate::AppError>>) -> impl IntoView {
+    provide_context(FallbackMessage(info.fallback_message.clone()));
+    if !info.chat_open {
+        return view! {
+            <div class="card grid gap-2" data-testid="chat-closed">
+                <p>{info.closed_reason.clone().unwrap_or_default()}</p>
+                <p>{linked_text(&info.fallback_message)}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let info = StoredValue::new(info);
+    view! {
+        <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+            {move || me.get().map(|who| match who {
+                Ok(Some(Me::Customer { name, .. })) => view! { <SignedInChat info=info.get_value() name/> }.into_any(),
+                Ok(Some(Me::Staff { .. })) => view! {
+                    <p>"You are signed in as a team member. Open the "<a class="link" href="/agent" target="_top">"agent dashboard"</a>"."</p>
+                }.into_any(),
+                Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
+                Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// SPEC R-CUST-2: sign in (or create an account) before chatting with a person.
+#[component]
+pub fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let sign_in = Action::new(|(email, password): &(String, String)| {
+        customer_sign_in(email.clone(), password.clone())
+    });
+    let sign_up = Action::new(|(name, email, password): &(String, String, String)| {
+        customer_sign_up(name.clone(), email.clone(), password.clone())
+    });
+    let done = on_done.clone();
+    Effect::new(move |_| {
+        if matches!(sign_in.value().get(), Some(Ok(_)))
+            || matches!(sign_up.value().get(), Some(Ok(_)))
+        {
+            done();
+        }
+    });
+    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (new_name, new_email, new_password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let error = move || {
+        [sign_in.value().get(), sign_up.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <p class="text-muted" data-testid="sign-in-prompt">"Sign in to chat with our support team."</p>
+        <p role="alert" class="text-danger text-sm">{error}</p>
+        <div class="sign-in-grid">
+            <form class="card grid gap-3" aria-label="Sign in" on:submit=move |ev| {
+                ev.prevent_default();
+                sign_in.dispatch((email.get_untracked(), password.get_untracked()));
+            }>
+                <h2 class="text-lg font-semibold">"Sign in"</h2>
+                <Field label="Email" kind="email" autocomplete="email" value=email/>
+                <Field label="Password" kind="password" autocomplete="current-password" value=password/>
+                <button class="btn btn-primary" type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
+            </form>
+            <form class="card grid gap-3" aria-label="Create an account" on:submit=move |ev| {
+                ev.prevent_default();
+                sign_up.dispatch((new_name.get_untracked(), new_email.get_untracked(), new_password.get_untracked()));
+            }>
+                <h2 class="text-lg font-semibold">"New here?"</h2>
+                <Field label="Your name" kind="text" autocomplete="name" value=new_name/>
+                <Field label="Email" kind="email" autocomplete="email" value=new_email/>
+                <Field label="Password" kind="password" autocomplete="new-password" value=new_password minlength=8/>
+                <button class="btn" type="submit" disabled=move || sign_up.pending().get()>"Create account"</button>
+            </form>
+        </div>
+    }
+}
+
+/// Posts `{type, count?}` to the page that frames this one (the embed script), if any.
+pub fn tell_host(kind: &str, count: Option<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(Some(parent)) = window().parent() {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &kind.into());
+            if let Some(n) = count {
+                let _ = js_sys::Reflect::set(&message, &"count".into(), &n.into());
+            }
+            let _ = parent.post_message(&message, "*");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (kind, count);
+}
+
+fn thread_status(live: Live, conversation: Option<ConversationId>) -> Option<ConversationStatus> {
+    let c = conversation?;
+    live.state.with(|s| s.threads.get(&c).and_then(|t| t.status))
+}
+
+#[component]
+fn SignedInChat(info: WidgetInfo, name: String) -> impl IntoView {
+    let live = Live::start();
+    let key = StoredValue::new(info.widget_key.clone());
+    let conversation = RwSignal::new(None::<ConversationId>);
+    let open = Resource::new(|| (), move |_| open_conversation(key.get_value()));
+    Effect::new(move |_| {
+        if let Some(Ok(Some(id))) = open.get() {
+            let id = ConversationId::new(id);
+            live.follow(&id);
+            conversation.set(Some(id));
+        }
+    });
+    let start = Action::new(move |_: &()| start_chat(key.get_value()));
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = start.value().get() {
+            let id = ConversationId::new(id);
+            live.follow(&id);
+            conversation.set(Some(id));
+        }
+    });
+    // The embed script's launcher shows a badge for agent messages that arrive while closed.
+    Effect::new(move |last: Option<u32>| {
+        let count = live.state.with(|s| {
+            s.threads
+                .values()
+                .flat_map(|t| &t.events)
+                .filter(|e| {
+                    matches!(
+                        e.event.kind,
+                        EventKind::Message {
+                            author: domain::Author::Agent(_),
+                            ..
+                        }
+                    )
+                })
+                .count() as u32
+        });
+        if last.is_some_and(|l| count > l) {
+            tell_host("baton:message", Some(count));
+        }
+        count
+    });
+    let leave = Action::new(|_: &()| sign_out());
+    Effect::new(move |_| {
+        if matches!(leave.value().get(), Some(Ok(()))) {
+            let _ = window().location().reload();
+        }
+    });
+    let waiting = move || {
+        thread_status(live, conversation.get())
+            == Some(ConversationStatus::Work(WorkStatus::WaitingForAgent))
+    };
+    let ended = move || {
+        conversation.get().is_some_and(|c| {
+            live.state.with(|s| {
+                s.threads.get(&c).is_some_and(|t| {
+                    t.events
+                        .iter()
+                        .any(|e| matches!(e.event.kind, EventKind::Ended { .. }))
+                })
+            })
+        })
+    };
+    view! {
+        <div class="flex items-center justify-between gap-3">
+            <p class="text-sm">"Signed in as " <strong>{name}</strong></p>
+            <button class="btn btn-small" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
+        </div>
+        <ConnectionBadge live/>
+        <Show when=waiting>
+            <QueuePlace conversation=Signal::derive(move || conversation.get())/>
+        </Show>
+        {move || match conversation.get() {
+            Some(id) => view! {
+                <div class="card chat-card">
+                    <ThreadView live conversation=id for_team=false/>
+                </div>
+                <Show when=ended>
+                    <button class="btn mt-3" on:click=move |_| {
+                        if let Some(old) = conversation.get_untracked() {
+                            live.unfollow(&old);
+                        }
+                        conversation.set(None);
+                        start.clear();
+                        open.set(Some(Ok(None)));
+                    }>"Start a new conversation"</button>
+                </Show>
+            }.into_any(),
+            None => view! {
+                <div class="card grid gap-3">
+                    <p>"Questions? Our team is here to help."</p>
+                    <button class="btn btn-primary" on:click=move |_| { start.dispatch(()); }
+                        disabled=move || start.pending().get()>"Start a conversation"</button>
+                    <p role="alert" class="text-danger text-sm">
+                        {move || start.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                    </p>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+/// "Waiting for agent", with the place in the queue, refreshed every few seconds while waiting.
+#[component]
+fn QueuePlace(conversation: Signal<Option<ConversationId>>) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let flag = alive.clone();
+        on_cleanup(move || flag.store(false, std::sync::atomic::Ordering::Relaxed));
+        leptos::task::spawn_local(async move {
+            while alive.load(std::sync::atomic::Ordering::Relaxed) {
+                gloo_timers::future::TimeoutFuture::new(5_000).await;
+                if alive.load(std::sync::atomic::Ordering::Relaxed) {
+                    tick.update(|t| *t += 1);
+                }
+            }
+        });
+    }
+    let place = Resource::new(
+        move || (conversation.get(), tick.get()),
+        |(c, _)| async move {
+            match c {
+                Some(c) => queue_position(c.to_string()).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <p class="notice" role="status" data-testid="waiting">
+            "Waiting for agent… you will be connected to the next available person."
+            <Suspense fallback=|| ()>
+                {move || place.get().flatten().map(|n| view! {
+                    <span class="block text-sm" data-testid="queue-position">
+                        {if n == 1 { "You are next in line.".to_string() } else { format!("You are number {n} in line.") }}
+                    </span>
+                })}
+            </Suspense>
+        </p>
+    }
+}

@@ -1,0 +1,484 @@
+//! The settings pages' server functions. Each loads the signed-in staff member's roles and lets
+//! `backend::admin` check them before anything is read or written: the pages hide what a person
+//! may not change, but the server is what refuses.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use domain::experience::{ChatSettings, Plan, SupportMode};
+
+// The pages' own shapes of what the backend returns: the browser build has no `backend`.
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRoles {
+    pub site_admin: bool,
+    pub any_admin: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteForm {
+    pub name: String,
+    pub plan: Plan,
+    pub max_conversations: u32,
+    pub resolutions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceRow {
+    pub id: String,
+    pub name: String,
+    pub live_chat: bool,
+    pub members: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub availability: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub email: String,
+    pub role: String,
+    pub link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: String,
+    pub name: String,
+    pub filter: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalRow {
+    pub work_type: String,
+    pub minutes: i64,
+}
+
+/// Everything a space's settings page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpacePage {
+    pub space: SpaceRow,
+    pub members: Vec<MemberRow>,
+    pub invitations: Vec<InvitationRow>,
+    pub work_types: Vec<String>,
+    pub queues: Vec<QueueRow>,
+    pub goals: Vec<GoalRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExperienceRow {
+    pub id: String,
+    pub name: String,
+    pub mode: SupportMode,
+    pub website: bool,
+    pub embedded: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Everything an experience's settings page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExperiencePage {
+    pub id: String,
+    pub settings: ChatSettings,
+    pub widget_key: String,
+    pub identity_secret: String,
+    pub admins: Vec<AdminRow>,
+    /// Spaces to route to, with whether Live chat is on in each.
+    pub spaces: Vec<SpaceRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor: String,
+    pub subject: String,
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn actor() -> Result<(crate::state::AppState, backend::admin::Actor), AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let user = crate::auth::session::staff_id().await?;
+    let actor = backend::admin::Actor::load(&state.db, &user).await?;
+    Ok((state, actor))
+}
+
+/// Lines of a textarea, trimmed, blanks dropped.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[server(prefix = "/api", endpoint = "admin/roles")]
+pub async fn admin_roles() -> Result<AdminRoles, AppError> {
+    let (_, actor) = actor().await?;
+    Ok(AdminRoles {
+        site_admin: actor.roles.site_admin,
+        any_admin: actor.roles.is_any_admin(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/site")]
+pub async fn site_settings() -> Result<SiteForm, AppError> {
+    let (state, actor) = actor().await?;
+    actor.require(domain::roles::Setting::Site)?;
+    let s = backend::admin::site::load(&state.db).await?;
+    Ok(SiteForm {
+        name: s.name,
+        plan: s.plan,
+        max_conversations: s.max_conversations,
+        resolutions: s.resolutions,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/site/save")]
+pub async fn save_site_settings(
+    name: String,
+    plan: String,
+    max_conversations: String,
+    resolutions: String,
+) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    let plan = domain::experience::Plan::from_label(&plan).ok_or_else(|| {
+        AppError::Invalid("Choose a plan: Standard, Premium or Enterprise.".into()).with_status()
+    })?;
+    let max = max_conversations.trim().parse::<u32>().map_err(|_| {
+        AppError::Invalid("Maximum conversations must be a whole number from 1 to 100.".into())
+            .with_status()
+    })?;
+    backend::admin::site::save(
+        &state.engine,
+        &actor,
+        backend::admin::site::SiteSettingsView {
+            name,
+            plan,
+            max_conversations: max,
+            resolutions: lines(&resolutions),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/spaces")]
+pub async fn spaces() -> Result<Vec<SpaceRow>, AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::spaces::list(&state.db, &actor)
+        .await?
+        .into_iter()
+        .map(|s| SpaceRow {
+            id: s.id,
+            name: s.name,
+            live_chat: s.live_chat,
+            members: s.members,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "admin/spaces/create")]
+pub async fn create_space(name: String) -> Result<String, AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::spaces::create(&state.db, &actor, &name).await?)
+}
+
+#[server(prefix = "/api", endpoint = "admin/space")]
+pub async fn space_page(space: String) -> Result<SpacePage, AppError> {
+    use backend::admin::{space_members, space_work, spaces};
+    let (state, actor) = actor().await?;
+    let db = &state.db;
+    actor.require(domain::roles::Setting::Space(&space))?;
+    let found = spaces::list(db, &actor)
+        .await?
+        .into_iter()
+        .find(|s| s.id == space)
+        .ok_or_else(|| AppError::NotFound.with_status())?;
+    Ok(SpacePage {
+        space: SpaceRow {
+            id: found.id,
+            name: found.name,
+            live_chat: found.live_chat,
+            members: found.members,
+        },
+        members: space_members::members(db, &actor, &space)
+            .await?
+            .into_iter()
+            .map(|m| MemberRow {
+                id: m.id,
+                name: m.name,
+                email: m.email,
+                role: m.role,
+                availability: m.availability,
+            })
+            .collect(),
+        invitations: space_members::invitations(db, &actor, &space)
+            .await?
+            .into_iter()
+            .map(|i| InvitationRow {
+                email: i.email,
+                role: i.role,
+                link: i.link,
+            })
+            .collect(),
+        work_types: space_work::work_types(db, &space).await?,
+        queues: space_work::queues(db, &space)
+            .await?
+            .into_iter()
+            .map(|q| QueueRow {
+                id: q.id,
+                name: q.name,
+                filter: q.filter,
+            })
+            .collect(),
+        goals: space_work::sla_goals(db, &space)
+            .await?
+            .into_iter()
+            .map(|g| GoalRow {
+                work_type: g.work_type,
+                minutes: g.minutes,
+            })
+            .collect(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/rename")]
+pub async fn rename_space(space: String, name: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::spaces::rename(&state.db, &actor, &space, &name).await?)
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/live-chat")]
+pub async fn set_live_chat(space: String, on: bool) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::spaces::set_live_chat(&state.engine, &actor, &space, on).await?)
+}
+
+/// Returns the invitation link when the person has no account yet, else None (added at once).
+#[server(prefix = "/api", endpoint = "admin/space/invite")]
+pub async fn invite_member(
+    space: String,
+    email: String,
+    role: String,
+) -> Result<Option<String>, AppError> {
+    use backend::admin::space_members::{Invited, invite};
+    let (state, actor) = actor().await?;
+    Ok(match invite(&state.db, &actor, &space, &email, &role).await? {
+        Invited::Added { .. } => None,
+        Invited::Link { link } => Some(link),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/role")]
+pub async fn set_member_role(space: String, user: String, role: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(
+        backend::admin::space_members::set_role(&state.db, &actor, &space, &user, &role)
+            .await?,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/remove-member")]
+pub async fn remove_member(space: String, user: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::space_members::remove(&state.engine, &actor, &space, &user).await?)
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/work-type")]
+pub async fn change_work_type(space: String, name: String, add: bool) -> Result<(), AppError> {
+    use backend::admin::space_work::{add_work_type, remove_work_type};
+    let (state, actor) = actor().await?;
+    if add {
+        add_work_type(&state.db, &actor, &space, &name).await?;
+    } else {
+        remove_work_type(&state.db, &actor, &space, &name).await?;
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/queue")]
+pub async fn add_queue(space: String, name: String, filter: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::space_work::add_queue(&state.db, &actor, &space, &name, &filter).await?)
+}
+
+#[server(prefix = "/api", endpoint = "admin/space/remove-queue")]
+pub async fn remove_queue(queue: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::space_work::remove_queue(&state.db, &actor, &queue).await?)
+}
+
+/// Sets the goal in minutes for a work type ("" = all); an empty `minutes` removes it.
+#[server(prefix = "/api", endpoint = "admin/space/sla")]
+pub async fn set_sla_goal(space: String, work_type: String, minutes: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    let minutes = match minutes.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::Invalid("The time to first response is a whole number of minutes.".into())
+                .with_status()
+        })?),
+    };
+    Ok(
+        backend::admin::space_work::set_sla_goal(&state.db, &actor, &space, &work_type, minutes)
+            .await?,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/experiences")]
+pub async fn experiences() -> Result<Vec<ExperienceRow>, AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::experiences::list(&state.db, &actor)
+        .await?
+        .into_iter()
+        .map(|e| ExperienceRow {
+            id: e.id,
+            name: e.name,
+            mode: e.mode,
+            website: e.website,
+            embedded: e.embedded,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "admin/experiences/create")]
+pub async fn create_experience(name: String) -> Result<String, AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::experiences::create(&state.db, &actor, &name).await?)
+}
+
+#[server(prefix = "/api", endpoint = "admin/experience")]
+pub async fn experience_page(experience: String) -> Result<ExperiencePage, AppError> {
+    let (state, actor) = actor().await?;
+    let view = backend::admin::experiences::view(&state.db, &actor, &experience).await?;
+    let spaces = backend::admin::spaces::all(&state.db).await?;
+    Ok(ExperiencePage {
+        id: view.id,
+        settings: view.settings,
+        widget_key: view.widget_key,
+        identity_secret: view.identity_secret,
+        admins: view
+            .admins
+            .into_iter()
+            .map(|a| AdminRow {
+                id: a.id,
+                name: a.name,
+                email: a.email,
+            })
+            .collect(),
+        spaces: spaces
+            .into_iter()
+            .map(|s| SpaceRow {
+                id: s.id,
+                name: s.name,
+                live_chat: s.live_chat,
+                members: s.members,
+            })
+            .collect(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "admin/experience/save")]
+pub async fn save_experience(
+    experience: String,
+    name: String,
+    mode: String,
+    website: bool,
+    embedded: bool,
+    space: String,
+    fallback_message: String,
+    help_text: String,
+    allowed_domains: String,
+) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    let mode = domain::experience::SupportMode::from_code(&mode).ok_or_else(|| {
+        AppError::Invalid(
+            "Choose a support mode: AI agent, Support team, or AI agent and support team.".into(),
+        )
+        .with_status()
+    })?;
+    backend::admin::experiences::save(
+        &state.db,
+        &actor,
+        &experience,
+        domain::experience::ChatSettings {
+            name,
+            mode,
+            website,
+            embedded,
+            space: Some(space),
+            fallback_message,
+            help_text,
+            allowed_domains: lines(&allowed_domains.replace(',', "\n")),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/experience/rotate-secret")]
+pub async fn rotate_secret(experience: String) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    backend::admin::experiences::rotate_secret(&state.db, &actor, &experience).await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/experience/admin")]
+pub async fn change_experience_admin(
+    experience: String,
+    email: String,
+    user: String,
+    add: bool,
+) -> Result<(), AppError> {
+    use backend::admin::experiences::{add_admin, remove_admin};
+    let (state, actor) = actor().await?;
+    if add {
+        add_admin(&state.db, &actor, &experience, &email).await?;
+    } else {
+        remove_admin(&state.db, &actor, &experience, &user).await?;
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_log() -> Result<Vec<AuditRow>, AppError> {
+    let (state, actor) = actor().await?;
+    Ok(backend::admin::audit::list(&state.db, &actor, 500)
+        .await?
+        .into_iter()
+        .map(|e| AuditRow {
+            at: e.at,
+            actor: e.actor,
+            subject: e.subject,
+            field: e.field,
+            old_value: e.old_value,
+            new_value: e.new_value,
+        })
+        .collect())
+}
+
+/// A short, readable time for settings pages: "2026-11-22 09:41 UTC".
+pub fn format_time(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,53 @@
+//! The widget's server functions: the experience behind a widget key, the customer's open
+//! conversation, starting one, the place in the queue, and signing in with an embedding site's
+//! identity token.
+
+use domain::views::WidgetInfo;
+use leptos::prelude::*;
+
+use crate::AppError;
+
+#[server(prefix = "/api", endpoint = "widget/info")]
+pub async fn widget_info(key: String) -> Result<WidgetInfo, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    Ok(backend::widget::info(&state.db, &key).await?)
+}
+
+#[server(prefix = "/api", endpoint = "widget/open")]
+pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
+    Ok(backend::widget::open_conversation(&state.db, &key, &customer)
+        .await?
+        .map(|id| id.to_string()))
+}
+
+#[server(prefix = "/api", endpoint = "widget/start")]
+pub async fn start_chat(key: String) -> Result<String, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
+    Ok(backend::widget::start(&state.engine, &key, &customer)
+        .await?
+        .to_string())
+}
+
+/// 1 when first in line; None once an agent has the conversation (or it ended).
+#[server(prefix = "/api", endpoint = "widget/queue-position")]
+pub async fn queue_position(conversation: String) -> Result<Option<i64>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
+    Ok(backend::widget::queue_position(
+        &state.db,
+        &domain::ConversationId::new(conversation),
+        &customer,
+    )
+    .await?)
+}
+
+/// Signs the customer in with a token their site signed (`Baton.identify(token)`).
+#[server(prefix = "/api", endpoint = "widget/identify")]
+pub async fn identify(key: String, token: String) -> Result<(), AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let customer = backend::widget::identify(&state.db, &key, &token).await?;
+    crate::auth::session::begin(backend::sessions::SignedIn::Customer(customer.to_string())).await
+}

@@ -1,0 +1,389 @@
+//! Customer experiences (SPEC R-MODE-*, R-ROUTE-1, R-SPACE-4): support mode, widgets, the routed
+//! space, the **Fallback message**, and for embedded widgets the widget key, allowed domains,
+//! identity secret and embed snippet. Edited by the experience's admins (and site admins).
+
+use domain::{
+    experience::{ChatSettings, RoutedSpace, SupportMode, check_chat_settings},
+    roles::Setting,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Actor,
+    audit::{self, Change},
+    random_hex, taken,
+};
+use crate::{
+    accounts::parse_email,
+    clock::now_ms,
+    db::{Backend, Db},
+    error::BackendError,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExperienceSummary {
+    pub id: String,
+    pub name: String,
+    pub mode: SupportMode,
+    pub space: Option<String>,
+    pub website: bool,
+    pub embedded: bool,
+    pub widget_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExperienceAdmin {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Everything the experience's settings page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExperienceView {
+    pub id: String,
+    pub settings: ChatSettings,
+    pub widget_key: String,
+    pub identity_secret: String,
+    pub ai_published: bool,
+    pub admins: Vec<ExperienceAdmin>,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+const COLUMNS: &str = "id, name, support_mode, website, embedded, space_id, fallback_message, \
+                       help_text, widget_key, allowed_domains, identity_secret, ai_published";
+
+/// A stored experience, decoded.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub id: String,
+    pub settings: ChatSettings,
+    pub widget_key: String,
+    pub identity_secret: String,
+    pub ai_published: bool,
+}
+
+fn decode(row: Row) -> Result<Stored, BackendError> {
+    let (id, name, mode, website, embedded, space, fallback, help, key, domains, secret, ai) = row;
+    Ok(Stored {
+        settings: ChatSettings {
+            name,
+            mode: SupportMode::from_code(&mode)
+                .ok_or_else(|| BackendError::Corrupt(format!("unknown support mode {mode:?}")))?,
+            website: website != 0,
+            embedded: embedded != 0,
+            space,
+            fallback_message: fallback,
+            help_text: help,
+            allowed_domains: serde_json::from_str(&domains)?,
+        },
+        id,
+        widget_key: key,
+        identity_secret: secret,
+        ai_published: ai != 0,
+    })
+}
+
+pub async fn stored(db: &Db, id: &str) -> Result<Stored, BackendError> {
+    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE id = $1");
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    decode(row.ok_or(BackendError::NotFound)?)
+}
+
+/// The experience behind a widget key (the embed script and the widget route use the key).
+pub async fn by_key(db: &Db, key: &str) -> Result<Stored, BackendError> {
+    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE widget_key = $1");
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    decode(row.ok_or(BackendError::NotFound)?)
+}
+
+async fn all_stored(db: &Db) -> Result<Vec<Stored>, BackendError> {
+    let sql = format!("SELECT {COLUMNS} FROM experiences ORDER BY name");
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.into_iter().map(decode).collect()
+}
+
+fn summary(s: Stored) -> ExperienceSummary {
+    ExperienceSummary {
+        id: s.id,
+        name: s.settings.name,
+        mode: s.settings.mode,
+        space: s.settings.space,
+        website: s.settings.website,
+        embedded: s.settings.embedded,
+        widget_key: s.widget_key,
+    }
+}
+
+/// The experiences this person may change.
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, BackendError> {
+    Ok(all_stored(db)
+        .await?
+        .into_iter()
+        .filter(|e| actor.roles.may_change(Setting::Experience(&e.id)))
+        .map(summary)
+        .collect())
+}
+
+/// Experiences that show the built-in support website, for its index page (public).
+pub async fn with_website(db: &Db) -> Result<Vec<ExperienceSummary>, BackendError> {
+    Ok(all_stored(db)
+        .await?
+        .into_iter()
+        .filter(|e| e.settings.website)
+        .map(summary)
+        .collect())
+}
+
+pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperienceView, BackendError> {
+    actor.require(Setting::Experience(id))?;
+    let s = stored(db, id).await?;
+    let admins: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.email FROM experience_admins a JOIN users u ON u.id = a.user_id \
+         WHERE a.experience_id = $1 ORDER BY u.display_name",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(ExperienceView {
+        id: s.id,
+        settings: s.settings,
+        widget_key: s.widget_key,
+        identity_secret: s.identity_secret,
+        ai_published: s.ai_published,
+        admins: admins
+            .into_iter()
+            .map(|(id, name, email)| ExperienceAdmin { id, name, email })
+            .collect(),
+    })
+}
+
+/// Creates an experience in the AI agent support mode with the support website (no live chat
+/// needs no space yet); the admin chooses the rest on its settings page. Site admins only.
+pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, BackendError> {
+    actor.require(Setting::CreateExperience)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > domain::experience::MAX_NAME_CHARS {
+        return Err(BackendError::Invalid(
+            "A customer experience needs a name (at most 80 characters).".into(),
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO experiences (id, name, support_mode, website, embedded, widget_key, identity_secret, created_at) \
+         VALUES ($1, $2, 'ai_agent', 1, 0, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(name)
+    .bind(new_widget_key())
+    .bind(random_hex(32))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| taken(e, || format!("A customer experience called {name:?} already exists.")))?;
+    audit::record(
+        &mut tx,
+        actor,
+        &[Change::new(format!("Customer experience {name}"), "Customer experience", "", "created")],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub fn new_widget_key() -> String {
+    format!("wk_{}", random_hex(12))
+}
+
+/// Saves the chat settings after the checks of SPEC R-MODE-3/4. The routed space is read in
+/// the save's own transaction (locked on PostgreSQL), so Live chat cannot be switched off
+/// between the check and the commit.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+    wanted: ChatSettings,
+) -> Result<ChatSettings, BackendError> {
+    actor.require(Setting::Experience(id))?;
+    let current = stored(db, id).await?.settings;
+    let plan = super::site::plan(db).await?;
+    let mut tx = db.begin_write().await?;
+    let space = match wanted.space.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(space) => {
+            let lock = if db.backend == Backend::Postgres {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let sql = format!("SELECT name, live_chat FROM spaces WHERE id = $1{lock}");
+            let row: Option<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(space)
+                .fetch_optional(&mut *tx)
+                .await?;
+            row.map(|(name, live_chat)| RoutedSpace {
+                name,
+                live_chat: live_chat != 0,
+            })
+        }
+        None => None,
+    };
+    let checked = check_chat_settings(wanted, plan, space.as_ref())
+        .map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+    sqlx::query(
+        "UPDATE experiences SET name = $1, support_mode = $2, website = $3, embedded = $4, space_id = $5, \
+         fallback_message = $6, help_text = $7, allowed_domains = $8 WHERE id = $9",
+    )
+    .bind(&checked.name)
+    .bind(checked.mode.code())
+    .bind(i64::from(checked.website))
+    .bind(i64::from(checked.embedded))
+    .bind(checked.space.clone())
+    .bind(&checked.fallback_message)
+    .bind(&checked.help_text)
+    .bind(serde_json::to_string(&checked.allowed_domains)?)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        taken(e, || {
+            format!("A customer experience called {:?} already exists.", checked.name)
+        })
+    })?;
+    let subject = format!("Customer experience {}", checked.name);
+    let space_name = |s: &Option<String>, found: Option<&RoutedSpace>| match (s, found) {
+        (None, _) => String::new(),
+        (Some(_), Some(f)) => f.name.clone(),
+        (Some(id), None) => id.clone(),
+    };
+    let yes_no = |v: bool| if v { "On" } else { "Off" };
+    let changes = [
+        Change::new(&subject, "Name", &current.name, &checked.name),
+        Change::new(&subject, "Support mode", current.mode.label(), checked.mode.label()),
+        Change::new(&subject, "Support website", yes_no(current.website), yes_no(checked.website)),
+        Change::new(&subject, "Embedded widget", yes_no(current.embedded), yes_no(checked.embedded)),
+        Change::new(
+            &subject,
+            "Routed space",
+            if current.space == checked.space {
+                space_name(&checked.space, space.as_ref())
+            } else {
+                space_name(&current.space, None)
+            },
+            space_name(&checked.space, space.as_ref()),
+        ),
+        Change::new(&subject, "Fallback message", &current.fallback_message, &checked.fallback_message),
+        Change::new(&subject, "Help content", &current.help_text, &checked.help_text),
+        Change::new(
+            &subject,
+            "Allowed domains",
+            current.allowed_domains.join(", "),
+            checked.allowed_domains.join(", "),
+        ),
+    ];
+    audit::record(&mut tx, actor, &changes).await?;
+    tx.commit().await?;
+    Ok(checked)
+}
+
+/// A new identity secret: tokens signed with the old one are refused from now on.
+pub async fn rotate_secret(db: &Db, actor: &Actor, id: &str) -> Result<String, BackendError> {
+    actor.require(Setting::Experience(id))?;
+    let name = stored(db, id).await?.settings.name;
+    let secret = random_hex(32);
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE experiences SET identity_secret = $1 WHERE id = $2")
+        .bind(&secret)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    // The secret itself never goes into the log.
+    audit::record(
+        &mut tx,
+        actor,
+        &[Change::new(format!("Customer experience {name}"), "Identity secret", "old", "rotated")],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Makes a staff member (by email) an admin of this experience.
+pub async fn add_admin(db: &Db, actor: &Actor, id: &str, email: &str) -> Result<(), BackendError> {
+    actor.require(Setting::Experience(id))?;
+    let name = stored(db, id).await?.settings.name;
+    let email = parse_email(email)?;
+    let user: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some((user,)) = user else {
+        return Err(BackendError::Invalid(format!(
+            "No team member has the email {email}. Invite them to a space first."
+        )));
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query("INSERT INTO experience_admins (experience_id, user_id) VALUES ($1, $2)")
+        .bind(id)
+        .bind(&user)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| taken(e, || format!("{email} is already an admin of this experience.")))?;
+    audit::record(
+        &mut tx,
+        actor,
+        &[Change::new(format!("Customer experience {name}"), "Admin", "", &email)],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_admin(db: &Db, actor: &Actor, id: &str, user: &str) -> Result<(), BackendError> {
+    actor.require(Setting::Experience(id))?;
+    let name = stored(db, id).await?.settings.name;
+    let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&db.pool)
+        .await?;
+    let email = email.map(|(e,)| e).unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query("DELETE FROM experience_admins WHERE experience_id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(BackendError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        &[Change::new(format!("Customer experience {name}"), "Admin", &email, "")],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

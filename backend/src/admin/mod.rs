@@ -1,0 +1,91 @@
+//! Admin settings: the site, spaces, customer experiences, members and roles, and the audit
+//! log every change writes to. Each function checks the actor's role first (never trusting the
+//! page that called it) and changes one thing in one transaction with its audit entry.
+
+pub mod audit;
+pub mod experiences;
+pub mod invitations;
+pub mod site;
+pub mod space_members;
+pub mod space_work;
+pub mod spaces;
+
+use std::collections::BTreeSet;
+
+use domain::roles::{Setting, StaffRoles};
+
+use crate::{db::Db, error::BackendError};
+
+/// A staff member changing settings, with the roles they hold now.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub roles: StaffRoles,
+}
+
+impl Actor {
+    /// Loads the staff member's roles; an unknown id (a deleted account) may change nothing.
+    pub async fn load(db: &Db, user: &str) -> Result<Actor, BackendError> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT display_name, site_admin FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(&db.pool)
+                .await?;
+        let Some((name, site_admin)) = row else {
+            return Err(BackendError::Forbidden);
+        };
+        let spaces: Vec<(String,)> = sqlx::query_as(
+            "SELECT space_id FROM space_members WHERE user_id = $1 AND role = 'space_admin'",
+        )
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await?;
+        let experiences: Vec<(String,)> =
+            sqlx::query_as("SELECT experience_id FROM experience_admins WHERE user_id = $1")
+                .bind(user)
+                .fetch_all(&db.pool)
+                .await?;
+        Ok(Actor {
+            id: user.to_string(),
+            name,
+            roles: StaffRoles {
+                site_admin: site_admin != 0,
+                space_admin_of: spaces.into_iter().map(|(s,)| s).collect::<BTreeSet<_>>(),
+                experience_admin_of: experiences.into_iter().map(|(e,)| e).collect(),
+            },
+        })
+    }
+
+    /// Loads the actor and refuses unless they may change `setting`.
+    pub async fn allowed(db: &Db, user: &str, setting: Setting<'_>) -> Result<Actor, BackendError> {
+        let actor = Actor::load(db, user).await?;
+        actor.require(setting)?;
+        Ok(actor)
+    }
+
+    pub fn require(&self, setting: Setting<'_>) -> Result<(), BackendError> {
+        if self.roles.may_change(setting) {
+            Ok(())
+        } else {
+            tracing::info!(actor = %self.id, ?setting, "settings change refused: no role");
+            Err(BackendError::Forbidden)
+        }
+    }
+}
+
+/// A random token in lowercase hex, for widget keys, identity secrets and invitation links.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    use rand_core::{OsRng, RngCore};
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Maps a unique-constraint failure to a clear refusal.
+pub(crate) fn taken(error: sqlx::Error, message: impl FnOnce() -> String) -> BackendError {
+    match error {
+        sqlx::Error::Database(d) if d.is_unique_violation() => BackendError::Invalid(message()),
+        other => other.into(),
+    }
+}

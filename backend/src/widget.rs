@@ -1,0 +1,275 @@
+//! The customer's side of a customer experience: what its widget shows, starting a chat through
+//! it (SPEC R-CUST-1/2, R-MODE-*), the place in the queue, and identifying a customer with a
+//! token signed by the embedding site (HS256 JWT with the widget's identity secret).
+
+use domain::{
+    Command, ConversationId, CustomerId, SpaceId, Start, experience::SupportMode,
+    views::WidgetInfo,
+};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
+use serde::Deserialize;
+
+use crate::{
+    admin::experiences::{self, Stored},
+    clock::now_ms,
+    db::Db,
+    engine::{Alongside, Engine},
+    error::BackendError,
+};
+
+fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
+    let mode = s.settings.mode;
+    // The AI agent comes with its own issue; until it is published, an experience that would
+    // start with it goes straight to the team (SPEC R-MODE-2), and AI-only chat is closed.
+    let ai_ready = mode.has_ai() && s.ai_published;
+    let closed_reason = if mode == SupportMode::AiAgent && !ai_ready {
+        Some("Chat is not available here yet.".to_string())
+    } else if !ai_ready && !plan_allows_live_chat {
+        Some("Live chat is not available on this site's plan.".to_string())
+    } else {
+        None
+    };
+    WidgetInfo {
+        experience_id: s.id,
+        widget_key: s.widget_key,
+        name: s.settings.name,
+        mode,
+        fallback_message: s.settings.fallback_message,
+        help_text: s.settings.help_text,
+        chat_open: closed_reason.is_none(),
+        closed_reason,
+        sign_in_first: !ai_ready,
+    }
+}
+
+/// The widget's view of the experience behind `key`.
+pub async fn info(db: &Db, key: &str) -> Result<WidgetInfo, BackendError> {
+    let stored = experiences::by_key(db, key).await?;
+    let plan = crate::admin::site::plan(db).await?;
+    Ok(info_from(stored, plan.allows_live_chat()))
+}
+
+/// The customer's newest conversation through this experience that is still going on.
+pub async fn open_conversation(
+    db: &Db,
+    key: &str,
+    customer: &CustomerId,
+) -> Result<Option<ConversationId>, BackendError> {
+    let stored = experiences::by_key(db, key).await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM conversations WHERE customer_id = $1 AND experience_id = $2 \
+         AND status IN ('with_ai', 'waiting_for_agent', 'active') ORDER BY started_at DESC, id DESC LIMIT 1",
+    )
+    .bind(customer.as_str())
+    .bind(&stored.id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id,)| ConversationId::new(id)))
+}
+
+/// Starts a live chat through the experience for a signed-in customer. Starting again while one
+/// is open (a double click, a second tab) returns the open one.
+pub async fn start(
+    engine: &Engine,
+    key: &str,
+    customer: &CustomerId,
+) -> Result<ConversationId, BackendError> {
+    let db = engine.db();
+    if let Some(open) = open_conversation(db, key, customer).await? {
+        return Ok(open);
+    }
+    let stored = experiences::by_key(db, key).await?;
+    let plan = crate::admin::site::plan(db).await?;
+    let info = info_from(stored.clone(), plan.allows_live_chat());
+    if let Some(reason) = info.closed_reason {
+        return Err(BackendError::Invalid(reason));
+    }
+    let Some(space) = stored.settings.space.clone() else {
+        return Err(BackendError::Invalid(
+            "Chat is not set up here yet: no team is chosen to answer.".into(),
+        ));
+    };
+    let id = ConversationId::new(uuid::Uuid::now_v7().to_string());
+    engine
+        .execute_with(
+            Command::StartConversation {
+                id: id.clone(),
+                space: SpaceId::new(space),
+                customer: Some(customer.clone()),
+                via: Start::Direct,
+            },
+            Alongside {
+                audit: None,
+                experience: Some(&stored.id),
+            },
+        )
+        .await?;
+    Ok(id)
+}
+
+/// While the conversation waits for an agent: 1 for the first in its space's line, and so on.
+/// None once it is no longer waiting. Only its own customer may ask.
+pub async fn queue_position(
+    db: &Db,
+    conversation: &ConversationId,
+    customer: &CustomerId,
+) -> Result<Option<i64>, BackendError> {
+    let row: Option<(String, Option<String>, String, Option<i64>)> = sqlx::query_as(
+        "SELECT space_id, customer_id, status, waiting_since FROM conversations WHERE id = $1",
+    )
+    .bind(conversation.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((space, owner, status, since)) = row else {
+        return Err(BackendError::NotFound);
+    };
+    if owner.as_deref() != Some(customer.as_str()) {
+        return Err(BackendError::NotFound);
+    }
+    let (Some(since), "waiting_for_agent") = (since, status.as_str()) else {
+        return Ok(None);
+    };
+    let (ahead,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM conversations WHERE space_id = $1 AND status = 'waiting_for_agent' \
+         AND (waiting_since < $2 OR (waiting_since = $2 AND id < $3))",
+    )
+    .bind(&space)
+    .bind(since)
+    .bind(conversation.as_str())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(Some(ahead + 1))
+}
+
+/// What an embedding site puts in its identity token.
+#[derive(Debug, Deserialize)]
+struct IdentityClaims {
+    /// The site's own id for its user.
+    sub: String,
+    /// Required: a token without expiry would sign someone in forever.
+    #[allow(dead_code)]
+    exp: u64,
+    /// Required: a token is good once; a replay is refused.
+    jti: String,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+/// Clock skew allowed between the embedding site and Baton when checking `exp`.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// Verifies an embedding site's token for this widget and returns the customer it names,
+/// creating them on first sight. Forged, expired, replayed or malformed tokens are refused
+/// with a message the widget shows as it is.
+pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, BackendError> {
+    let stored = experiences::by_key(db, key).await?;
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = LEEWAY_SECONDS;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    let claims = jsonwebtoken::decode::<IdentityClaims>(
+        token.trim(),
+        &DecodingKey::from_secret(stored.identity_secret.as_bytes()),
+        &validation,
+    )
+    .map_err(|e| {
+        let message = match e.kind() {
+            ErrorKind::ExpiredSignature => {
+                "Your sign-in has expired. Reload the page to sign in again."
+            }
+            ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => {
+                "This site's sign-in could not be verified for this chat. Reload the page; if it keeps happening, the site's identity secret may have been rotated."
+            }
+            _ => "This site's sign-in token is malformed; it needs sub, exp and jti.",
+        };
+        tracing::info!(error = %e, widget = key, "identity token refused");
+        BackendError::Invalid(message.into())
+    })?
+    .claims;
+    let sub = claims.sub.trim();
+    let jti = claims.jti.trim();
+    if sub.is_empty() || sub.len() > 200 || jti.is_empty() || jti.len() > 200 {
+        return Err(BackendError::Invalid(
+            "This site's sign-in token is malformed; it needs sub, exp and jti.".into(),
+        ));
+    }
+    let external = format!("{}:{sub}", stored.id);
+    let name = claims
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("Customer")
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let email = claims
+        .email
+        .as_deref()
+        .and_then(|e| crate::accounts::parse_email(e).ok());
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    // Forget used token ids once their tokens have expired anyway.
+    sqlx::query("DELETE FROM identity_tokens WHERE expires_at < $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let used = sqlx::query(
+        "INSERT INTO identity_tokens (experience_id, jti, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(&stored.id)
+    .bind(jti)
+    .bind(i64::try_from(claims.exp.saturating_add(LEEWAY_SECONDS)).unwrap_or(i64::MAX / 2) * 1000)
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(d)) = &used
+        && d.is_unique_violation()
+    {
+        return Err(BackendError::Invalid(
+            "This sign-in token was already used. Reload the page to sign in again.".into(),
+        ));
+    }
+    used?;
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM customers WHERE external_id = $1")
+            .bind(&external)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = match existing {
+        Some((id,)) => {
+            sqlx::query("UPDATE customers SET display_name = $1 WHERE id = $2")
+                .bind(&name)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => {
+            // The email is kept when no other customer account holds it.
+            let email = match email {
+                Some(e) => {
+                    let holder: Option<(String,)> =
+                        sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+                            .bind(&e)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    holder.is_none().then_some(e)
+                }
+                None => None,
+            };
+            let id = uuid::Uuid::now_v7().to_string();
+            sqlx::query(
+                "INSERT INTO customers (id, email, display_name, created_at, external_id) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&id)
+            .bind(email)
+            .bind(&name)
+            .bind(now)
+            .bind(&external)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    Ok(CustomerId::new(id))
+}
