@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("support"), ParamSegment("key")) view=pages::support::SupportSitePage/>
                 <Route path=(StaticSegment("w"), ParamSegment("key")) view=pages::widget::WidgetPage/>
                 <Route path=(StaticSegment("invite"), ParamSegment("token")) view=pages::invite::InvitePage/>
+                <Route path=StaticSegment("setup") view=pages::setup::SetupPage/>
                 <Route path=StaticSegment("admin") view=pages::admin::AdminHome/>
                 <Route path=(StaticSegment("admin"), StaticSegment("site")) view=pages::admin::site::SiteSettingsPage/>
                 <Route path=(StaticSegment("admin"), StaticSegment("spaces")) view=pages::admin::spaces::SpacesPage/>

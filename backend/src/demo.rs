@@ -133,18 +133,22 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
         .execute(&db.pool)
         .await?;
     }
-    sqlx::query("INSERT INTO queues (id, space_id, name, filter, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(space)
-        .bind("Open conversations")
-        .bind(r#"type = Conversation AND status != Closed ORDER BY created DESC"#)
-        .bind(crate::clock::now_ms())
-        .execute(&db.pool)
-        .await?;
-    sqlx::query("INSERT INTO sla_goals (space_id, work_type, minutes) VALUES ($1, 'Conversation', 5)")
-        .bind(space)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO queues (id, space_id, name, filter, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(space)
+    .bind("Open conversations")
+    .bind(r#"type = Conversation AND status != Closed ORDER BY created DESC"#)
+    .bind(crate::clock::now_ms())
+    .execute(&db.pool)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sla_goals (space_id, work_type, minutes) VALUES ($1, 'Conversation', 5)",
+    )
+    .bind(space)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

@@ -25,7 +25,7 @@ pub async fn create_space(db: &Db, name: &str) -> Result<String, BackendError> {
     for work_type in domain::views::FOLLOW_UP_TYPES {
         sqlx::query("INSERT INTO work_types (space_id, name) VALUES ($1, $2)")
             .bind(&id)
-            .bind(*work_type)
+            .bind(work_type)
             .execute(&db.pool)
             .await?;
     }

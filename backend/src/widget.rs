@@ -3,8 +3,7 @@
 //! token signed by the embedding site (HS256 JWT with the widget's identity secret).
 
 use domain::{
-    Command, ConversationId, CustomerId, SpaceId, Start, experience::SupportMode,
-    views::WidgetInfo,
+    Command, ConversationId, CustomerId, SpaceId, Start, experience::SupportMode, views::WidgetInfo,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
 use serde::Deserialize;

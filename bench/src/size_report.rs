@@ -78,11 +78,26 @@ async fn main() {
     let base = arg("--base", "http://127.0.0.1:3000");
     let key = arg("--key", "wk_demo_help");
     let assets = [
-        Asset { stage: "before opening", path: "/embed.js".into() },
-        Asset { stage: "on opening", path: format!("/w/{key}") },
-        Asset { stage: "on opening", path: "/pkg/baton.js".into() },
-        Asset { stage: "on opening", path: "/pkg/baton.wasm".into() },
-        Asset { stage: "on opening", path: "/baton.css".into() },
+        Asset {
+            stage: "before opening",
+            path: "/embed.js".into(),
+        },
+        Asset {
+            stage: "on opening",
+            path: format!("/w/{key}"),
+        },
+        Asset {
+            stage: "on opening",
+            path: "/pkg/baton.js".into(),
+        },
+        Asset {
+            stage: "on opening",
+            path: "/pkg/baton.wasm".into(),
+        },
+        Asset {
+            stage: "on opening",
+            path: "/baton.css".into(),
+        },
     ];
     let client = reqwest::Client::new();
     println!("| stage | file | raw | gzip -9 | brotli q11 | served (br) |");
@@ -92,7 +107,9 @@ async fn main() {
         let sizes = match measure(&client, &base, &asset.path).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("size-report: cannot fetch {e}. Is Baton running at {base} (with the demo widget)?");
+                eprintln!(
+                    "size-report: cannot fetch {e}. Is Baton running at {base} (with the demo widget)?"
+                );
                 std::process::exit(1);
             }
         };

@@ -129,7 +129,9 @@ pub enum SettingsRefusal {
         "Live chat is off in the space {space}. Turn Live chat on in that space's settings, or choose another space."
     )]
     LiveChatOff { space: String },
-    #[error("Live chat needs a Fallback message: what customers read when no agent can take the chat.")]
+    #[error(
+        "Live chat needs a Fallback message: what customers read when no agent can take the chat."
+    )]
     NoFallback,
     #[error("The Fallback message is too long: at most {MAX_FALLBACK_CHARS} characters.")]
     FallbackTooLong,
@@ -361,8 +363,11 @@ mod tests {
 
     #[test]
     fn support_team_mode_on_a_live_chat_space_is_accepted() {
-        let checked =
-            check_chat_settings(settings(SupportMode::SupportTeam), Plan::Premium, Some(&on()));
+        let checked = check_chat_settings(
+            settings(SupportMode::SupportTeam),
+            Plan::Premium,
+            Some(&on()),
+        );
         assert!(checked.is_ok());
     }
 
@@ -373,8 +378,11 @@ mod tests {
             live_chat: false,
             ..on()
         };
-        let refused =
-            check_chat_settings(settings(SupportMode::SupportTeam), Plan::Premium, Some(&off));
+        let refused = check_chat_settings(
+            settings(SupportMode::SupportTeam),
+            Plan::Premium,
+            Some(&off),
+        );
         assert_eq!(
             refused,
             Err(SettingsRefusal::LiveChatOff {
@@ -434,13 +442,26 @@ mod tests {
 
     #[test]
     fn domains_are_refused_with_the_entry_named() {
-        for bad in ["shop example.com", "*.", "a..b", "host:99999", "ex*ample.com", "-a.com"] {
+        for bad in [
+            "shop example.com",
+            "*.",
+            "a..b",
+            "host:99999",
+            "ex*ample.com",
+            "-a.com",
+        ] {
             assert!(
-                matches!(normalise_domain(bad), Err(SettingsRefusal::BadDomain { .. })),
+                matches!(
+                    normalise_domain(bad),
+                    Err(SettingsRefusal::BadDomain { .. })
+                ),
                 "{bad} should be refused"
             );
         }
-        assert_eq!(normalise_domain("localhost:8080").unwrap(), "localhost:8080");
+        assert_eq!(
+            normalise_domain("localhost:8080").unwrap(),
+            "localhost:8080"
+        );
         assert_eq!(normalise_domain("*.Example.com").unwrap(), "*.example.com");
     }
 
@@ -476,6 +497,9 @@ mod tests {
             ]
         );
         assert_eq!(linkify("no links"), vec![Piece::Text("no links".into())]);
-        assert_eq!(linkify("https:// alone"), vec![Piece::Text("https:// alone".into())]);
+        assert_eq!(
+            linkify("https:// alone"),
+            vec![Piece::Text("https:// alone".into())]
+        );
     }
 }

@@ -45,7 +45,10 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         .with_state(state)
         .merge(websocket)
         .layer(sessions)
-        .layer(middleware::from_fn_with_state(db, widget_frame::frame_policy))
+        .layer(middleware::from_fn_with_state(
+            db,
+            widget_frame::frame_policy,
+        ))
         .layer(middleware::from_fn(cross_site::refuse_cross_site_changes))
         .layer(middleware::from_fn(security_headers::add_security_headers))
         .layer(CompressionLayer::new())

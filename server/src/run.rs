@@ -203,7 +203,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let server = start(config).await?;
     let empty = accounts::count_staff(&server.db).await.unwrap_or(0) == 0;
     if let Some(host) = demo_host {
-        tokio::spawn(crate::demo_host::serve(host, format!("http://{}", server.addr)));
+        tokio::spawn(crate::demo_host::serve(
+            host,
+            format!("http://{}", server.addr),
+        ));
     }
     print_welcome(server.addr, &database, demo_host, empty);
     shutdown_signal().await;
@@ -231,7 +234,9 @@ fn print_welcome(addr: SocketAddr, database: &str, demo_host: Option<SocketAddr>
             println!("    {:<11} {}", login.role, login.email);
         }
     } else if empty {
-        println!("  This database has no accounts yet. Create the first admin with:");
+        println!(
+            "  This database has no accounts yet. Create the first admin at http://{addr}/setup or with:"
+        );
         println!("    server create-admin --email you@example.com --name \"Your Name\"");
     }
     println!();

@@ -37,18 +37,18 @@ pub fn linked_text(text: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
-fn line(
-    shown: &Shown,
-    for_team: bool,
-    fallback: Option<&str>,
-) -> Option<(String, String, String)> {
+fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String, String, String)> {
     // (css class, who, text)
     let who_agent = || shown.author_name.clone().unwrap_or_else(|| "Agent".into());
     Some(match &shown.event.kind {
         EventKind::Message { author, body, .. } => match author {
             Author::Customer => (
                 "msg msg-customer".into(),
-                if for_team { "Customer".into() } else { "You".into() },
+                if for_team {
+                    "Customer".into()
+                } else {
+                    "You".into()
+                },
                 body.clone(),
             ),
             Author::Agent(_) => ("msg msg-agent".into(), who_agent(), body.clone()),
@@ -70,13 +70,16 @@ fn line(
             match (for_team, fallback) {
                 (true, _) => "The customer was shown the Fallback message.".into(),
                 (false, Some(text)) if !text.trim().is_empty() => text.to_string(),
-                (false, _) => "No agent can take your conversation right now. Please try again later.".into(),
+                (false, _) => {
+                    "No agent can take your conversation right now. Please try again later.".into()
+                }
             },
         ),
         EventKind::InactivityWarning => (
             "notice".into(),
             String::new(),
-            "This conversation has been quiet for a while. It will end soon unless someone writes.".into(),
+            "This conversation has been quiet for a while. It will end soon unless someone writes."
+                .into(),
         ),
         EventKind::Ended { .. } => (
             "notice notice-ended".into(),

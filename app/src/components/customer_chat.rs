@@ -6,7 +6,7 @@
 use domain::{ConversationId, ConversationStatus, EventKind, WorkStatus, views::WidgetInfo};
 use leptos::prelude::*;
 
-use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out, who_am_i};
+use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out};
 use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, linked_text};
 use crate::components::form::Field;
 use crate::live::Live;
@@ -14,7 +14,10 @@ use crate::pages::widget::actions::{open_conversation, queue_position, start_cha
 
 /// Everything below the experience's header. `me` is refetched after a sign-in.
 #[component]
-pub fn CustomerChat(info: WidgetInfo, me: Resource<Result<Option<Me>, crate::AppError>>) -> impl IntoView {
+pub fn CustomerChat(
+    info: WidgetInfo,
+    me: Resource<Result<Option<Me>, crate::AppError>>,
+) -> impl IntoView {
     provide_context(FallbackMessage(info.fallback_message.clone()));
     if !info.chat_open {
         return view! {
@@ -117,7 +120,8 @@ pub fn tell_host(kind: &str, count: Option<u32>) {
 
 fn thread_status(live: Live, conversation: Option<ConversationId>) -> Option<ConversationStatus> {
     let c = conversation?;
-    live.state.with(|s| s.threads.get(&c).and_then(|t| t.status))
+    live.state
+        .with(|s| s.threads.get(&c).and_then(|t| t.status))
 }
 
 #[component]

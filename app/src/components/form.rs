@@ -28,13 +28,17 @@ pub fn Outcome(
 ) -> impl IntoView {
     move || match result.get() {
         Some(Ok(())) => view! { <p role="status" class="text-sm text-success">{ok}</p> }.into_any(),
-        Some(Err(e)) => view! { <p role="alert" class="text-sm text-danger whitespace-pre">{e}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p role="alert" class="text-sm text-danger whitespace-pre">{e}</p> }.into_any()
+        }
         None => ().into_any(),
     }
 }
 
 /// An action's last result, as [`Outcome`] shows it.
-pub fn outcome_of<I, T>(action: Action<I, Result<T, crate::AppError>>) -> Signal<Option<Result<(), String>>>
+pub fn outcome_of<I, T>(
+    action: Action<I, Result<T, crate::AppError>>,
+) -> Signal<Option<Result<(), String>>>
 where
     I: Send + Sync + 'static,
     T: Send + Sync + Clone + 'static,

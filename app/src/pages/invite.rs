@@ -15,7 +15,11 @@ pub async fn find_invitation(token: String) -> Result<(String, String, String), 
 }
 
 #[server(prefix = "/api", endpoint = "invite/accept")]
-pub async fn accept_invitation(token: String, name: String, password: String) -> Result<(), AppError> {
+pub async fn accept_invitation(
+    token: String,
+    name: String,
+    password: String,
+) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
     let user = backend::admin::invitations::accept(&state.db, &token, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(user)).await
@@ -27,7 +31,9 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let found = Resource::new(token, find_invitation);
     let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let accept = Action::new(move |(n, p): &(String, String)| accept_invitation(token(), n.clone(), p.clone()));
+    let accept = Action::new(move |(n, p): &(String, String)| {
+        accept_invitation(token(), n.clone(), p.clone())
+    });
     Effect::new(move |_| {
         if matches!(accept.value().get(), Some(Ok(()))) {
             leptos_router::hooks::use_navigate()("/agent", Default::default());

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod home;
 pub mod invite;
 pub mod not_found;
+pub mod setup;
 pub mod sign_in;
 pub mod support;
 pub mod widget;

@@ -9,7 +9,7 @@ use crate::AppError;
 use crate::auth::who_am_i;
 use crate::components::chat::linked_text;
 use crate::components::customer_chat::CustomerChat;
-use crate::pages::widget::actions::widget_info;
+use crate::pages::widget::actions::load_widget_info;
 
 /// A support website in the index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +61,7 @@ pub fn SupportIndexPage() -> impl IntoView {
 pub fn SupportSitePage() -> impl IntoView {
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
-    let info = Resource::new(key, widget_info);
+    let info = Resource::new(key, load_widget_info);
     let me = Resource::new(|| (), |_| who_am_i());
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">

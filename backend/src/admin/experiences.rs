@@ -207,7 +207,12 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Customer experience {name}"), "Customer experience", "", "created")],
+        &[Change::new(
+            format!("Customer experience {name}"),
+            "Customer experience",
+            "",
+            "created",
+        )],
     )
     .await?;
     tx.commit().await?;
@@ -281,9 +286,24 @@ pub async fn save(
     let yes_no = |v: bool| if v { "On" } else { "Off" };
     let changes = [
         Change::new(&subject, "Name", &current.name, &checked.name),
-        Change::new(&subject, "Support mode", current.mode.label(), checked.mode.label()),
-        Change::new(&subject, "Support website", yes_no(current.website), yes_no(checked.website)),
-        Change::new(&subject, "Embedded widget", yes_no(current.embedded), yes_no(checked.embedded)),
+        Change::new(
+            &subject,
+            "Support mode",
+            current.mode.label(),
+            checked.mode.label(),
+        ),
+        Change::new(
+            &subject,
+            "Support website",
+            yes_no(current.website),
+            yes_no(checked.website),
+        ),
+        Change::new(
+            &subject,
+            "Embedded widget",
+            yes_no(current.embedded),
+            yes_no(checked.embedded),
+        ),
         Change::new(
             &subject,
             "Routed space",
@@ -294,8 +314,18 @@ pub async fn save(
             },
             space_name(&checked.space, space.as_ref()),
         ),
-        Change::new(&subject, "Fallback message", &current.fallback_message, &checked.fallback_message),
-        Change::new(&subject, "Help content", &current.help_text, &checked.help_text),
+        Change::new(
+            &subject,
+            "Fallback message",
+            &current.fallback_message,
+            &checked.fallback_message,
+        ),
+        Change::new(
+            &subject,
+            "Help content",
+            &current.help_text,
+            &checked.help_text,
+        ),
         Change::new(
             &subject,
             "Allowed domains",
@@ -323,7 +353,12 @@ pub async fn rotate_secret(db: &Db, actor: &Actor, id: &str) -> Result<String, B
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Customer experience {name}"), "Identity secret", "old", "rotated")],
+        &[Change::new(
+            format!("Customer experience {name}"),
+            "Identity secret",
+            "old",
+            "rotated",
+        )],
     )
     .await?;
     tx.commit().await?;
@@ -350,18 +385,32 @@ pub async fn add_admin(db: &Db, actor: &Actor, id: &str, email: &str) -> Result<
         .bind(&user)
         .execute(&mut *tx)
         .await
-        .map_err(|e| taken(e, || format!("{email} is already an admin of this experience.")))?;
+        .map_err(|e| {
+            taken(e, || {
+                format!("{email} is already an admin of this experience.")
+            })
+        })?;
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Customer experience {name}"), "Admin", "", &email)],
+        &[Change::new(
+            format!("Customer experience {name}"),
+            "Admin",
+            "",
+            &email,
+        )],
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn remove_admin(db: &Db, actor: &Actor, id: &str, user: &str) -> Result<(), BackendError> {
+pub async fn remove_admin(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+    user: &str,
+) -> Result<(), BackendError> {
     actor.require(Setting::Experience(id))?;
     let name = stored(db, id).await?.settings.name;
     let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
@@ -370,18 +419,24 @@ pub async fn remove_admin(db: &Db, actor: &Actor, id: &str, user: &str) -> Resul
         .await?;
     let email = email.map(|(e,)| e).unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query("DELETE FROM experience_admins WHERE experience_id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM experience_admins WHERE experience_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(BackendError::NotFound);
     }
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Customer experience {name}"), "Admin", &email, "")],
+        &[Change::new(
+            format!("Customer experience {name}"),
+            "Admin",
+            &email,
+            "",
+        )],
     )
     .await?;
     tx.commit().await?;

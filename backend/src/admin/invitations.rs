@@ -18,7 +18,8 @@ pub struct InvitationView {
     pub role: String,
 }
 
-const GONE: &str = "This invitation link has expired or was already used. Ask your space admin for a new one.";
+const GONE: &str =
+    "This invitation link has expired or was already used. Ask your space admin for a new one.";
 
 /// The invitation behind a link, while it is still good.
 pub async fn find(db: &Db, token: &str) -> Result<InvitationView, BackendError> {

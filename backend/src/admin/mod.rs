@@ -89,3 +89,46 @@ pub(crate) fn taken(error: sqlx::Error, message: impl FnOnce() -> String) -> Bac
         other => other.into(),
     }
 }
+
+/// First-admin set-up from the browser: creates the first site admin, only while the site has
+/// no staff at all (checked in the write transaction, so two people cannot both succeed).
+pub async fn create_first_admin(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<String, BackendError> {
+    let email = crate::accounts::parse_email(email)?;
+    crate::accounts::check_password_strength(password)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(BackendError::Invalid(
+            "Enter your name (at most 100 characters).".into(),
+        ));
+    }
+    let hash = crate::accounts::hash_password(password.to_string()).await?;
+    crate::demo::ensure_site(db, "Baton").await?;
+    let mut tx = db.begin_write().await?;
+    let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    if staff > 0 {
+        return Err(BackendError::Invalid(
+            "Baton is already set up. Sign in, or ask a site admin to invite you.".into(),
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, site_admin, created_at) \
+         VALUES ($1, $2, $3, $4, 1, $5)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(name)
+    .bind(&hash)
+    .bind(crate::clock::now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -76,12 +76,7 @@ pub async fn save(
     }
     let changes = [
         Change::new("Site", "Site name", &current.name, &name),
-        Change::new(
-            "Site",
-            "Plan",
-            current.plan.label(),
-            wanted.plan.label(),
-        ),
+        Change::new("Site", "Plan", current.plan.label(), wanted.plan.label()),
         Change::new(
             "Site",
             "Maximum conversations",
@@ -110,8 +105,12 @@ pub async fn save(
         audit::record(&mut tx, actor, &changes).await?;
         tx.commit().await?;
     } else {
-        audit::record(&mut tx, actor, &[changes[0].clone(), changes[1].clone(), changes[3].clone()])
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            &[changes[0].clone(), changes[1].clone(), changes[3].clone()],
+        )
+        .await?;
         tx.commit().await?;
         engine
             .execute_with(

@@ -165,7 +165,12 @@ pub async fn invite(
             audit::record(
                 &mut tx,
                 actor,
-                &[Change::new(&subject, format!("Invitation {email}"), "", role_label(role_code(role)))],
+                &[Change::new(
+                    &subject,
+                    format!("Invitation {email}"),
+                    "",
+                    role_label(role_code(role)),
+                )],
             )
             .await?;
             Invited::Link {

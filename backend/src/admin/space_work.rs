@@ -52,7 +52,9 @@ pub async fn add_work_type(
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 40
-        || !name.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
     {
         return Err(BackendError::Invalid(
             "A work type is a short name of letters, digits, spaces and dashes (at most 40 characters).".into(),
@@ -73,7 +75,12 @@ pub async fn add_work_type(
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Space {space_name}"), "Work type", "", name)],
+        &[Change::new(
+            format!("Space {space_name}"),
+            "Work type",
+            "",
+            name,
+        )],
     )
     .await?;
     tx.commit().await?;
@@ -100,7 +107,12 @@ pub async fn remove_work_type(
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Space {space_name}"), "Work type", name, "")],
+        &[Change::new(
+            format!("Space {space_name}"),
+            "Work type",
+            name,
+            "",
+        )],
     )
     .await?;
     tx.commit().await?;
@@ -168,7 +180,11 @@ pub async fn add_queue(
     .bind(now_ms())
     .execute(&mut *tx)
     .await
-    .map_err(|e| taken(e, || format!("A queue called {name:?} already exists here.")))?;
+    .map_err(|e| {
+        taken(e, || {
+            format!("A queue called {name:?} already exists here.")
+        })
+    })?;
     audit::record(
         &mut tx,
         actor,
@@ -203,7 +219,12 @@ pub async fn remove_queue(db: &Db, actor: &Actor, queue: &str) -> Result<(), Bac
     audit::record(
         &mut tx,
         actor,
-        &[Change::new(format!("Space {space_name}"), format!("Queue {name}"), filter, "")],
+        &[Change::new(
+            format!("Space {space_name}"),
+            format!("Queue {name}"),
+            filter,
+            "",
+        )],
     )
     .await?;
     tx.commit().await?;

@@ -91,7 +91,7 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     for work_type in domain::views::FOLLOW_UP_TYPES {
         sqlx::query("INSERT INTO work_types (space_id, name) VALUES ($1, $2)")
             .bind(&id)
-            .bind(*work_type)
+            .bind(work_type)
             .execute(&mut *tx)
             .await?;
     }

@@ -112,6 +112,13 @@ impl Engine {
         if let Command::SetLiveChat { space, on: false } = &command {
             refuse_if_routed_to(&mut tx, space.as_str()).await?;
         }
+        // The experience a new conversation came through, written beside it.
+        let tag = match (alongside.experience, &command) {
+            (Some(experience), Command::StartConversation { id, .. }) => {
+                Some((experience, id.clone()))
+            }
+            _ => None,
+        };
 
         if let Command::SendMessage {
             conversation,
@@ -171,9 +178,7 @@ impl Engine {
         if let Some((actor, changes)) = alongside.audit {
             crate::admin::audit::record(&mut tx, actor, changes).await?;
         }
-        if let (Some(experience), Command::StartConversation { id, .. }) =
-            (alongside.experience, &command)
-        {
+        if let Some((experience, id)) = tag {
             sqlx::query("UPDATE conversations SET experience_id = $1 WHERE id = $2")
                 .bind(experience)
                 .bind(id.as_str())

@@ -15,12 +15,20 @@ async fn id_of(app: &TestApp, sql: &str) -> String {
 }
 
 async fn admin(app: &TestApp) -> String {
-    let id = id_of(app, "SELECT id FROM users WHERE email = 'admin@demo.baton.test'").await;
+    let id = id_of(
+        app,
+        "SELECT id FROM users WHERE email = 'admin@demo.baton.test'",
+    )
+    .await;
     app.session_for(SignedIn::Staff(id)).await
 }
 
 async fn agent(app: &TestApp) -> String {
-    let id = id_of(app, "SELECT id FROM users WHERE email = 'ada@demo.baton.test'").await;
+    let id = id_of(
+        app,
+        "SELECT id FROM users WHERE email = 'ada@demo.baton.test'",
+    )
+    .await;
     app.session_for(SignedIn::Staff(id)).await
 }
 
@@ -64,15 +72,36 @@ async fn an_agent_without_an_admin_role_is_refused_every_settings_change() {
         ("admin/site", vec![]),
         (
             "admin/site/save",
-            vec![("name", "Mine"), ("plan", "Premium"), ("max_conversations", "50"), ("resolutions", "Done")],
+            vec![
+                ("name", "Mine"),
+                ("plan", "Premium"),
+                ("max_conversations", "50"),
+                ("resolutions", "Done"),
+            ],
         ),
         ("admin/spaces/create", vec![("name", "Ada's space")]),
         ("admin/space", vec![("space", &space)]),
-        ("admin/space/live-chat", vec![("space", &space), ("on", "false")]),
-        ("admin/space/invite", vec![("space", &space), ("email", "x@example.com"), ("role", "agent")]),
+        (
+            "admin/space/live-chat",
+            vec![("space", &space), ("on", "false")],
+        ),
+        (
+            "admin/space/invite",
+            vec![
+                ("space", &space),
+                ("email", "x@example.com"),
+                ("role", "agent"),
+            ],
+        ),
         ("admin/experience", vec![("experience", &experience)]),
-        ("admin/experience/rotate-secret", vec![("experience", &experience)]),
-        ("admin/experiences/create", vec![("name", "Ada's experience")]),
+        (
+            "admin/experience/rotate-secret",
+            vec![("experience", &experience)],
+        ),
+        (
+            "admin/experiences/create",
+            vec![("name", "Ada's experience")],
+        ),
         ("admin/audit", vec![]),
     ];
     for (endpoint, form) in attempts {
@@ -83,7 +112,11 @@ async fn an_agent_without_an_admin_role_is_refused_every_settings_change() {
     save[1] = ("name", "Hijacked");
     let (status, _) = call(&app, &ada, "admin/experience/save", &save).await;
     assert_eq!(status, 403);
-    assert_eq!(audit_count(&app).await, 0, "nothing refused is recorded as changed");
+    assert_eq!(
+        audit_count(&app).await,
+        0,
+        "nothing refused is recorded as changed"
+    );
     app.stop().await;
 }
 
@@ -93,7 +126,11 @@ async fn a_space_admin_changes_their_space_and_the_change_is_audited() {
     let space = demo_space(&app).await;
     // The demo's Alex is site admin; make Grace a space admin through the settings.
     let admin = admin(&app).await;
-    let grace = id_of(&app, "SELECT id FROM users WHERE email = 'grace@demo.baton.test'").await;
+    let grace = id_of(
+        &app,
+        "SELECT id FROM users WHERE email = 'grace@demo.baton.test'",
+    )
+    .await;
     let (status, body) = call(
         &app,
         &admin,
@@ -107,7 +144,11 @@ async fn a_space_admin_changes_their_space_and_the_change_is_audited() {
         &app,
         &grace_session,
         "admin/space/queue",
-        &[("space", &space), ("name", "Bugs"), ("filter", "type = Bug")],
+        &[
+            ("space", &space),
+            ("name", "Bugs"),
+            ("filter", "type = Bug"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -115,20 +156,26 @@ async fn a_space_admin_changes_their_space_and_the_change_is_audited() {
         &app,
         &grace_session,
         "admin/space/queue",
-        &[("space", &space), ("name", "Broken"), ("filter", "type = = Bug")],
+        &[
+            ("space", &space),
+            ("name", "Broken"),
+            ("filter", "type = = Bug"),
+        ],
     )
     .await;
     assert_eq!(status, 422);
-    assert!(body.contains("The filter has a mistake at character"), "{body}");
+    assert!(
+        body.contains("The filter has a mistake at character"),
+        "{body}"
+    );
     // A space admin is not a site admin.
     let (status, _) = call(&app, &grace_session, "admin/site", &[]).await;
     assert_eq!(status, 403);
-    let (field, new): (String, String) = sqlx::query_as(
-        "SELECT field, new_value FROM audit_log WHERE actor_name = 'Grace Hopper'",
-    )
-    .fetch_one(&app.server_db().pool)
-    .await
-    .unwrap();
+    let (field, new): (String, String) =
+        sqlx::query_as("SELECT field, new_value FROM audit_log WHERE actor_name = 'Grace Hopper'")
+            .fetch_one(&app.server_db().pool)
+            .await
+            .unwrap();
     assert_eq!((field.as_str(), new.as_str()), ("Queue Bugs", "type = Bug"));
     app.stop().await;
 }
@@ -143,7 +190,12 @@ async fn maximum_conversations_out_of_range_is_refused_and_a_good_value_takes_ef
             &app,
             &admin,
             "admin/site/save",
-            &[("name", "Baton demo"), ("plan", "Premium"), ("max_conversations", bad), ("resolutions", "Done")],
+            &[
+                ("name", "Baton demo"),
+                ("plan", "Premium"),
+                ("max_conversations", bad),
+                ("resolutions", "Done"),
+            ],
         )
         .await;
         assert_eq!(status, 422, "{bad}: {body}");
@@ -153,7 +205,12 @@ async fn maximum_conversations_out_of_range_is_refused_and_a_good_value_takes_ef
         &app,
         &admin,
         "admin/site/save",
-        &[("name", "Baton demo"), ("plan", "Premium"), ("max_conversations", "7"), ("resolutions", "Done\nDuplicate")],
+        &[
+            ("name", "Baton demo"),
+            ("plan", "Premium"),
+            ("max_conversations", "7"),
+            ("resolutions", "Done\nDuplicate"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -180,8 +237,13 @@ async fn an_experience_cannot_route_to_a_space_with_live_chat_off() {
     let (status, quiet) = call(&app, &admin, "admin/spaces/create", &[("name", "Quiet")]).await;
     assert_eq!(status, 200);
     let quiet: String = serde_json::from_str(&quiet).unwrap();
-    let (status, body) =
-        call(&app, &admin, "admin/space/live-chat", &[("space", &quiet), ("on", "false")]).await;
+    let (status, body) = call(
+        &app,
+        &admin,
+        "admin/space/live-chat",
+        &[("space", &quiet), ("on", "false")],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let experience = help_experience(&app).await;
     let (status, body) = call(
@@ -192,7 +254,10 @@ async fn an_experience_cannot_route_to_a_space_with_live_chat_off() {
     )
     .await;
     assert_eq!(status, 422);
-    assert!(body.contains("Live chat is off in the space Quiet"), "{body}");
+    assert!(
+        body.contains("Live chat is off in the space Quiet"),
+        "{body}"
+    );
     app.stop().await;
 }
 
@@ -202,8 +267,13 @@ async fn live_chat_cannot_be_turned_off_in_a_space_an_experience_routes_to() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
     let space = demo_space(&app).await;
-    let (status, body) =
-        call(&app, &admin, "admin/space/live-chat", &[("space", &space), ("on", "false")]).await;
+    let (status, body) = call(
+        &app,
+        &admin,
+        "admin/space/live-chat",
+        &[("space", &space), ("on", "false")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(
         body.contains("Baton Help") && body.contains("Baton Shop Assistant"),
@@ -228,7 +298,12 @@ async fn live_chat_on_the_standard_plan_is_refused_both_ways() {
         &app,
         &admin,
         "admin/site/save",
-        &[("name", "Baton demo"), ("plan", "Standard"), ("max_conversations", "3"), ("resolutions", "Done")],
+        &[
+            ("name", "Baton demo"),
+            ("plan", "Standard"),
+            ("max_conversations", "3"),
+            ("resolutions", "Done"),
+        ],
     )
     .await;
     assert_eq!(status, 422);
@@ -281,8 +356,11 @@ async fn the_widget_may_be_framed_only_by_its_allowed_domains() {
 #[tokio::test]
 async fn a_websocket_from_a_domain_the_widget_does_not_allow_is_refused() {
     let app = spawn_app().await;
-    let customer =
-        id_of(&app, "SELECT id FROM customers WHERE email = 'casey@demo.baton.test'").await;
+    let customer = id_of(
+        &app,
+        "SELECT id FROM customers WHERE email = 'casey@demo.baton.test'",
+    )
+    .await;
     let session = app.session_for(SignedIn::Customer(customer)).await;
     let url = format!(
         "ws://{}/ws?v=1&widget={}",
@@ -303,6 +381,9 @@ async fn a_websocket_from_a_domain_the_widget_does_not_allow_is_refused() {
     let allowed = app
         .try_connect_to(&url, Some(&session), Some("http://127.0.0.1:3002"))
         .await;
-    assert!(allowed.is_ok(), "an allowed domain with its widget key connects");
+    assert!(
+        allowed.is_ok(),
+        "an allowed domain with its widget key connects"
+    );
     app.stop().await;
 }

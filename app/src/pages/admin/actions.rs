@@ -119,6 +119,7 @@ async fn actor() -> Result<(crate::state::AppState, backend::admin::Actor), AppE
 }
 
 /// Lines of a textarea, trimmed, blanks dropped.
+#[cfg(feature = "ssr")]
 fn lines(text: &str) -> Vec<String> {
     text.lines()
         .map(str::trim)
@@ -128,7 +129,7 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/roles")]
-pub async fn admin_roles() -> Result<AdminRoles, AppError> {
+pub async fn load_admin_roles() -> Result<AdminRoles, AppError> {
     let (_, actor) = actor().await?;
     Ok(AdminRoles {
         site_admin: actor.roles.site_admin,
@@ -200,7 +201,7 @@ pub async fn create_space(name: String) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/space")]
-pub async fn space_page(space: String) -> Result<SpacePage, AppError> {
+pub async fn load_space_page(space: String) -> Result<SpacePage, AppError> {
     use backend::admin::{space_members, space_work, spaces};
     let (state, actor) = actor().await?;
     let db = &state.db;
@@ -279,19 +280,18 @@ pub async fn invite_member(
 ) -> Result<Option<String>, AppError> {
     use backend::admin::space_members::{Invited, invite};
     let (state, actor) = actor().await?;
-    Ok(match invite(&state.db, &actor, &space, &email, &role).await? {
-        Invited::Added { .. } => None,
-        Invited::Link { link } => Some(link),
-    })
+    Ok(
+        match invite(&state.db, &actor, &space, &email, &role).await? {
+            Invited::Added { .. } => None,
+            Invited::Link { link } => Some(link),
+        },
+    )
 }
 
 #[server(prefix = "/api", endpoint = "admin/space/role")]
 pub async fn set_member_role(space: String, user: String, role: String) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
-    Ok(
-        backend::admin::space_members::set_role(&state.db, &actor, &space, &user, &role)
-            .await?,
-    )
+    Ok(backend::admin::space_members::set_role(&state.db, &actor, &space, &user, &role).await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/space/remove-member")]
@@ -326,7 +326,11 @@ pub async fn remove_queue(queue: String) -> Result<(), AppError> {
 
 /// Sets the goal in minutes for a work type ("" = all); an empty `minutes` removes it.
 #[server(prefix = "/api", endpoint = "admin/space/sla")]
-pub async fn set_sla_goal(space: String, work_type: String, minutes: String) -> Result<(), AppError> {
+pub async fn set_sla_goal(
+    space: String,
+    work_type: String,
+    minutes: String,
+) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
     let minutes = match minutes.trim() {
         "" => None,
@@ -364,7 +368,7 @@ pub async fn create_experience(name: String) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/experience")]
-pub async fn experience_page(experience: String) -> Result<ExperiencePage, AppError> {
+pub async fn load_experience_page(experience: String) -> Result<ExperiencePage, AppError> {
     let (state, actor) = actor().await?;
     let view = backend::admin::experiences::view(&state.db, &actor, &experience).await?;
     let spaces = backend::admin::spaces::all(&state.db).await?;
@@ -474,11 +478,4 @@ pub async fn audit_log() -> Result<Vec<AuditRow>, AppError> {
         .collect())
 }
 
-/// A short, readable time for settings pages: "2026-11-22 09:41 UTC".
-pub fn format_time(ms: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
-}
+pub use crate::components::time::format_time;

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::AdminShell;
 use super::actions::{
-    ExperiencePage as Page, change_experience_admin, experience_page, rotate_secret,
+    ExperiencePage as Page, change_experience_admin, load_experience_page, rotate_secret,
     save_experience,
 };
 use crate::components::form::{Outcome, outcome_of};
@@ -20,7 +20,7 @@ pub fn ExperiencePage() -> impl IntoView {
             {
                 let params = use_params_map();
                 let id = move || params.with(|p| p.get("id").unwrap_or_default());
-                let page = Resource::new(id, experience_page);
+                let page = Resource::new(id, load_experience_page);
                 let reload = Callback::new(move |()| page.refetch());
                 let data = Signal::derive(move || page.get().and_then(Result::ok));
                 // Mounted once (Transition + Show): reloads refresh the sections in place and
@@ -151,8 +151,15 @@ fn ExperienceSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl 
 fn Widgets(data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoView {
     let origin = RwSignal::new(String::new());
     Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
-    let saved = move || data.get().map(|p| (p.settings.website, p.settings.embedded)).unwrap_or_default();
-    let saved = move || Saved { website: saved().0, embedded: saved().1 };
+    let saved = move || {
+        data.get()
+            .map(|p| (p.settings.website, p.settings.embedded))
+            .unwrap_or_default()
+    };
+    let saved = move || Saved {
+        website: saved().0,
+        embedded: saved().1,
+    };
     let key = move || data.get().map(|p| p.widget_key).unwrap_or_default();
     let snippet = move || embed_snippet(&origin.get(), &key());
     let id = move || data.get_untracked().map(|p| p.id).unwrap_or_default();

@@ -13,7 +13,7 @@ pub mod spaces;
 use leptos::prelude::*;
 
 use crate::pages::agent::{DashboardBar, StaffOnly};
-use actions::admin_roles;
+use actions::load_admin_roles;
 
 /// The frame of every settings page: the dashboard bar, the settings navigation, the title.
 #[component]
@@ -21,7 +21,7 @@ pub fn AdminShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
         <StaffOnly content=move |name| {
-            let roles = Resource::new(|| (), |_| admin_roles());
+            let roles = Resource::new(|| (), |_| load_admin_roles());
             view! {
                 <DashboardBar name live=None/>
                 <div class="settings-layout">

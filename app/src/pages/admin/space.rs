@@ -6,8 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::AdminShell;
 use super::actions::{
-    SpacePage as Page, add_queue, change_work_type, invite_member, remove_member, remove_queue,
-    rename_space, set_live_chat, set_member_role, set_sla_goal, space_page,
+    SpacePage as Page, add_queue, change_work_type, invite_member, load_space_page, remove_member,
+    remove_queue, rename_space, set_live_chat, set_member_role, set_sla_goal,
 };
 use crate::components::form::{Outcome, outcome_of};
 
@@ -18,7 +18,7 @@ pub fn SpacePage() -> impl IntoView {
             {
                 let params = use_params_map();
                 let id = move || params.with(|p| p.get("id").unwrap_or_default());
-                let page = Resource::new(id, space_page);
+                let page = Resource::new(id, load_space_page);
                 let reload = Callback::new(move |()| page.refetch());
                 let data = Signal::derive(move || page.get().and_then(Result::ok));
                 // Sections stay mounted across reloads (a Transition, and Show flips only once),
@@ -116,7 +116,8 @@ fn Members(space: String, data: Signal<Option<Page>>, reload: Callback<()>) -> i
         set_member_role(role_space.clone(), user.clone(), r.clone())
     });
     let remove_space = space.clone();
-    let remove = Action::new(move |user: &String| remove_member(remove_space.clone(), user.clone()));
+    let remove =
+        Action::new(move |user: &String| remove_member(remove_space.clone(), user.clone()));
     reload_after(invite, reload);
     reload_after(change_role, reload);
     reload_after(remove, reload);
@@ -229,7 +230,9 @@ fn WorkTypes(space: String, data: Signal<Option<Page>>, reload: Callback<()>) ->
 fn Queues(space: String, data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
-    let add = Action::new(move |(n, f): &(String, String)| add_queue(space.clone(), n.clone(), f.clone()));
+    let add = Action::new(move |(n, f): &(String, String)| {
+        add_queue(space.clone(), n.clone(), f.clone())
+    });
     let remove = Action::new(|queue: &String| remove_queue(queue.clone()));
     reload_after(add, reload);
     reload_after(remove, reload);
@@ -270,9 +273,17 @@ fn Queues(space: String, data: Signal<Option<Page>>, reload: Callback<()>) -> im
 fn Goals(space: String, data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoView {
     let work_type = RwSignal::new(String::new());
     let minutes = RwSignal::new(String::new());
-    let set = Action::new(move |(t, m): &(String, String)| set_sla_goal(space.clone(), t.clone(), m.clone()));
+    let set = Action::new(move |(t, m): &(String, String)| {
+        set_sla_goal(space.clone(), t.clone(), m.clone())
+    });
     reload_after(set, reload);
-    let label = |t: &str| if t.is_empty() { "All work types".to_string() } else { t.to_string() };
+    let label = |t: &str| {
+        if t.is_empty() {
+            "All work types".to_string()
+        } else {
+            t.to_string()
+        }
+    };
     let types = move || {
         let mut types = vec![String::new(), "Conversation".to_string()];
         types.extend(data.get().map(|p| p.work_types).unwrap_or_default());

@@ -202,3 +202,27 @@ pub async fn customer_profile(
     let (state, agent) = agent().await?;
     Ok(backend::work::customer_profile(&state.db, &agent, &customer).await?)
 }
+
+/// A saved queue of one of the agent's spaces, as space admins set them up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedQueue {
+    pub space: String,
+    pub name: String,
+    pub filter: String,
+}
+
+#[server(prefix = "/api", endpoint = "agent/saved-queues")]
+pub async fn saved_queues() -> Result<Vec<SavedQueue>, AppError> {
+    let (state, agent) = agent().await?;
+    Ok(
+        backend::admin::space_work::queues_for_member(&state.db, agent.as_str())
+            .await?
+            .into_iter()
+            .map(|q| SavedQueue {
+                space: q.space,
+                name: q.name,
+                filter: q.filter,
+            })
+            .collect(),
+    )
+}

@@ -34,7 +34,7 @@ fn Profile(name: String) -> impl IntoView {
                                 {p.conversations.into_iter().map(|c| view! {
                                     <li class="card">
                                         <strong>{c.status.clone()}</strong>
-                                        " · started "{super::queues::when_public(c.started_at)}
+                                        " · started "{crate::components::time::format_time(c.started_at)}
                                         {c.resolution.clone().map(|r| format!(" · resolved as {r}"))}
                                         {(!c.readable).then_some(" · details hidden")}
                                     </li>

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::actions::{assign_work_item, queue};
+use super::actions::{assign_work_item, queue, saved_queues};
 use super::{DashboardBar, StaffOnly};
+use crate::components::time::format_time;
 
 pub const DEFAULT_FILTER: &str = "type = Conversation AND status != Closed ORDER BY created DESC";
 
@@ -14,41 +15,12 @@ pub fn QueuesPage() -> impl IntoView {
     view! { <StaffOnly content=|name| view! { <Queues name/> }/> }
 }
 
-/// A short UTC time stamp for tables.
-pub fn when_public(ms: i64) -> String {
-    when(ms)
-}
-
-fn when(ms: i64) -> String {
-    let secs = ms / 1000;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[component]
 fn Queues(name: String) -> impl IntoView {
     let filter = RwSignal::new(DEFAULT_FILTER.to_string());
     let applied = RwSignal::new(DEFAULT_FILTER.to_string());
     let rows = Resource::new(move || applied.get(), queue);
+    let saved = Resource::new(|| (), |_| saved_queues());
     let assign = Action::new(|id: &String| assign_work_item(id.clone(), true));
     Effect::new(move |_| {
         if matches!(assign.value().get(), Some(Ok(()))) {
@@ -73,6 +45,22 @@ fn Queues(name: String) -> impl IntoView {
                         "Fields: type, status, assignee, created, space, customer · =, !=, IN, NOT IN, AND, OR, NOT, ( ), ORDER BY"
                     </p>
                     <div><button class="btn btn-primary" type="submit">"Apply"</button></div>
+                    <Suspense fallback=|| ()>
+                        {move || saved.get().and_then(Result::ok).filter(|q| !q.is_empty()).map(|list| view! {
+                            <div class="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Saved queues">
+                                "Saved queues:"
+                                {list.into_iter().map(|q| {
+                                    let query = q.filter.clone();
+                                    view! {
+                                        <button class="btn btn-small" type="button" on:click=move |_| {
+                                            filter.set(query.clone());
+                                            applied.set(query.clone());
+                                        }>{format!("{} · {}", q.space, q.name)}</button>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        })}
+                    </Suspense>
                 </form>
                 <p role="alert" class="text-sm text-danger">
                     {move || assign.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
@@ -109,7 +97,7 @@ fn Queues(name: String) -> impl IntoView {
                                                 <td>{row.status.clone()}</td>
                                                 <td>{row.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</td>
                                                 <td>{customer}</td>
-                                                <td>{when(row.created)}</td>
+                                                <td>{format_time(row.created)}</td>
                                                 <td>{action}</td>
                                             </tr>
                                         }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::AppError;
 
 #[server(prefix = "/api", endpoint = "widget/info")]
-pub async fn widget_info(key: String) -> Result<WidgetInfo, AppError> {
+pub async fn load_widget_info(key: String) -> Result<WidgetInfo, AppError> {
     let state = crate::state::AppState::from_context()?;
     Ok(backend::widget::info(&state.db, &key).await?)
 }
@@ -17,9 +17,11 @@ pub async fn widget_info(key: String) -> Result<WidgetInfo, AppError> {
 pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> {
     let state = crate::state::AppState::from_context()?;
     let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
-    Ok(backend::widget::open_conversation(&state.db, &key, &customer)
-        .await?
-        .map(|id| id.to_string()))
+    Ok(
+        backend::widget::open_conversation(&state.db, &key, &customer)
+            .await?
+            .map(|id| id.to_string()),
+    )
 }
 
 #[server(prefix = "/api", endpoint = "widget/start")]

@@ -11,15 +11,16 @@ use leptos_router::hooks::use_params_map;
 use crate::AppError;
 use crate::auth::who_am_i;
 use crate::components::customer_chat::{CustomerChat, tell_host};
-use actions::{identify, widget_info};
+use actions::{identify, load_widget_info};
 
 #[component]
 pub fn WidgetPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
-    let info = Resource::new(key, widget_info);
+    let info = Resource::new(key, load_widget_info);
     let me = Resource::new(|| (), |_| who_am_i());
-    let sign_in = Action::new(|(key, token): &(String, String)| identify(key.clone(), token.clone()));
+    let sign_in =
+        Action::new(|(key, token): &(String, String)| identify(key.clone(), token.clone()));
     Effect::new(move |_| {
         if matches!(sign_in.value().get(), Some(Ok(()))) {
             me.refetch();

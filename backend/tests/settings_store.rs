@@ -1,0 +1,232 @@
+//! Admin settings and the widget's customer side against SQLite and PostgreSQL: chat settings
+//! checks with their audit entries, the Live chat guard inside the engine's transaction, the
+//! place in the queue, and identity tokens (forged, expired, replayed).
+
+mod support;
+
+use std::sync::Arc;
+
+use backend::{
+    Db, Engine,
+    admin::{Actor, experiences, site, spaces},
+    clock::SystemClock,
+    demo,
+};
+use domain::{Timers, experience::ChatSettings};
+
+conformance!(
+    an_experience_saves_only_with_a_live_chat_space_and_every_change_is_audited,
+    live_chat_stays_on_while_an_experience_routes_to_the_space,
+    customers_waiting_see_their_place_in_the_queue,
+    an_identity_token_signs_in_once_and_forged_expired_or_replayed_ones_are_refused,
+);
+
+async fn seeded(db: &Db) -> (Actor, Engine) {
+    demo::seed_if_empty(db).await.unwrap();
+    let (admin,): (String,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.baton.test'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let actor = Actor::load(db, &admin).await.unwrap();
+    let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
+    (actor, engine)
+}
+
+async fn experience(db: &Db, name: &str) -> experiences::Stored {
+    let (id,): (String,) = sqlx::query_as("SELECT id FROM experiences WHERE name = $1")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    experiences::stored(db, &id).await.unwrap()
+}
+
+async fn an_experience_saves_only_with_a_live_chat_space_and_every_change_is_audited(db: &Db) {
+    let (admin, engine) = seeded(db).await;
+    let quiet = spaces::create(db, &admin, "Quiet").await.unwrap();
+    spaces::set_live_chat(&engine, &admin, &quiet, false)
+        .await
+        .unwrap();
+    let help = experience(db, "Baton Help").await;
+    let to_quiet = ChatSettings {
+        space: Some(quiet.clone()),
+        ..help.settings.clone()
+    };
+    // SPEC R-MODE-3
+    let refused = experiences::save(db, &admin, &help.id, to_quiet).await;
+    assert!(
+        matches!(&refused, Err(backend::BackendError::Invalid(m)) if m.contains("Live chat is off in the space Quiet")),
+        "{refused:?}"
+    );
+    let renamed = ChatSettings {
+        name: "Baton Help Desk".into(),
+        allowed_domains: vec!["https://Shop.Example.com/".into()],
+        ..help.settings.clone()
+    };
+    let saved = experiences::save(db, &admin, &help.id, renamed)
+        .await
+        .unwrap();
+    assert_eq!(saved.allowed_domains, vec!["shop.example.com".to_string()]);
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT field, old_value, new_value FROM audit_log WHERE subject = 'Customer experience Baton Help Desk' ORDER BY field",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Allowed domains".to_string(),
+                "127.0.0.1:3002, localhost:3002".to_string(),
+                "shop.example.com".to_string()
+            ),
+            (
+                "Name".to_string(),
+                "Baton Help".to_string(),
+                "Baton Help Desk".to_string()
+            ),
+        ],
+        "only what changed is recorded"
+    );
+}
+
+async fn live_chat_stays_on_while_an_experience_routes_to_the_space(db: &Db) {
+    let (admin, engine) = seeded(db).await;
+    let help = experience(db, "Baton Help").await;
+    let space = help.settings.space.clone().unwrap();
+    let refused = spaces::set_live_chat(&engine, &admin, &space, false).await;
+    assert!(
+        matches!(&refused, Err(backend::BackendError::Invalid(m)) if m.contains("Baton Help") && m.contains("Baton Shop Assistant")),
+        "{refused:?}"
+    );
+    // Route both elsewhere (the AI-only mode needs no space), and the switch goes off.
+    for name in ["Baton Help", "Baton Shop Assistant"] {
+        let e = experience(db, name).await;
+        let ai_only = ChatSettings {
+            mode: domain::experience::SupportMode::AiAgent,
+            space: None,
+            ..e.settings
+        };
+        experiences::save(db, &admin, &e.id, ai_only).await.unwrap();
+    }
+    spaces::set_live_chat(&engine, &admin, &space, false)
+        .await
+        .unwrap();
+    let (old, new): (String, String) =
+        sqlx::query_as("SELECT old_value, new_value FROM audit_log WHERE field = 'Live chat'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((old.as_str(), new.as_str()), ("On", "Off"));
+    // R-MODE-4 the other way round: Standard is refused while… nothing uses live chat now.
+    let mut settings = site::load(db).await.unwrap();
+    settings.plan = domain::experience::Plan::Standard;
+    site::save(&engine, &admin, settings).await.unwrap();
+}
+
+async fn customers_waiting_see_their_place_in_the_queue(db: &Db) {
+    let (_, engine) = seeded(db).await;
+    // Nobody is Available, but an Available agent at their limit keeps conversations waiting;
+    // simplest: make Ada Available with a limit of one and take her slot first.
+    let (ada,): (String,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'ada@demo.baton.test'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    engine
+        .execute(domain::Command::SetAvailability {
+            agent: domain::AgentId::new(ada),
+            scope: domain::Scope::AllSpaces,
+            availability: domain::Availability::Available,
+        })
+        .await
+        .unwrap();
+    let mut customers = Vec::new();
+    for n in 0..3 {
+        let id =
+            backend::customers::sign_up(db, &format!("c{n}@example.com"), "C", "a long password")
+                .await
+                .unwrap();
+        customers.push(domain::CustomerId::new(id));
+    }
+    let mut conversations = Vec::new();
+    for c in &customers {
+        conversations.push(
+            backend::widget::start(&engine, demo::DEMO_WIDGET_KEY, c)
+                .await
+                .unwrap(),
+        );
+    }
+    for (place, (conversation, customer)) in conversations.iter().zip(&customers).enumerate() {
+        assert_eq!(
+            backend::widget::queue_position(db, conversation, customer)
+                .await
+                .unwrap(),
+            Some(place as i64 + 1)
+        );
+    }
+    // Starting again returns the open conversation, not a second one.
+    assert_eq!(
+        backend::widget::start(&engine, demo::DEMO_WIDGET_KEY, &customers[0])
+            .await
+            .unwrap(),
+        conversations[0]
+    );
+    // Someone else's conversation is not theirs to ask about.
+    assert!(
+        backend::widget::queue_position(db, &conversations[0], &customers[1])
+            .await
+            .is_err()
+    );
+}
+
+fn token(secret: &str, sub: &str, jti: &str, exp_in_seconds: i64) -> String {
+    let exp = time::OffsetDateTime::now_utc().unix_timestamp() + exp_in_seconds;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &serde_json::json!({ "sub": sub, "exp": exp, "jti": jti, "name": "Sam Shopper", "email": "sam@example.com" }),
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn an_identity_token_signs_in_once_and_forged_expired_or_replayed_ones_are_refused(db: &Db) {
+    seeded(db).await;
+    let help = experience(db, "Baton Help").await;
+    let key = demo::DEMO_WIDGET_KEY;
+    let first =
+        backend::widget::identify(db, key, &token(&help.identity_secret, "user-7", "t1", 600))
+            .await
+            .unwrap();
+    let again =
+        backend::widget::identify(db, key, &token(&help.identity_secret, "user-7", "t2", 600))
+            .await
+            .unwrap();
+    assert_eq!(first, again, "the same site user is the same customer");
+    let refusal = |r: Result<domain::CustomerId, backend::BackendError>| match r {
+        Err(backend::BackendError::Invalid(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let replayed = refusal(
+        backend::widget::identify(db, key, &token(&help.identity_secret, "user-7", "t1", 600))
+            .await,
+    );
+    assert!(replayed.contains("already used"), "{replayed}");
+    let forged = refusal(
+        backend::widget::identify(db, key, &token("not the secret", "user-7", "t3", 600)).await,
+    );
+    assert!(forged.contains("could not be verified"), "{forged}");
+    let expired = refusal(
+        backend::widget::identify(
+            db,
+            key,
+            &token(&help.identity_secret, "user-7", "t4", -3600),
+        )
+        .await,
+    );
+    assert!(expired.contains("expired"), "{expired}");
+    let garbage = refusal(backend::widget::identify(db, key, "not.a.token").await);
+    assert!(garbage.contains("malformed"), "{garbage}");
+}
