@@ -11,12 +11,6 @@ use domain::experience::{ChatSettings, Plan, SupportMode};
 // The pages' own shapes of what the backend returns: the browser build has no `backend`.
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminRoles {
-    pub site_admin: bool,
-    pub any_admin: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteForm {
     pub name: String,
     pub plan: Plan,
@@ -126,15 +120,6 @@ fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect()
-}
-
-#[server(prefix = "/api", endpoint = "admin/roles")]
-pub async fn load_admin_roles() -> Result<AdminRoles, AppError> {
-    let (_, actor) = actor().await?;
-    Ok(AdminRoles {
-        site_admin: actor.roles.site_admin,
-        any_admin: actor.roles.is_any_admin(),
-    })
 }
 
 #[server(prefix = "/api", endpoint = "admin/site")]

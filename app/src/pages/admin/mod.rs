@@ -13,38 +13,28 @@ pub mod spaces;
 use leptos::prelude::*;
 
 use crate::pages::agent::{DashboardBar, StaffOnly};
-use actions::load_admin_roles;
 
 /// The frame of every settings page: the dashboard bar, the settings navigation, the title.
 #[component]
 pub fn AdminShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
-        <StaffOnly content=move |name| {
-            let roles = Resource::new(|| (), |_| load_admin_roles());
-            view! {
-                <DashboardBar name live=None/>
-                <div class="settings-layout">
-                    <nav class="settings-nav" aria-label="Settings">
-                        <a class="link" href="/admin/site">"Site settings"</a>
-                        <a class="link" href="/admin/spaces">"Spaces"</a>
-                        <a class="link" href="/admin/experiences">"Customer experiences"</a>
-                        <a class="link" href="/admin/audit">"Audit log"</a>
-                    </nav>
-                    <main class="settings-main">
-                        <h1 class="text-2xl font-semibold">{title}</h1>
-                        <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                            {move || roles.get().map(|r| match r {
-                                Ok(r) if r.any_admin => children.with_value(|c| c()).into_any(),
-                                Ok(_) => view! {
-                                    <p class="mt-4">"You have no settings to change: ask a site admin for a role."</p>
-                                }.into_any(),
-                                Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                            })}
-                        </Suspense>
-                    </main>
-                </div>
-            }
+        <StaffOnly content=move |name| view! {
+            <DashboardBar name live=None/>
+            <div class="settings-layout">
+                <nav class="settings-nav" aria-label="Settings">
+                    <a class="link" href="/admin/site">"Site settings"</a>
+                    <a class="link" href="/admin/spaces">"Spaces"</a>
+                    <a class="link" href="/admin/experiences">"Customer experiences"</a>
+                    <a class="link" href="/admin/audit">"Audit log"</a>
+                </nav>
+                // Each page loads its own data; a person without the role gets the server's
+                // refusal there ("You are not allowed to do this.").
+                <main class="settings-main">
+                    <h1 class="text-2xl font-semibold">{title}</h1>
+                    {children.with_value(|c| c())}
+                </main>
+            </div>
         }/>
     }
 }
