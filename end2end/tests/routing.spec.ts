@@ -148,6 +148,7 @@ test('at the Maximum conversations limit no offer arrives until one is resolved'
   await page.getByRole('textbox', { name: 'Internal note' }).fill('Customer asked for a refund; follow up by mail.');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByTestId('transcript')).toContainText('Customer asked for a refund');
+  await page.getByLabel('Work type').selectOption('Task');
   await page.getByLabel('Title').fill('Send refund confirmation');
   await page.getByRole('button', { name: 'Create follow-up work' }).click();
   await expect(page.getByText('Follow-up work created.')).toBeVisible();

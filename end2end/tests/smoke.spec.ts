@@ -7,7 +7,7 @@ test('the start page hydrates and its status check reaches the database', async 
 
   await page.getByRole('button', { name: 'Check service status' }).click();
 
-  await expect(page.getByTestId('service-status')).toContainText(/(SQLite|PostgreSQL) is ready: 1 space · 3 team members/);
+  await expect(page.getByTestId('service-status')).toContainText(/(SQLite|PostgreSQL) is ready: \d+ spaces? · 3 team members/);
   expect(problems).toEqual([]);
 });
 
