@@ -19,7 +19,67 @@ conformance!(
     live_chat_stays_on_while_an_experience_routes_to_the_space,
     customers_waiting_see_their_place_in_the_queue,
     an_identity_token_signs_in_once_and_forged_expired_or_replayed_ones_are_refused,
+    the_first_admin_is_set_up_once_from_the_browser,
+    an_invitation_link_makes_a_member_once,
 );
+
+async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
+    let id = backend::admin::create_first_admin(
+        db,
+        "Owner@Example.com",
+        "Olive Owner",
+        "a long password",
+    )
+    .await
+    .unwrap();
+    let owner = Actor::load(db, &id).await.unwrap();
+    assert!(owner.roles.site_admin);
+    let second =
+        backend::admin::create_first_admin(db, "late@example.com", "Late", "a long password").await;
+    assert!(
+        matches!(&second, Err(backend::BackendError::Invalid(m)) if m.contains("already set up")),
+        "{second:?}"
+    );
+}
+
+async fn an_invitation_link_makes_a_member_once(db: &Db) {
+    use backend::admin::{invitations, space_members};
+    let (admin, _) = seeded(db).await;
+    let help = experience(db, "Baton Help").await;
+    let space = help.settings.space.unwrap();
+    let link = match space_members::invite(db, &admin, &space, "new@example.com", "agent")
+        .await
+        .unwrap()
+    {
+        space_members::Invited::Link { link } => link,
+        other => panic!("a person without an account gets a link, not {other:?}"),
+    };
+    let token = link.trim_start_matches("/invite/");
+    assert_eq!(
+        invitations::find(db, token).await.unwrap().email,
+        "new@example.com"
+    );
+    invitations::accept(db, token, "Nia New", "a long password")
+        .await
+        .unwrap();
+    let members = space_members::members(db, &admin, &space).await.unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.name == "Nia New" && m.role == "agent" && m.availability == "Unavailable")
+    );
+    assert!(
+        invitations::accept(db, token, "Nia Again", "a long password")
+            .await
+            .is_err(),
+        "a used link changes nothing"
+    );
+    // Inviting someone who already has an account adds them at once.
+    assert!(matches!(
+        space_members::invite(db, &admin, &space, "new@example.com", "space_admin").await,
+        Err(backend::BackendError::Invalid(_))
+    ));
+}
 
 async fn seeded(db: &Db) -> (Actor, Engine) {
     demo::seed_if_empty(db).await.unwrap();
