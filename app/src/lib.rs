@@ -1,5 +1,7 @@
 //! The Leptos application: pages for customers, agents and admins, and the server functions
 //! beside them. Compiled twice: to WASM (`hydrate`) and into the server (`ssr`).
+// Leptos views nest deep types; the release build (no erased components) needs more room.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod components;

@@ -1,3 +1,5 @@
+// Leptos views nest deep types; the release build (no erased components) needs more room.
+#![recursion_limit = "256"]
 use clap::Parser;
 
 #[tokio::main]

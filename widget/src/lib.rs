@@ -1,4 +1,6 @@
 //! The WASM entry point: hydrates the server-rendered page. Everything else lives in `app`.
+// Leptos views nest deep types; the release build (no erased components) needs more room.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
