@@ -55,12 +55,20 @@ pub async fn open_conversation(
     customer: &CustomerId,
 ) -> Result<Option<ConversationId>, BackendError> {
     let stored = experiences::by_key(db, key).await?;
+    open_in(db, &stored.id, customer).await
+}
+
+async fn open_in(
+    db: &Db,
+    experience: &str,
+    customer: &CustomerId,
+) -> Result<Option<ConversationId>, BackendError> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT id FROM conversations WHERE customer_id = $1 AND experience_id = $2 \
          AND status IN ('with_ai', 'waiting_for_agent', 'active') ORDER BY started_at DESC, id DESC LIMIT 1",
     )
     .bind(customer.as_str())
-    .bind(&stored.id)
+    .bind(experience)
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(|(id,)| ConversationId::new(id)))
@@ -74,10 +82,10 @@ pub async fn start(
     customer: &CustomerId,
 ) -> Result<ConversationId, BackendError> {
     let db = engine.db();
-    if let Some(open) = open_conversation(db, key, customer).await? {
+    let stored = experiences::by_key(db, key).await?;
+    if let Some(open) = open_in(db, &stored.id, customer).await? {
         return Ok(open);
     }
-    let stored = experiences::by_key(db, key).await?;
     let plan = crate::admin::site::plan(db).await?;
     let info = info_from(stored.clone(), plan.allows_live_chat());
     if let Some(reason) = info.closed_reason {

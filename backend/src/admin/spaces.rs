@@ -142,11 +142,12 @@ pub async fn set_live_chat(
     on: bool,
 ) -> Result<(), BackendError> {
     actor.require(Setting::Space(space))?;
-    let name = name_of(engine.db(), space).await?;
-    let (was,): (i64,) = sqlx::query_as("SELECT live_chat FROM spaces WHERE id = $1")
-        .bind(space)
-        .fetch_one(&engine.db().pool)
-        .await?;
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT name, live_chat FROM spaces WHERE id = $1")
+            .bind(space)
+            .fetch_optional(&engine.db().pool)
+            .await?;
+    let (name, was) = row.ok_or(BackendError::NotFound)?;
     let label = |v: bool| if v { "On" } else { "Off" };
     let change = [Change::new(
         format!("Space {name}"),

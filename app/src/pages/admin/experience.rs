@@ -6,11 +6,11 @@ use domain::experience::SupportMode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::AdminShell;
 use super::actions::{
     ExperiencePage as Page, change_experience_admin, load_experience_page, rotate_secret,
     save_experience,
 };
+use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};
 
 #[component]
@@ -79,11 +79,7 @@ fn ExperienceSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl 
             domains.get_untracked(),
         )
     });
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(()))) {
-            reload.run(());
-        }
-    });
+    reload_after(save, reload);
     let spaces = page.spaces.clone();
     view! {
         <form class="card grid gap-4 mt-4 max-w-2xl" aria-label="Chat settings" on:submit=move |ev| {
@@ -164,11 +160,7 @@ fn Widgets(data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoView {
     let snippet = move || embed_snippet(&origin.get(), &key());
     let id = move || data.get_untracked().map(|p| p.id).unwrap_or_default();
     let rotate = Action::new(move |_: &()| rotate_secret(id()));
-    Effect::new(move |_| {
-        if matches!(rotate.value().get(), Some(Ok(()))) {
-            reload.run(());
-        }
-    });
+    reload_after(rotate, reload);
     let copied = RwSignal::new(false);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
@@ -213,11 +205,7 @@ fn Admins(id: String, data: Signal<Option<Page>>, reload: Callback<()>) -> impl 
     let change = Action::new(move |(email, user, add): &(String, String, bool)| {
         change_experience_admin(id.clone(), email.clone(), user.clone(), *add)
     });
-    Effect::new(move |_| {
-        if matches!(change.value().get(), Some(Ok(()))) {
-            reload.run(());
-        }
-    });
+    reload_after(change, reload);
     view! {
         <section class="card grid gap-3 mt-4 max-w-2xl" aria-label="Experience admins">
             <h2 class="font-semibold">"Admins of this experience"</h2>

@@ -39,6 +39,19 @@ pub fn AdminShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// Runs `reload` each time the action succeeds, so the page shows what is stored now.
+pub fn reload_after<I, T>(action: Action<I, Result<T, crate::AppError>>, reload: Callback<()>)
+where
+    I: Send + Sync + 'static,
+    T: Send + Sync + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            reload.run(());
+        }
+    });
+}
+
 /// `/admin`: the spaces list is where most admins start.
 #[component]
 pub fn AdminHome() -> impl IntoView {

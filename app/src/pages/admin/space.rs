@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::AdminShell;
 use super::actions::{
     SpacePage as Page, add_queue, change_work_type, invite_member, load_space_page, remove_member,
     remove_queue, rename_space, set_live_chat, set_member_role, set_sla_goal,
 };
+use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};
 
 #[component]
@@ -34,19 +34,6 @@ pub fn SpacePage() -> impl IntoView {
             }
         </AdminShell>
     }
-}
-
-/// Runs `reload` each time the action succeeds, so the page shows what is stored now.
-fn reload_after<I, T>(action: Action<I, Result<T, crate::AppError>>, reload: Callback<()>)
-where
-    I: Send + Sync + 'static,
-    T: Send + Sync + Clone + 'static,
-{
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            reload.run(());
-        }
-    });
 }
 
 #[component]

@@ -1,6 +1,12 @@
 //! Customer experiences: what customers see, and the rules an admin's chat settings must keep
 //! (SPEC R-MODE-1…4, R-ROUTE-1, R-SPACE-4). Pure checks; the backend stores what passes.
 
+mod domains;
+mod links;
+
+pub use domains::{frame_ancestors, normalise_domain, origin_allowed};
+pub use links::{Piece, linkify};
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -206,137 +212,6 @@ pub fn check_chat_settings(
     Ok(settings)
 }
 
-/// `https://Shop.Example.com/` → `shop.example.com`; `*.example.com`; `localhost:8080`.
-/// The scheme is dropped: like a CSP host source, an entry allows http and https alike.
-pub fn normalise_domain(entry: &str) -> Result<String, SettingsRefusal> {
-    let bad = || SettingsRefusal::BadDomain {
-        entry: entry.trim().to_string(),
-    };
-    let lowered = entry.trim().to_ascii_lowercase();
-    let without_scheme = lowered
-        .strip_prefix("https://")
-        .or_else(|| lowered.strip_prefix("http://"))
-        .unwrap_or(&lowered);
-    let authority = without_scheme.trim_end_matches('/');
-    let (host, port) = split_port(authority).ok_or_else(bad)?;
-    let bare = host.strip_prefix("*.").unwrap_or(host);
-    let labels_ok = !bare.is_empty()
-        && bare.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !labels_ok {
-        return Err(bad());
-    }
-    Ok(match port {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    })
-}
-
-/// `host:port` → (host, Some(port)); a port must be a number 1–65535.
-fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
-    match authority.rsplit_once(':') {
-        Some((host, port)) => {
-            let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
-            Some((host, Some(port)))
-        }
-        None => Some((authority, None)),
-    }
-}
-
-/// Whether a browser `Origin` (`http://shop.example.com:8080`) is one of the allowed domains.
-/// Matches the way browsers read the same entries in `frame-ancestors`: an entry without a
-/// port allows only the scheme's default port, `*.example.com` allows subdomains only.
-pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
-    let lowered = origin.trim().to_ascii_lowercase();
-    let Some(authority) = lowered
-        .strip_prefix("https://")
-        .or_else(|| lowered.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    let Some((host, port)) = split_port(authority) else {
-        return false;
-    };
-    allowed.iter().any(|entry| {
-        let Some((pattern, entry_port)) = split_port(entry) else {
-            return false;
-        };
-        if entry_port != port {
-            return false;
-        }
-        match pattern.strip_prefix("*.") {
-            Some(parent) => host
-                .strip_suffix(parent)
-                .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1),
-            None => host == pattern,
-        }
-    })
-}
-
-/// The `frame-ancestors` directive for a widget: Baton itself and each allowed domain.
-pub fn frame_ancestors(allowed: &[String]) -> String {
-    let mut directive = String::from("frame-ancestors 'self'");
-    for domain in allowed {
-        directive.push(' ');
-        directive.push_str(domain);
-    }
-    directive
-}
-
-/// A piece of a Fallback message: plain text or a link. Messages are plain text; links are
-/// found, never written as HTML, so nothing an admin types can run in a customer's browser.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Piece {
-    Text(String),
-    Link(String),
-}
-
-/// Splits plain text into text and `http(s)://` links. A trailing full stop or bracket
-/// belongs to the sentence, not to the link.
-pub fn linkify(text: &str) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut rest = text;
-    while let Some(start) = find_link_start(rest) {
-        if start > 0 {
-            pieces.push(Piece::Text(rest[..start].to_string()));
-        }
-        let tail = &rest[start..];
-        let mut end = tail.find(char::is_whitespace).unwrap_or(tail.len());
-        while end > 0 && tail[..end].ends_with(['.', ',', ')', ';', ':', '!', '?']) {
-            end -= 1;
-        }
-        pieces.push(Piece::Link(tail[..end].to_string()));
-        rest = &tail[end..];
-    }
-    if !rest.is_empty() {
-        pieces.push(Piece::Text(rest.to_string()));
-    }
-    pieces
-}
-
-fn find_link_start(text: &str) -> Option<usize> {
-    let http = text.find("http://");
-    let https = text.find("https://");
-    match (http, https) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-    .filter(|&at| {
-        // "https://" alone is not a link.
-        let tail = &text[at..];
-        let scheme = if tail.starts_with("https://") { 8 } else { 7 };
-        tail[scheme..]
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,68 +313,5 @@ mod tests {
         none.allowed_domains = vec!["https://Shop.Example.com/".into(), "".into()];
         let ok = check_chat_settings(none, Plan::Premium, Some(&on())).unwrap();
         assert_eq!(ok.allowed_domains, vec!["shop.example.com".to_string()]);
-    }
-
-    #[test]
-    fn domains_are_refused_with_the_entry_named() {
-        for bad in [
-            "shop example.com",
-            "*.",
-            "a..b",
-            "host:99999",
-            "ex*ample.com",
-            "-a.com",
-        ] {
-            assert!(
-                matches!(
-                    normalise_domain(bad),
-                    Err(SettingsRefusal::BadDomain { .. })
-                ),
-                "{bad} should be refused"
-            );
-        }
-        assert_eq!(
-            normalise_domain("localhost:8080").unwrap(),
-            "localhost:8080"
-        );
-        assert_eq!(normalise_domain("*.Example.com").unwrap(), "*.example.com");
-    }
-
-    #[test]
-    fn origins_match_allowed_domains_like_frame_ancestors_does() {
-        let allowed = vec![
-            "shop.example.com".to_string(),
-            "*.example.org".to_string(),
-            "127.0.0.1:3002".to_string(),
-        ];
-        assert!(origin_allowed("https://shop.example.com", &allowed));
-        assert!(origin_allowed("http://help.example.org", &allowed));
-        assert!(origin_allowed("http://127.0.0.1:3002", &allowed));
-        assert!(!origin_allowed("https://example.org", &allowed));
-        assert!(!origin_allowed("https://shop.example.com:8443", &allowed));
-        assert!(!origin_allowed("http://127.0.0.1:3003", &allowed));
-        assert!(!origin_allowed("https://evil-shop.example.com", &allowed));
-        assert!(!origin_allowed("null", &allowed));
-        assert_eq!(
-            frame_ancestors(&allowed),
-            "frame-ancestors 'self' shop.example.com *.example.org 127.0.0.1:3002"
-        );
-    }
-
-    #[test]
-    fn fallback_messages_are_text_with_links_found_not_written_as_html() {
-        assert_eq!(
-            linkify("Mail us <b>now</b> or see https://help.example.com/contact."),
-            vec![
-                Piece::Text("Mail us <b>now</b> or see ".into()),
-                Piece::Link("https://help.example.com/contact".into()),
-                Piece::Text(".".into()),
-            ]
-        );
-        assert_eq!(linkify("no links"), vec![Piece::Text("no links".into())]);
-        assert_eq!(
-            linkify("https:// alone"),
-            vec![Piece::Text("https:// alone".into())]
-        );
     }
 }
