@@ -65,6 +65,44 @@ pub mod session {
         }
     }
 
+    /// The anonymous visitor's id in this session; with `create`, one is made when missing.
+    pub async fn visitor_id(create: bool) -> Result<Option<String>, AppError> {
+        let session = current().await?;
+        let unavailable = |error: tower_sessions::session::Error| {
+            tracing::warn!(%error, "session store unavailable");
+            AppError::Unavailable
+        };
+        if let Some(id) = session
+            .get::<String>(backend::sessions::VISITOR_KEY)
+            .await
+            .map_err(unavailable)?
+        {
+            return Ok(Some(id));
+        }
+        if !create {
+            return Ok(None);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        session
+            .insert(backend::sessions::VISITOR_KEY, &id)
+            .await
+            .map_err(unavailable)?;
+        Ok(Some(id))
+    }
+
+    /// Who is chatting: the signed-in customer and/or this session's visitor.
+    pub async fn chatter(create_visitor: bool) -> Result<backend::widget::Chatter, AppError> {
+        let customer = match signed_in().await? {
+            Some(SignedIn::Customer(id)) => Some(domain::CustomerId::new(id)),
+            _ => None,
+        };
+        let visitor = visitor_id(create_visitor && customer.is_none()).await?;
+        Ok(backend::widget::Chatter {
+            customer,
+            visitor: visitor.map(domain::VisitorId::new),
+        })
+    }
+
     /// Starts a fresh session for `who` (a new id, so a planted cookie is useless).
     pub async fn begin(who: SignedIn) -> Result<(), AppError> {
         let session = current().await?;

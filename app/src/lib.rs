@@ -60,8 +60,10 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("agent") view=pages::agent::AgentPage/>
                 <Route path=(StaticSegment("agent"), StaticSegment("queues")) view=pages::agent::queues::QueuesPage/>
                 <Route path=(StaticSegment("agent"), StaticSegment("customers"), ParamSegment("id")) view=pages::agent::customer::CustomerPage/>
+                <Route path=(StaticSegment("agent"), StaticSegment("work"), ParamSegment("id")) view=pages::agent::work_item::WorkItemPage/>
                 <Route path=StaticSegment("support") view=pages::support::SupportIndexPage/>
                 <Route path=(StaticSegment("support"), ParamSegment("key")) view=pages::support::SupportSitePage/>
+                <Route path=(StaticSegment("support"), ParamSegment("key"), StaticSegment("articles"), ParamSegment("id")) view=pages::support::HelpArticlePage/>
                 <Route path=(StaticSegment("w"), ParamSegment("key")) view=pages::widget::WidgetPage/>
                 <Route path=(StaticSegment("invite"), ParamSegment("token")) view=pages::invite::InvitePage/>
                 <Route path=StaticSegment("setup") view=pages::setup::SetupPage/>
@@ -71,6 +73,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("admin"), StaticSegment("spaces"), ParamSegment("id")) view=pages::admin::space::SpacePage/>
                 <Route path=(StaticSegment("admin"), StaticSegment("experiences")) view=pages::admin::experiences::ExperiencesPage/>
                 <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id")) view=pages::admin::experience::ExperiencePage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id"), StaticSegment("ai")) view=pages::admin::ai_agent::AiAgentPage/>
+                <Route path=(StaticSegment("admin"), StaticSegment("review")) view=pages::admin::review::ReviewPage/>
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=pages::admin::audit::AuditPage/>
             </Routes>
         </Router>

@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The conversation engine: every routing and chat command goes through it.
     pub engine: Engine,
+    /// The built-in AI agent: answers customers in conversations that start with it.
+    pub ai: backend::ai::AiAgent,
 }
 
 impl AppState {

@@ -38,6 +38,8 @@ pub struct RawConfig {
     pub presence_grace: Option<String>,
     pub message_rate: Option<u32>,
     pub sla_first_response: Option<String>,
+    pub public_url: Option<String>,
+    pub ai_thinking: Option<String>,
 }
 
 impl RawConfig {
@@ -60,6 +62,8 @@ impl RawConfig {
             presence_grace: Some("60s".into()),
             message_rate: Some(5),
             sla_first_response: Some("5m".into()),
+            public_url: None,
+            ai_thinking: Some("700ms".into()),
         }
     }
 }
@@ -100,6 +104,10 @@ pub struct Config {
     pub message_rate: u32,
     /// The time-to-first-response goal shown on conversations (SPEC R-VIEW-4).
     pub sla_first_response: Duration,
+    /// Baton's address as customers reach it (links to help articles in AI answers).
+    pub public_url: String,
+    /// How long the AI agent shows it is typing before it answers.
+    pub ai_thinking: Duration,
 }
 
 impl Config {
@@ -193,6 +201,18 @@ impl Config {
         };
         let presence_grace = duration("BATON_PRESENCE_GRACE", raw.presence_grace);
         let sla_first_response = duration("BATON_SLA_FIRST_RESPONSE", raw.sla_first_response);
+        let ai_thinking = duration("BATON_AI_THINKING", raw.ai_thinking);
+        let public_url = match raw.public_url.map(|u| u.trim().trim_end_matches('/').to_string()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+            Some(url) => {
+                problems.push(format!(
+                    "BATON_PUBLIC_URL must start with http:// or https:// (got {url:?})"
+                ));
+                url
+            }
+            None if addr.ip().is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+            None => format!("http://{addr}"),
+        };
         let message_rate = match raw.message_rate.unwrap_or(5) {
             0 => {
                 problems.push("BATON_MESSAGE_RATE must be at least 1".into());
@@ -216,6 +236,8 @@ impl Config {
             presence_grace,
             message_rate,
             sla_first_response,
+            public_url,
+            ai_thinking,
         })
     }
 }

@@ -112,7 +112,7 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
             0,
             "wk_demo_shop",
             "[]",
-            "Questions about an order? Ask here.",
+            "Questions about an order, delivery, returns or sizes? Our AI agent answers at once from our help articles, and a person from the team takes over whenever you ask.",
         ),
     ];
     for (name, mode, embedded, key, domains, help) in experiences {
@@ -133,6 +133,7 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
         .execute(&db.pool)
         .await?;
     }
+    seed_knowledge_base(db, "wk_demo_shop").await?;
     sqlx::query(
         "INSERT INTO queues (id, space_id, name, filter, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -149,6 +150,38 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
     .bind(space)
     .execute(&db.pool)
     .await?;
+    Ok(())
+}
+
+/// The Shop Assistant's AI agent: the demo knowledge base, published, with one handoff phrase.
+async fn seed_knowledge_base(db: &Db, widget_key: &str) -> Result<(), BackendError> {
+    let experience = crate::admin::experiences::by_key(db, widget_key).await?.id;
+    let now = crate::clock::now_ms();
+    for (title, body) in crate::demo_kb::DEMO_ARTICLES {
+        sqlx::query(
+            "INSERT INTO kb_articles (id, experience_id, title, body, published, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $5)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&experience)
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO ai_agents (experience_id, unconfident_limit, handoff_phrases, updated_at) VALUES ($1, 2, $2, $3)",
+    )
+    .bind(&experience)
+    .bind(r#"["chargeback","legal complaint"]"#)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("UPDATE experiences SET ai_published = 1 WHERE id = $1")
+        .bind(&experience)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! Compiled only for the server (the `app` crate enables it through its `ssr` feature).
 
 pub mod accounts;
+pub mod ai;
 pub mod admin;
 pub mod clock;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod conversations;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod demo_kb;
 pub mod directory;
 pub mod engine;
 pub mod error;

@@ -17,6 +17,10 @@ pub const COOKIE_NAME: &str = "baton_session";
 /// The session key that holds who signed in.
 pub const SIGNED_IN_KEY: &str = "signed_in";
 
+/// The session key that holds an anonymous visitor's id: who started a chat with the AI agent
+/// before signing in (SPEC R-CUST-2). It survives sign-in, so the conversation can be claimed.
+pub const VISITOR_KEY: &str = "visitor";
+
 /// Who a session belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]

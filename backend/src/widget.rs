@@ -3,13 +3,15 @@
 //! token signed by the embedding site (HS256 JWT with the widget's identity secret).
 
 use domain::{
-    Command, ConversationId, CustomerId, SpaceId, Start, experience::SupportMode, views::WidgetInfo,
+    Command, ConversationId, CustomerId, SpaceId, Start, VisitorId, experience::SupportMode,
+    views::WidgetInfo,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
 use serde::Deserialize;
 
 use crate::{
     admin::experiences::{self, Stored},
+    ai::AiAgent,
     clock::now_ms,
     db::Db,
     engine::{Alongside, Engine},
@@ -18,8 +20,8 @@ use crate::{
 
 fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
     let mode = s.settings.mode;
-    // The AI agent comes with its own issue; until it is published, an experience that would
-    // start with it goes straight to the team (SPEC R-MODE-2), and AI-only chat is closed.
+    // Until its AI agent is published, an experience that would start with it goes straight to
+    // the team (SPEC R-MODE-2), and AI-only chat is closed.
     let ai_ready = mode.has_ai() && s.ai_published;
     let closed_reason = if mode == SupportMode::AiAgent && !ai_ready {
         Some("Chat is not available here yet.".to_string())
@@ -48,42 +50,71 @@ pub async fn info(db: &Db, key: &str) -> Result<WidgetInfo, BackendError> {
     Ok(info_from(stored, plan.allows_live_chat()))
 }
 
-/// The customer's newest conversation through this experience that is still going on.
+/// Who is chatting in the widget: a signed-in customer, an anonymous visitor talking to the
+/// AI agent (SPEC R-CUST-2), or both for a moment after the visitor signs in.
+#[derive(Clone, Debug, Default)]
+pub struct Chatter {
+    pub customer: Option<CustomerId>,
+    pub visitor: Option<VisitorId>,
+}
+
+/// The chatter's newest conversation through this experience that is still going on.
 pub async fn open_conversation(
     db: &Db,
     key: &str,
-    customer: &CustomerId,
+    who: &Chatter,
 ) -> Result<Option<ConversationId>, BackendError> {
     let stored = experiences::by_key(db, key).await?;
-    open_in(db, &stored.id, customer).await
+    open_in(db, &stored.id, who).await
 }
 
 async fn open_in(
     db: &Db,
     experience: &str,
-    customer: &CustomerId,
+    who: &Chatter,
 ) -> Result<Option<ConversationId>, BackendError> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM conversations WHERE customer_id = $1 AND experience_id = $2 \
-         AND status IN ('with_ai', 'waiting_for_agent', 'active') ORDER BY started_at DESC, id DESC LIMIT 1",
-    )
-    .bind(customer.as_str())
-    .bind(experience)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(|(id,)| ConversationId::new(id)))
+    const OPEN: &str = "status IN ('with_ai', 'waiting_for_agent', 'active')";
+    if let Some(customer) = &who.customer {
+        let sql = format!(
+            "SELECT id FROM conversations WHERE customer_id = $1 AND experience_id = $2 \
+             AND {OPEN} ORDER BY started_at DESC, id DESC LIMIT 1"
+        );
+        let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(customer.as_str())
+            .bind(experience)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some((id,)) = row {
+            return Ok(Some(ConversationId::new(id)));
+        }
+    }
+    if let Some(visitor) = &who.visitor {
+        let sql = format!(
+            "SELECT id FROM conversations WHERE visitor_id = $1 AND experience_id = $2 \
+             AND {OPEN} ORDER BY started_at DESC, id DESC LIMIT 1"
+        );
+        let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(visitor.as_str())
+            .bind(experience)
+            .fetch_optional(&db.pool)
+            .await?;
+        return Ok(row.map(|(id,)| ConversationId::new(id)));
+    }
+    Ok(None)
 }
 
-/// Starts a live chat through the experience for a signed-in customer. Starting again while one
-/// is open (a double click, a second tab) returns the open one.
+/// Starts a chat through the experience: with the AI agent when it is published (anonymous
+/// visitors allowed), else with the team for a signed-in customer. Starting again while one is
+/// open (a double click, a second tab) returns the open one.
 pub async fn start(
     engine: &Engine,
+    ai: &AiAgent,
     key: &str,
-    customer: &CustomerId,
+    who: &Chatter,
 ) -> Result<ConversationId, BackendError> {
     let db = engine.db();
     let stored = experiences::by_key(db, key).await?;
-    if let Some(open) = open_in(db, &stored.id, customer).await? {
+    if let Some(open) = open_in(db, &stored.id, who).await? {
         return Ok(open);
     }
     let plan = crate::admin::site::plan(db).await?;
@@ -93,25 +124,65 @@ pub async fn start(
     }
     let Some(space) = stored.settings.space.clone() else {
         return Err(BackendError::Invalid(
-            "Chat is not set up here yet: no team is chosen to answer.".into(),
+            "Chat is not set up here yet: no space is chosen for its conversations.".into(),
         ));
     };
+    let with_ai = !info.sign_in_first;
+    let via = if with_ai {
+        Start::Ai {
+            visitor: who.visitor.clone().filter(|_| who.customer.is_none()),
+        }
+    } else {
+        Start::Direct
+    };
+    if !with_ai && who.customer.is_none() {
+        return Err(BackendError::Rule(domain::DomainError::SignInRequired));
+    }
     let id = ConversationId::new(uuid::Uuid::now_v7().to_string());
     engine
         .execute_with(
             Command::StartConversation {
                 id: id.clone(),
                 space: SpaceId::new(space),
-                customer: Some(customer.clone()),
-                via: Start::Direct,
+                customer: who.customer.clone(),
+                via,
             },
             Alongside {
-                audit: None,
                 experience: Some(&stored.id),
+                ..Alongside::default()
             },
         )
         .await?;
+    if with_ai {
+        ai.greet(&id, &stored).await?;
+    }
     Ok(id)
+}
+
+/// After a visitor signs in, their open AI conversation becomes the customer's (SPEC R-CUST-2):
+/// the transcript stays, and a handoff that was waiting for the sign-in goes ahead (R-HAND-3).
+pub async fn claim(
+    engine: &Engine,
+    key: &str,
+    customer: &CustomerId,
+    visitor: &VisitorId,
+) -> Result<Option<ConversationId>, BackendError> {
+    let db = engine.db();
+    let stored = experiences::by_key(db, key).await?;
+    let anonymous = Chatter {
+        customer: None,
+        visitor: Some(visitor.clone()),
+    };
+    let Some(id) = open_in(db, &stored.id, &anonymous).await? else {
+        return Ok(None);
+    };
+    engine
+        .execute(Command::IdentifyCustomer {
+            conversation: id.clone(),
+            customer: customer.clone(),
+        })
+        .await?;
+    Ok(Some(id))
 }
 
 /// While the conversation waits for an agent: 1 for the first in its space's line, and so on.
@@ -279,4 +350,29 @@ pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, Bac
     };
     tx.commit().await?;
     Ok(CustomerId::new(id))
+}
+
+/// The customer pressed **Talk to a person** (SPEC R-HAND-1). Only the conversation's own
+/// customer or visitor may.
+pub async fn ask_for_person(
+    engine: &Engine,
+    ai: &AiAgent,
+    conversation: &ConversationId,
+    who: &Chatter,
+) -> Result<(), BackendError> {
+    let conv = crate::realtime::reads::conversation(engine.db(), conversation)
+        .await?
+        .ok_or(BackendError::NotFound)?;
+    let readers = [
+        who.customer.clone().map(domain::access::Reader::Customer),
+        who.visitor.clone().map(domain::access::Reader::Visitor),
+    ];
+    if !readers
+        .iter()
+        .flatten()
+        .any(|r| domain::access::may_read(&conv, r))
+    {
+        return Err(BackendError::NotFound);
+    }
+    ai.person_requested(conversation).await
 }

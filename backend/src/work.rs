@@ -36,6 +36,27 @@ pub async fn queue(
     viewer: &AgentId,
     filter: &QueueFilter,
 ) -> Result<Vec<QueueRow>, BackendError> {
+    rows_for(db, viewer, filter, None).await
+}
+
+/// One work item of a space the viewer belongs to (the link Conversation review gives for a
+/// handed-off conversation). Its details stay hidden unless the viewer may read them (R-VIEW-3).
+pub async fn item(db: &Db, viewer: &AgentId, id: &str) -> Result<QueueRow, BackendError> {
+    let everything = QueueFilter::parse("ORDER BY created DESC")
+        .map_err(|e| BackendError::Corrupt(e.to_string()))?;
+    rows_for(db, viewer, &everything, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(BackendError::NotFound)
+}
+
+async fn rows_for(
+    db: &Db,
+    viewer: &AgentId,
+    filter: &QueueFilter,
+    only: Option<&str>,
+) -> Result<Vec<QueueRow>, BackendError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT w.id, w.work_type, w.title, w.status, u.display_name, u.email, w.created_at, s.name, \
                 cu.display_name, cu.email, w.customer_id, w.conversation_id, c.state \
@@ -44,9 +65,11 @@ pub async fn queue(
          LEFT JOIN customers cu ON cu.id = w.customer_id \
          LEFT JOIN conversations c ON c.id = w.conversation_id \
          WHERE w.space_id IN (SELECT space_id FROM space_members WHERE user_id = $1) \
+         AND ($2 = '' OR w.id = $2) \
          ORDER BY w.created_at DESC, w.id",
     )
     .bind(viewer.as_str())
+    .bind(only.unwrap_or(""))
     .fetch_all(&db.pool)
     .await?;
     let reader = Reader::Agent(viewer.clone());

@@ -93,7 +93,7 @@ async fn a_chat(db: &Db) -> (Engine, ConversationId) {
             id: id.clone(),
             space: SpaceId::new(space),
             customer: Some(CustomerId::new(customer)),
-            via: Start::Ai,
+            via: Start::Ai { visitor: None },
         })
         .await
         .unwrap();

@@ -2,13 +2,15 @@
 //! every subscription and every action, whatever the UI hides.
 
 use crate::conversation::Conversation;
-use crate::ids::{AgentId, CustomerId};
+use crate::ids::{AgentId, CustomerId, VisitorId};
 
 /// Someone asking to read or act on a conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reader {
     Agent(AgentId),
     Customer(CustomerId),
+    /// An anonymous visitor: only the AI conversation they started (SPEC R-CUST-2).
+    Visitor(VisitorId),
 }
 
 /// The assignee and the participants read everything; the agent a conversation is offered to
@@ -18,6 +20,7 @@ pub enum Reader {
 pub fn may_read(conversation: &Conversation, reader: &Reader) -> bool {
     match reader {
         Reader::Customer(customer) => conversation.customer.as_ref() == Some(customer),
+        Reader::Visitor(visitor) => conversation.visitor.as_ref() == Some(visitor),
         Reader::Agent(agent) => {
             conversation.is_assignee(agent)
                 || conversation.participants.contains(agent)

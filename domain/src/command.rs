@@ -4,16 +4,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::Availability;
 use crate::event::Author;
-use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId};
+use crate::ai::HandoffReason;
+use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 
 /// How a conversation begins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Start {
     /// Straight to the support team: routed at once.
     Direct,
-    /// With the AI agent first: nothing is routed until a handoff.
-    Ai,
+    /// With the AI agent first: nothing is routed until a handoff. `visitor` is the anonymous
+    /// visitor who may read it before signing in (SPEC R-CUST-2).
+    Ai { visitor: Option<VisitorId> },
 }
 
 /// Which spaces an availability change applies to (SPEC R-AVAIL-2).
@@ -48,8 +50,14 @@ pub enum Command {
         conversation: ConversationId,
         customer: CustomerId,
     },
-    /// The AI ends its turn; routing starts in the same thread (SPEC R-HAND-2, R-HAND-3).
-    HandOff { conversation: ConversationId },
+    /// The AI ends its turn with `farewell` and never speaks again (SPEC R-HAND-2). With a
+    /// signed-in customer routing starts at once in the same thread (R-HAND-3); otherwise the
+    /// handoff waits for the customer to sign in ([`Command::IdentifyCustomer`]).
+    HandOff {
+        conversation: ConversationId,
+        reason: HandoffReason,
+        farewell: Option<String>,
+    },
     SetAvailability {
         agent: AgentId,
         scope: Scope,
@@ -100,7 +108,7 @@ impl Command {
         match self {
             Self::StartConversation { id, .. } => Some(id),
             Self::IdentifyCustomer { conversation, .. }
-            | Self::HandOff { conversation }
+            | Self::HandOff { conversation, .. }
             | Self::Accept { conversation, .. }
             | Self::Decline { conversation, .. }
             | Self::SendMessage { conversation, .. }

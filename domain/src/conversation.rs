@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId};
+use crate::ai::HandoffReason;
+use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 use crate::time::Timestamp;
 
 /// The status of the **Conversation** work item in its space (SPEC R-LIFE-1..4).
@@ -147,6 +148,13 @@ pub struct Conversation {
     pub space: SpaceId,
     /// `None` only while with the AI: a human part needs a signed-in customer (SPEC R-CUST-2).
     pub customer: Option<CustomerId>,
+    /// The anonymous visitor who started it with the AI agent, if it began before sign-in.
+    #[serde(default)]
+    pub visitor: Option<VisitorId>,
+    /// Set when the AI handed off (or tried to, before sign-in). From then on the AI never
+    /// speaks again in this conversation (SPEC R-HAND-2).
+    #[serde(default)]
+    pub handoff: Option<HandoffReason>,
     pub status: ConversationStatus,
     pub assignee: Option<AgentId>,
     /// Agents who were assigned or wrote; they may read its details (SPEC R-VIEW-3).
@@ -187,6 +195,8 @@ impl Conversation {
             id,
             space,
             customer,
+            visitor: None,
+            handoff: None,
             status,
             assignee: None,
             participants: BTreeSet::new(),

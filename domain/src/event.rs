@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ai::HandoffReason;
 use crate::conversation::{EndReason, WorkStatus};
 use crate::ids::{AgentId, ConversationId};
 use crate::time::Timestamp;
@@ -45,7 +46,14 @@ pub enum EventKind {
     /// The assignee resolved the work item (SPEC R-AGENT-3).
     Resolved { resolution: String, agent: AgentId },
     /// The AI ended its turn and the conversation goes to the support team (SPEC R-HAND-2).
-    HandedOff,
+    /// `reason` is absent on conversations handed off before reasons were recorded.
+    HandedOff {
+        #[serde(default)]
+        reason: Option<HandoffReason>,
+    },
+    /// The AI ended its turn for a person, and the customer must sign in first (SPEC R-CUST-2);
+    /// `HandedOff` follows once they have.
+    HandoffRequested { reason: HandoffReason },
 }
 
 impl EventKind {
@@ -58,7 +66,8 @@ impl EventKind {
             | Self::FallbackShown
             | Self::InactivityWarning
             | Self::Ended { .. }
-            | Self::HandedOff => true,
+            | Self::HandedOff { .. }
+            | Self::HandoffRequested { .. } => true,
             Self::Note { .. } | Self::StatusChanged { .. } | Self::Resolved { .. } => false,
         }
     }
@@ -74,7 +83,8 @@ impl EventKind {
             Self::InactivityWarning => "inactivity_warning",
             Self::Ended { .. } => "ended",
             Self::Resolved { .. } => "resolved",
-            Self::HandedOff => "handed_off",
+            Self::HandedOff { .. } => "handed_off",
+            Self::HandoffRequested { .. } => "handoff_requested",
         }
     }
 }

@@ -58,3 +58,9 @@ id_type!(
     /// A signed-in customer.
     CustomerId
 );
+id_type!(
+    /// An anonymous visitor chatting with the AI agent before signing in (SPEC R-CUST-2 lets
+    /// AI-only chat be anonymous). A random id kept in their session; it reads only its own
+    /// conversations.
+    VisitorId
+);

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod agent;
+pub mod ai;
 pub mod command;
 pub mod conversation;
 pub mod effect;
@@ -33,7 +34,7 @@ pub use effect::{Effect, WithdrawReason};
 pub use engine::{decide, next_deadline};
 pub use error::DomainError;
 pub use event::{Author, ConversationEvent, EventKind, MAX_MESSAGE_CHARS};
-pub use ids::{AgentId, ConversationId, CustomerId, SpaceId};
+pub use ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 pub use settings::SiteSettings;
 pub use space::Space;
 pub use time::{HOUR, MINUTE, Millis, SECOND, Timers, Timestamp, parse_duration};

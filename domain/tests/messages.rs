@@ -70,6 +70,8 @@ fn the_customer_can_write_while_with_the_ai_waiting_and_active() {
     sim.say("c1", Author::Customer, "to the ai");
     sim.ok(domain::Command::HandOff {
         conversation: cid("c1"),
+        reason: domain::ai::HandoffReason::Button,
+        farewell: None,
     });
     sim.say("c1", Author::Customer, "while waiting");
     sim.accept("ann", "c1");

@@ -98,6 +98,12 @@ pub struct SettingArgs {
     /// Goal for the time to first response on a conversation [default: 5m]
     #[arg(long, env = "BATON_SLA_FIRST_RESPONSE", global = true)]
     pub sla_first_response: Option<String>,
+    /// Baton's address as customers reach it, for links in AI answers [default: http://<addr>]
+    #[arg(long, env = "BATON_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// How long the AI agent shows it is typing before it answers [default: 700ms]
+    #[arg(long, env = "BATON_AI_THINKING", global = true)]
+    pub ai_thinking: Option<String>,
 }
 
 impl SettingArgs {
@@ -119,6 +125,8 @@ impl SettingArgs {
             presence_grace: self.presence_grace,
             message_rate: self.message_rate,
             sla_first_response: self.sla_first_response,
+            public_url: self.public_url,
+            ai_thinking: self.ai_thinking,
         }
     }
 }

@@ -153,11 +153,13 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         messages_per_second: config.message_rate,
         ..Limits::default()
     };
+    let ai = backend::ai::AiAgent::new(engine.clone(), &config.public_url, config.ai_thinking);
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),
         config: Arc::new(config),
         engine: engine.clone(),
+        ai,
     };
     let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
     let session_sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone())));

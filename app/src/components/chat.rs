@@ -86,10 +86,26 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
             String::new(),
             "This conversation has ended.".into(),
         ),
-        EventKind::HandedOff => (
+        EventKind::HandedOff { reason } => (
             "notice".into(),
             String::new(),
-            "The AI agent passed this conversation to the support team.".into(),
+            match (for_team, reason) {
+                (true, Some(reason)) => format!(
+                    "The AI agent passed this conversation to the support team. {}.",
+                    reason.label()
+                ),
+                (true, None) => "The AI agent passed this conversation to the support team.".into(),
+                (false, _) => "You are being connected to a person from our team.".into(),
+            },
+        ),
+        EventKind::HandoffRequested { .. } => (
+            "notice".into(),
+            String::new(),
+            if for_team {
+                "The AI agent asked the customer to sign in for a person.".into()
+            } else {
+                "Please sign in so a person from our team can take over. This conversation stays as it is.".into()
+            },
         ),
         EventKind::StatusChanged { to, .. } if for_team => (
             "notice".into(),

@@ -3,14 +3,19 @@
 //! (R-CUST-4), "Waiting for agent" with the place in the queue, the Fallback message
 //! (R-ROUTE-6/7), the end (R-CUST-5) and a way to start a new conversation after it.
 
-use domain::{ConversationId, ConversationStatus, EventKind, WorkStatus, views::WidgetInfo};
+use domain::{
+    ConversationId, ConversationStatus, EventKind, WorkStatus, experience::SupportMode,
+    views::WidgetInfo,
+};
 use leptos::prelude::*;
 
 use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out};
 use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, linked_text};
 use crate::components::form::Field;
 use crate::live::Live;
-use crate::pages::widget::actions::{open_conversation, queue_position, start_chat};
+use crate::pages::widget::actions::{
+    claim_conversation, open_conversation, queue_position, start_chat, talk_to_person,
+};
 
 /// Everything below the experience's header. `me` is refetched after a sign-in.
 #[component]
@@ -32,10 +37,12 @@ pub fn CustomerChat(
     view! {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
             {move || me.get().map(|who| match who {
-                Ok(Some(Me::Customer { name, .. })) => view! { <SignedInChat info=info.get_value() name/> }.into_any(),
+                Ok(Some(Me::Customer { name, .. })) => view! { <Chat info=info.get_value() name=Some(name) me/> }.into_any(),
                 Ok(Some(Me::Staff { .. })) => view! {
                     <p>"You are signed in as a team member. Open the "<a class="link" href="/agent" target="_top">"agent dashboard"</a>"."</p>
                 }.into_any(),
+                // With a published AI agent, anyone may chat; sign-in comes at a handoff.
+                Ok(None) if !info.with_value(|i| i.sign_in_first) => view! { <Chat info=info.get_value() name=None me/> }.into_any(),
                 Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
                 Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
             })}
@@ -124,10 +131,34 @@ fn thread_status(live: Live, conversation: Option<ConversationId>) -> Option<Con
         .with(|s| s.threads.get(&c).and_then(|t| t.status))
 }
 
+/// Whether any event of the conversation matches.
+fn thread_has(
+    live: Live,
+    conversation: Option<ConversationId>,
+    test: impl Fn(&EventKind) -> bool,
+) -> bool {
+    conversation.is_some_and(|c| {
+        live.state.with(|s| {
+            s.threads
+                .get(&c)
+                .is_some_and(|t| t.events.iter().any(|e| test(&e.event.kind)))
+        })
+    })
+}
+
+/// The chat itself, for a signed-in customer (`name`) or an anonymous visitor talking to the
+/// AI agent.
 #[component]
-fn SignedInChat(info: WidgetInfo, name: String) -> impl IntoView {
+fn Chat(
+    info: WidgetInfo,
+    name: Option<String>,
+    me: Resource<Result<Option<Me>, crate::AppError>>,
+) -> impl IntoView {
     let live = Live::start();
     let key = StoredValue::new(info.widget_key.clone());
+    let with_ai = !info.sign_in_first;
+    let can_ask_for_person = with_ai && info.mode == SupportMode::AiAgentAndSupportTeam;
+    let signed_in = name.is_some();
     let conversation = RwSignal::new(None::<ConversationId>);
     let open = Resource::new(|| (), move |_| open_conversation(key.get_value()));
     Effect::new(move |_| {
@@ -177,22 +208,33 @@ fn SignedInChat(info: WidgetInfo, name: String) -> impl IntoView {
         thread_status(live, conversation.get())
             == Some(ConversationStatus::Work(WorkStatus::WaitingForAgent))
     };
-    let ended = move || {
-        conversation.get().is_some_and(|c| {
-            live.state.with(|s| {
-                s.threads.get(&c).is_some_and(|t| {
-                    t.events
-                        .iter()
-                        .any(|e| matches!(e.event.kind, EventKind::Ended { .. }))
-                })
-            })
+    let ended = move || thread_has(live, conversation.get(), |k| matches!(k, EventKind::Ended { .. }));
+    let handoff_started = move || {
+        thread_has(live, conversation.get(), |k| {
+            matches!(k, EventKind::HandoffRequested { .. } | EventKind::HandedOff { .. })
         })
     };
-    view! {
+    // SPEC R-CUST-2: the AI agent handed off before sign-in; the customer signs in here.
+    let needs_sign_in = move || {
+        !signed_in
+            && thread_has(live, conversation.get(), |k| matches!(k, EventKind::HandoffRequested { .. }))
+            && !ended()
+    };
+    let person = Action::new(move |id: &ConversationId| talk_to_person(id.to_string()));
+    let claim = Action::new(move |_: &()| claim_conversation(key.get_value()));
+    Effect::new(move |_| {
+        if matches!(claim.value().get(), Some(Ok(_))) {
+            me.refetch();
+        }
+    });
+    let name_line = name.clone().map(|name| view! {
         <div class="flex items-center justify-between gap-3">
             <p class="text-sm">"Signed in as " <strong>{name}</strong></p>
             <button class="btn btn-small" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
         </div>
+    });
+    view! {
+        {name_line}
         <ConnectionBadge live/>
         <Show when=waiting>
             <QueuePlace conversation=Signal::derive(move || conversation.get())/>
@@ -200,8 +242,28 @@ fn SignedInChat(info: WidgetInfo, name: String) -> impl IntoView {
         {move || match conversation.get() {
             Some(id) => view! {
                 <div class="card chat-card">
-                    <ThreadView live conversation=id for_team=false/>
+                    <ThreadView live conversation=id.clone() for_team=false/>
                 </div>
+                <Show when=move || can_ask_for_person && !handoff_started() && !ended()>
+                    <div class="flex items-center gap-2 mt-2">
+                        <button class="btn btn-small" type="button" disabled=move || person.pending().get()
+                            on:click={
+                                let id = id.clone();
+                                move |_| { person.dispatch(id.clone()); }
+                            }>"Talk to a person"</button>
+                        <p role="alert" class="text-danger text-sm">
+                            {move || person.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                        </p>
+                    </div>
+                </Show>
+                <Show when=needs_sign_in>
+                    <div class="mt-3 grid gap-2" data-testid="handoff-sign-in">
+                        <CustomerSignIn on_done=move || { claim.dispatch(()); }/>
+                        <p role="alert" class="text-danger text-sm">
+                            {move || claim.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                        </p>
+                    </div>
+                </Show>
                 <Show when=ended>
                     <button class="btn mt-3" on:click=move |_| {
                         if let Some(old) = conversation.get_untracked() {
@@ -215,7 +277,11 @@ fn SignedInChat(info: WidgetInfo, name: String) -> impl IntoView {
             }.into_any(),
             None => view! {
                 <div class="card grid gap-3">
-                    <p>"Questions? Our team is here to help."</p>
+                    <p>{if with_ai {
+                        "Questions? Our AI agent answers at once from our help articles."
+                    } else {
+                        "Questions? Our team is here to help."
+                    }}</p>
                     <button class="btn btn-primary" on:click=move |_| { start.dispatch(()); }
                         disabled=move || start.pending().get()>"Start a conversation"</button>
                     <p role="alert" class="text-danger text-sm">

@@ -57,11 +57,78 @@ pub fn SupportIndexPage() -> impl IntoView {
     }
 }
 
+/// A published help article: (id, title, body).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpArticle {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// The experience's published help articles (the AI agent's knowledge base), titles only.
+#[server(prefix = "/api", endpoint = "support/articles")]
+pub async fn help_articles(key: String) -> Result<Vec<HelpArticle>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let experience = backend::admin::experiences::by_key(&state.db, &key).await?;
+    let mut list: Vec<HelpArticle> =
+        backend::ai::knowledge::published_articles(&state.db, &experience.id)
+            .await?
+            .into_iter()
+            .map(|a| HelpArticle {
+                id: a.id,
+                title: a.title,
+                body: String::new(),
+            })
+            .collect();
+    list.sort_by(|a, b| a.title.cmp(&b.title));
+    Ok(list)
+}
+
+#[server(prefix = "/api", endpoint = "support/article")]
+pub async fn help_article(key: String, id: String) -> Result<HelpArticle, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let (title, body) = backend::ai::knowledge::public_article(&state.db, &key, &id).await?;
+    Ok(HelpArticle { id, title, body })
+}
+
+/// `/support/{key}/articles/{id}`: one help article, where the AI agent's answers link to.
+#[component]
+pub fn HelpArticlePage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            (
+                p.get("key").unwrap_or_default(),
+                p.get("id").unwrap_or_default(),
+            )
+        })
+    };
+    let article = Resource::new(ids, |(key, id)| help_article(key, id));
+    view! {
+        <main class="mx-auto max-w-2xl px-4 py-8">
+            <p><a class="link" href=move || format!("/support/{}", ids().0)>"Back to help and chat"</a></p>
+            <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || article.get().map(|r| match r {
+                    Ok(a) => view! {
+                        <article class="help-content mt-4">
+                            <h1 class="text-2xl font-semibold">{a.title.clone()}</h1>
+                            {a.body.split("\n\n").map(|p| view! { <p class="mt-3">{linked_text(p)}</p> }).collect_view()}
+                        </article>
+                    }.into_any(),
+                    Err(AppError::NotFound) => view! { <p class="mt-6">"This article is not published."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="mt-6">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
 #[component]
 pub fn SupportSitePage() -> impl IntoView {
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
     let info = Resource::new(key, load_widget_info);
+    let articles = Resource::new(key, help_articles);
     let me = Resource::new(|| (), |_| who_am_i());
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">
@@ -75,6 +142,16 @@ pub fn SupportSitePage() -> impl IntoView {
                         <section class="help-content mt-4" aria-label="Help">
                             {info.help_text.split("\n\n").map(|p| view! { <p class="mt-2">{linked_text(p)}</p> }).collect_view()}
                         </section>
+                        {move || articles.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|list| view! {
+                            <nav class="mt-4" aria-label="Help articles">
+                                <h2 class="font-semibold">"Help articles"</h2>
+                                <ul class="grid gap-1 mt-1">
+                                    {list.into_iter().map(|a| view! {
+                                        <li><a class="link" href=format!("/support/{}/articles/{}", key(), a.id)>{a.title}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                            </nav>
+                        })}
                         <section class="mt-6 grid gap-3" aria-label="Live chat">
                             <CustomerChat info me/>
                         </section>

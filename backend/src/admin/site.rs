@@ -119,7 +119,7 @@ pub async fn save(
                 },
                 Alongside {
                     audit: Some((actor, &changes[2..3])),
-                    experience: None,
+                    ..Alongside::default()
                 },
             )
             .await?;

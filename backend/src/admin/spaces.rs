@@ -163,7 +163,7 @@ pub async fn set_live_chat(
             },
             Alongside {
                 audit: Some((actor, &change)),
-                experience: None,
+                ..Alongside::default()
             },
         )
         .await?;

@@ -114,8 +114,12 @@ impl Engine {
         }
         // The experience a new conversation came through, written beside it.
         let tag = match (alongside.experience, &command) {
-            (Some(experience), Command::StartConversation { id, .. }) => {
-                Some((experience, id.clone()))
+            (Some(experience), Command::StartConversation { id, via, .. }) => {
+                let visitor = match via {
+                    domain::Start::Ai { visitor } => visitor.clone(),
+                    domain::Start::Direct => None,
+                };
+                Some((experience, id.clone(), visitor))
             }
             _ => None,
         };
@@ -178,12 +182,34 @@ impl Engine {
         if let Some((actor, changes)) = alongside.audit {
             crate::admin::audit::record(&mut tx, actor, changes).await?;
         }
-        if let Some((experience, id)) = tag {
-            sqlx::query("UPDATE conversations SET experience_id = $1 WHERE id = $2")
-                .bind(experience)
-                .bind(id.as_str())
+        if let Some((experience, id, visitor)) = tag {
+            sqlx::query(
+                "UPDATE conversations SET experience_id = $1, visitor_id = $2 WHERE id = $3",
+            )
+            .bind(experience)
+            .bind(visitor.as_ref().map(|v| v.to_string()))
+            .bind(id.as_str())
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let Some((kind, article)) = alongside.ai_turn {
+            let seq = effects.iter().find_map(|e| match e {
+                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => {
+                    Some(event.seq)
+                }
+                _ => None,
+            });
+            if let (Some(seq), Some(conversation)) = (seq, conversation_of(&effects)) {
+                sqlx::query(
+                    "INSERT INTO ai_replies (conversation_id, seq, kind, article_id) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(conversation)
+                .bind(seq)
+                .bind(kind)
+                .bind(article)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
 
@@ -239,12 +265,22 @@ impl Engine {
     }
 }
 
+fn conversation_of(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|e| match e {
+        Effect::Event(event) => Some(event.conversation.to_string()),
+        _ => None,
+    })
+}
+
 /// What [`Engine::execute_with`] writes in the command's transaction.
 #[derive(Default)]
 pub struct Alongside<'a> {
     pub audit: Option<(&'a crate::admin::Actor, &'a [crate::admin::audit::Change])>,
     /// The customer experience a `StartConversation` came through.
     pub experience: Option<&'a str>,
+    /// What kind of AI turn the command's message is, and the article it came from: written to
+    /// `ai_replies` beside the message (the handoff limit and Conversation review read it).
+    pub ai_turn: Option<(&'a str, Option<&'a str>)>,
 }
 
 /// SPEC R-MODE-3: Live chat cannot be turned off in a space that a live-chat experience routes

@@ -8,7 +8,7 @@ use crate::event::{Author, EventKind, MAX_MESSAGE_CHARS};
 use crate::ids::{AgentId, ConversationId};
 
 /// Trims the ends (stray newlines from the composer) and enforces the size limits.
-fn check_body(body: &str) -> Result<String, DomainError> {
+pub(super) fn check_body(body: &str) -> Result<String, DomainError> {
     let body = body.trim();
     if body.is_empty() {
         return Err(DomainError::EmptyMessage);
@@ -45,6 +45,11 @@ pub(super) fn send_message(
             }
         }
         Author::Ai => match conv.status {
+            // After a handoff the AI never speaks again, even while the customer signs in
+            // (SPEC R-HAND-2).
+            ConversationStatus::WithAi if conv.handoff.is_some() => {
+                return Err(DomainError::AiHasEnded);
+            }
             ConversationStatus::WithAi => {}
             ConversationStatus::EndedWithAi => return Err(DomainError::ConversationEnded),
             ConversationStatus::Work(_) => return Err(DomainError::AiHasEnded),

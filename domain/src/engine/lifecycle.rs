@@ -1,11 +1,13 @@
 //! Start, handoff, accept/decline, end and resolve (SPEC R-LIFE-*, R-HAND-*, R-ROUTE-3/4/6/8).
 
+use super::chat::check_body;
 use super::{Ctx, routing};
+use crate::ai::HandoffReason;
 use crate::command::{Ender, Start};
 use crate::conversation::{Conversation, ConversationStatus, EndReason, WorkStatus};
 use crate::effect::WithdrawReason;
 use crate::error::DomainError;
-use crate::event::EventKind;
+use crate::event::{Author, EventKind};
 use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId};
 use crate::time::Timestamp;
 
@@ -29,21 +31,32 @@ pub(super) fn start(
     let Some(routed) = cx.world.spaces.get(&space) else {
         return Err(DomainError::UnknownSpace { space });
     };
-    if via == Start::Direct {
-        if !routed.live_chat {
-            return Err(DomainError::LiveChatOff { space });
+    let visitor = match &via {
+        Start::Direct => {
+            if !routed.live_chat {
+                return Err(DomainError::LiveChatOff { space });
+            }
+            if customer.is_none() {
+                return Err(DomainError::SignInRequired);
+            }
+            None
         }
-        if customer.is_none() {
-            return Err(DomainError::SignInRequired);
+        Start::Ai { visitor } => {
+            if customer.is_none() && visitor.is_none() {
+                // Nobody could ever read it.
+                return Err(DomainError::SignInRequired);
+            }
+            visitor.clone()
         }
-    }
-    let conv = Conversation::new(
+    };
+    let mut conv = Conversation::new(
         id.clone(),
         space,
         customer,
         ConversationStatus::WithAi,
         cx.now,
     );
+    conv.visitor = visitor;
     cx.world.add_conversation(conv);
     if via == Start::Direct {
         begin_routing(cx, &id);
@@ -74,6 +87,8 @@ fn begin_routing(cx: &mut Ctx<'_>, id: &ConversationId) {
     }
 }
 
+/// Attaches the signed-in customer to an AI conversation (SPEC R-CUST-2). A handoff that was
+/// waiting for the sign-in goes ahead now, in the same thread (R-HAND-3).
 pub(super) fn identify(
     cx: &mut Ctx<'_>,
     id: &ConversationId,
@@ -84,35 +99,85 @@ pub(super) fn identify(
         Some(known) if *known == customer => Ok(()),
         Some(_) => Err(DomainError::CustomerMismatch),
         None if conv.status == ConversationStatus::WithAi => {
+            let pending = conv.handoff.clone();
+            if pending.is_some() {
+                require_live_chat(cx, id)?;
+            }
             cx.conv_mut(id).customer = Some(customer);
+            if let Some(reason) = pending {
+                cx.record(
+                    id,
+                    EventKind::HandedOff {
+                        reason: Some(reason),
+                    },
+                );
+                begin_routing(cx, id);
+            }
             Ok(())
         }
         None => Err(DomainError::ConversationEnded),
     }
 }
 
-pub(super) fn hand_off(cx: &mut Ctx<'_>, id: &ConversationId) -> Result<(), DomainError> {
+fn require_live_chat(cx: &Ctx<'_>, id: &ConversationId) -> Result<(), DomainError> {
     let conv = cx.conversation(id)?;
+    match cx.world.spaces.get(&conv.space) {
+        None => Err(DomainError::UnknownSpace {
+            space: conv.space.clone(),
+        }),
+        Some(space) if !space.live_chat => Err(DomainError::LiveChatOff {
+            space: space.id.clone(),
+        }),
+        Some(_) => Ok(()),
+    }
+}
+
+/// SPEC R-HAND-1/2/3: the AI ends its turn with its farewell and never speaks again. A
+/// signed-in customer is routed at once in the same thread; otherwise the handoff waits for
+/// the sign-in (R-CUST-2). A second handoff (a double click) changes nothing.
+pub(super) fn hand_off(
+    cx: &mut Ctx<'_>,
+    id: &ConversationId,
+    reason: HandoffReason,
+    farewell: Option<String>,
+) -> Result<(), DomainError> {
+    let conv = cx.conversation(id)?;
+    if conv.handoff.is_some() {
+        return Ok(());
+    }
     match conv.status {
         ConversationStatus::WithAi => {}
         ConversationStatus::EndedWithAi => return Err(DomainError::ConversationEnded),
         status @ ConversationStatus::Work(_) => return Err(wrong_status("With AI agent", status)),
     }
-    let Some(space) = cx.world.spaces.get(&conv.space) else {
-        return Err(DomainError::UnknownSpace {
-            space: conv.space.clone(),
-        });
-    };
-    if !space.live_chat {
-        return Err(DomainError::LiveChatOff {
-            space: space.id.clone(),
-        });
+    require_live_chat(cx, id)?;
+    let farewell = farewell.map(|body| check_body(&body)).transpose()?;
+    let signed_in = conv.customer.is_some();
+    let now = cx.now;
+    let conv = cx.conv_mut(id);
+    conv.handoff = Some(reason.clone());
+    conv.last_activity_at = now;
+    if let Some(body) = farewell {
+        cx.record(
+            id,
+            EventKind::Message {
+                author: Author::Ai,
+                body,
+                client_id: format!("ai-handoff:{id}"),
+            },
+        );
     }
-    if conv.customer.is_none() {
-        return Err(DomainError::SignInRequired);
+    if signed_in {
+        cx.record(
+            id,
+            EventKind::HandedOff {
+                reason: Some(reason),
+            },
+        );
+        begin_routing(cx, id);
+    } else {
+        cx.record(id, EventKind::HandoffRequested { reason });
     }
-    cx.record(id, EventKind::HandedOff);
-    begin_routing(cx, id);
     Ok(())
 }
 

@@ -65,7 +65,11 @@ impl Ctx<'_> {
                 conversation,
                 customer,
             } => lifecycle::identify(self, &conversation, customer),
-            Command::HandOff { conversation } => lifecycle::hand_off(self, &conversation),
+            Command::HandOff {
+                conversation,
+                reason,
+                farewell,
+            } => lifecycle::hand_off(self, &conversation, reason, farewell),
             Command::SetAvailability {
                 agent,
                 scope,

@@ -64,8 +64,13 @@ impl Harness {
                     "second warning in {id}"
                 );
             }
-            EventKind::HandedOff => {
+            EventKind::HandedOff { .. } => {
                 count_once("handoff");
+                self.handed_off.insert(id.clone());
+            }
+            // From the request on, the AI is silent even before the customer signs in.
+            EventKind::HandoffRequested { .. } => {
+                count_once("handoff requested");
                 self.handed_off.insert(id.clone());
             }
             EventKind::FallbackShown => count_once("fallback"),

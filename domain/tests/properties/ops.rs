@@ -111,7 +111,13 @@ impl Harness {
                     id: id.clone(),
                     space: space(*s),
                     customer: signed_in.then(|| CustomerId::new(format!("u-{id}"))),
-                    via: if *ai { Start::Ai } else { Start::Direct },
+                    via: if *ai {
+                        Start::Ai {
+                            visitor: Some(domain::VisitorId::new("v")),
+                        }
+                    } else {
+                        Start::Direct
+                    },
                 };
                 if self.exec(command).is_ok() {
                     self.created.push(id);
@@ -183,7 +189,11 @@ impl Harness {
                 conversation,
                 customer: CustomerId::new(format!("u-{id}")),
             },
-            Op::HandOff { .. } => Command::HandOff { conversation },
+            Op::HandOff { .. } => Command::HandOff {
+                conversation,
+                reason: domain::ai::HandoffReason::CannotHelp,
+                farewell: Some("Passing you on.".into()),
+            },
             Op::AcceptOffered { .. } => Command::Accept {
                 agent: offered,
                 conversation,

@@ -107,7 +107,7 @@ impl Sim {
     }
 
     pub fn start_with_ai(&mut self, conv: &str, space: &str) -> Vec<Effect> {
-        self.ok(start_cmd(conv, space, Start::Ai))
+        self.ok(start_cmd(conv, space, Start::Ai { visitor: None }))
     }
 
     pub fn accept(&mut self, agent: &str, conv: &str) -> Vec<Effect> {

@@ -4,9 +4,9 @@ use app::state::AppState;
 use backend::{
     BackendError,
     realtime::reads,
-    sessions::{SIGNED_IN_KEY, SignedIn},
+    sessions::{SIGNED_IN_KEY, SignedIn, VISITOR_KEY},
 };
-use domain::{AgentId, CustomerId, access::Reader, protocol::Principal};
+use domain::{AgentId, CustomerId, VisitorId, access::Reader, protocol::Principal};
 use tower_sessions::Session;
 
 /// The signed-in person, as the socket needs them.
@@ -20,7 +20,7 @@ impl Who {
     pub fn agent(&self) -> Option<&AgentId> {
         match &self.reader {
             Reader::Agent(id) => Some(id),
-            Reader::Customer(_) => None,
+            Reader::Customer(_) | Reader::Visitor(_) => None,
         }
     }
 
@@ -29,6 +29,7 @@ impl Who {
         match &self.reader {
             Reader::Agent(id) => format!("agent:{id}"),
             Reader::Customer(id) => format!("customer:{id}"),
+            Reader::Visitor(id) => format!("visitor:{id}"),
         }
     }
 }
@@ -39,7 +40,21 @@ pub async fn principal(state: &AppState, session: &Session) -> Result<Option<Who
         .await
         .map_err(|e| BackendError::Invalid(format!("session: {e}")))?;
     Ok(match signed_in {
-        None => None,
+        // An anonymous visitor chatting with the AI agent (SPEC R-CUST-2): they read only the
+        // conversation they started.
+        None => {
+            let visitor: Option<String> = session
+                .get(VISITOR_KEY)
+                .await
+                .map_err(|e| BackendError::Invalid(format!("session: {e}")))?;
+            visitor.map(|id| Who {
+                principal: Principal::Customer {
+                    id: format!("visitor:{id}"),
+                    name: "You".into(),
+                },
+                reader: Reader::Visitor(VisitorId::new(id)),
+            })
+        }
         Some(SignedIn::Staff(id)) => {
             let agent = AgentId::new(id.clone());
             reads::staff_name(&state.db, &agent).await?.map(|name| Who {

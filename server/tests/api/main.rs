@@ -1,5 +1,6 @@
 //! HTTP-level tests against a real server on a loopback port with a fresh SQLite database.
 
+mod ai;
 mod foundation;
 mod helpers;
 mod realtime;

@@ -81,7 +81,9 @@ fn ExperienceSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl 
     });
     reload_after(save, reload);
     let spaces = page.spaces.clone();
+    let ai_link = format!("/admin/experiences/{id}/ai");
     view! {
+        <p class="mt-2"><a class="link" href=ai_link>"AI agent and knowledge base"</a></p>
         <form class="card grid gap-4 mt-4 max-w-2xl" aria-label="Chat settings" on:submit=move |ev| {
             ev.prevent_default();
             save.dispatch(());

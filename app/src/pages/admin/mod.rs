@@ -3,9 +3,12 @@
 //! check the role again, because a page is no guard.
 
 pub mod actions;
+pub mod ai_actions;
+pub mod ai_agent;
 pub mod audit;
 pub mod experience;
 pub mod experiences;
+pub mod review;
 pub mod site;
 pub mod space;
 pub mod spaces;
@@ -26,6 +29,7 @@ pub fn AdminShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <a class="link" href="/admin/site">"Site settings"</a>
                     <a class="link" href="/admin/spaces">"Spaces"</a>
                     <a class="link" href="/admin/experiences">"Customer experiences"</a>
+                    <a class="link" href="/admin/review">"Conversation review"</a>
                     <a class="link" href="/admin/audit">"Audit log"</a>
                 </nav>
                 // Each page loads its own data; a person without the role gets the server's

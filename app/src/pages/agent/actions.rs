@@ -226,3 +226,10 @@ pub async fn saved_queues() -> Result<Vec<SavedQueue>, AppError> {
             .collect(),
     )
 }
+
+/// One work item of the agent's spaces (Conversation review links here).
+#[server(prefix = "/api", endpoint = "agent/work-item")]
+pub async fn work_item(id: String) -> Result<domain::views::QueueRow, AppError> {
+    let (state, agent) = agent().await?;
+    Ok(backend::work::item(&state.db, &agent, &id).await?)
+}

@@ -8,6 +8,7 @@ pub mod customer;
 mod offers;
 mod panel;
 pub mod queues;
+pub mod work_item;
 
 use domain::{Author, ConversationId, EventKind};
 use leptos::prelude::*;

@@ -13,24 +13,58 @@ pub async fn load_widget_info(key: String) -> Result<WidgetInfo, AppError> {
     Ok(backend::widget::info(&state.db, &key).await?)
 }
 
+/// The open conversation of the signed-in customer or of this session's anonymous visitor.
 #[server(prefix = "/api", endpoint = "widget/open")]
 pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> {
     let state = crate::state::AppState::from_context()?;
-    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
-    Ok(
-        backend::widget::open_conversation(&state.db, &key, &customer)
-            .await?
-            .map(|id| id.to_string()),
-    )
+    let who = crate::auth::session::chatter(false).await?;
+    Ok(backend::widget::open_conversation(&state.db, &key, &who)
+        .await?
+        .map(|id| id.to_string()))
 }
 
+/// Starts a chat: with the AI agent when the experience has a published one (no sign-in
+/// needed, SPEC R-CUST-2), otherwise with the team for a signed-in customer.
 #[server(prefix = "/api", endpoint = "widget/start")]
 pub async fn start_chat(key: String) -> Result<String, AppError> {
     let state = crate::state::AppState::from_context()?;
-    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
-    Ok(backend::widget::start(&state.engine, &key, &customer)
+    let who = crate::auth::session::chatter(true).await?;
+    Ok(backend::widget::start(&state.engine, &state.ai, &key, &who)
         .await?
         .to_string())
+}
+
+/// **Talk to a person**: the AI agent hands the conversation to the team (SPEC R-HAND-1).
+#[server(prefix = "/api", endpoint = "widget/person")]
+pub async fn talk_to_person(conversation: String) -> Result<(), AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let who = crate::auth::session::chatter(false).await?;
+    Ok(backend::widget::ask_for_person(
+        &state.engine,
+        &state.ai,
+        &domain::ConversationId::new(conversation),
+        &who,
+    )
+    .await?)
+}
+
+/// After signing in: the visitor's open AI conversation becomes the customer's, and a handoff
+/// waiting for the sign-in goes ahead (SPEC R-CUST-2, R-HAND-3).
+#[server(prefix = "/api", endpoint = "widget/claim")]
+pub async fn claim_conversation(key: String) -> Result<Option<String>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
+    let Some(visitor) = crate::auth::session::visitor_id(false).await? else {
+        return Ok(None);
+    };
+    Ok(backend::widget::claim(
+        &state.engine,
+        &key,
+        &customer,
+        &domain::VisitorId::new(visitor),
+    )
+    .await?
+    .map(|id| id.to_string()))
 }
 
 /// 1 when first in line; None once an agent has the conversation (or it ended).

@@ -6,7 +6,7 @@ use backend::{
     realtime::{BusMessage, Topic, reads},
 };
 use domain::{
-    Author, Command, ConversationEvent, ConversationId, EventKind,
+    Author, Command, ConversationEvent, ConversationId, ConversationStatus, EventKind,
     access::{Reader, may_read},
     protocol::{ErrorCode, ServerFrame, Typist},
     realtime::{Delivery, place},
@@ -145,12 +145,14 @@ impl Connection {
         body: String,
     ) -> Result<(), End> {
         let author = match &self.who.reader {
-            Reader::Customer(_) => Author::Customer,
+            Reader::Customer(_) | Reader::Visitor(_) => Author::Customer,
             Reader::Agent(agent) => Author::Agent(agent.clone()),
         };
-        if self.readable(&conversation).await?.is_none() {
+        let Some(conv) = self.readable(&conversation).await? else {
             return Ok(());
-        }
+        };
+        // A customer writing to the AI agent gets its answer once the message is stored.
+        let for_ai = author == Author::Customer && conv.status == ConversationStatus::WithAi;
         let command = Command::SendMessage {
             conversation: conversation.clone(),
             author,
@@ -160,6 +162,9 @@ impl Connection {
         match self.state.app.engine.execute(command).await {
             Ok(outcome) => {
                 self.set_typing(&conversation, false);
+                if for_ai && outcome.duplicate_of.is_none() {
+                    self.state.app.ai.customer_wrote(conversation.clone());
+                }
                 match outcome.message_seq() {
                     Some(seq) => {
                         self.send(&ServerFrame::Sent {

@@ -1,0 +1,309 @@
+//! The built-in AI agent at work: after a customer writes in a conversation with the AI, it
+//! shows that it is typing, searches the knowledge base, lets [`domain::ai::plan_turn`] decide,
+//! and answers or hands off through the engine, one command and one transaction per turn.
+//!
+//! The domain refuses any AI message once a handoff began (SPEC R-HAND-2), so a reply that was
+//! being prepared when the customer pressed **Talk to a person** is dropped, never shown.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use domain::{
+    Author, Command, ConversationId, ConversationStatus, DomainError, EventKind,
+    ai::{Found, HandoffReason, Turn, TurnInput, farewell, plan_turn, unconfident_in_a_row},
+    experience::SupportMode,
+    protocol::Typist,
+};
+
+use super::{knowledge, retrieval::KnowledgeIndex};
+use crate::{
+    admin::experiences::{self, Stored},
+    engine::{Alongside, Engine},
+    error::BackendError,
+    realtime::{BusMessage, Topic, reads},
+};
+
+/// Typing signals from the AI carry this origin: no socket has it, so every socket shows them.
+const AI_ORIGIN: u64 = u64::MAX;
+
+#[derive(Clone)]
+pub struct AiAgent {
+    engine: Engine,
+    /// Baton's address as customers reach it, for links to help articles.
+    public_url: Arc<str>,
+    /// How long the typing indicator shows before an answer, so a reply never lands before the
+    /// customer's own message has settled on screen.
+    thinking: Duration,
+    /// Conversations with a reply being prepared; `true` when the customer wrote again meanwhile.
+    running: Arc<Mutex<HashMap<ConversationId, bool>>>,
+}
+
+impl AiAgent {
+    pub fn new(engine: Engine, public_url: &str, thinking: Duration) -> AiAgent {
+        AiAgent {
+            engine,
+            public_url: public_url.trim_end_matches('/').into(),
+            thinking,
+            running: Arc::default(),
+        }
+    }
+
+    /// Called after a customer's message was committed. Replies in the background; several
+    /// quick messages get one reply that reads them all.
+    pub fn customer_wrote(&self, conversation: ConversationId) {
+        {
+            let Ok(mut running) = self.running.lock() else {
+                return;
+            };
+            if let Some(again) = running.get_mut(&conversation) {
+                *again = true;
+                return;
+            }
+            running.insert(conversation.clone(), false);
+        }
+        let agent = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = agent.reply(&conversation).await {
+                    tracing::error!(%conversation, %error, "the AI agent could not reply");
+                    agent.typing(&conversation, false);
+                }
+                let Ok(mut running) = agent.running.lock() else {
+                    return;
+                };
+                match running.get_mut(&conversation) {
+                    Some(again) if *again => *again = false,
+                    _ => {
+                        running.remove(&conversation);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    fn typing(&self, conversation: &ConversationId, typing: bool) {
+        self.engine.bus().publish(
+            &Topic::Conversation(conversation.clone()),
+            BusMessage::Typing {
+                conversation: conversation.clone(),
+                who: Typist::Ai,
+                typing,
+                origin: AI_ORIGIN,
+            },
+        );
+    }
+
+    /// Answers what the customer wrote since the AI last spoke. `None` when there is nothing
+    /// to answer or the AI may no longer speak.
+    pub async fn reply(&self, id: &ConversationId) -> Result<Option<Turn>, BackendError> {
+        let db = self.engine.db();
+        let Some(conv) = reads::conversation(db, id).await? else {
+            return Ok(None);
+        };
+        if conv.status != ConversationStatus::WithAi || conv.handoff.is_some() {
+            return Ok(None);
+        }
+        let Some(experience) = experience_of(self.engine.db(), id).await? else {
+            return Ok(None);
+        };
+        let question = unanswered(db, id).await?;
+        if question.trim().is_empty() {
+            return Ok(None);
+        }
+        self.typing(id, true);
+        tokio::time::sleep(self.thinking).await;
+        let outcome = self.decide_and_send(id, &experience, &question).await;
+        self.typing(id, false);
+        outcome
+    }
+
+    async fn decide_and_send(
+        &self,
+        id: &ConversationId,
+        experience: &Stored,
+        question: &str,
+    ) -> Result<Option<Turn>, BackendError> {
+        let db = self.engine.db();
+        let settings = knowledge::handoff_settings(db, &experience.id).await?;
+        let kinds: Vec<(String,)> =
+            sqlx::query_as("SELECT kind FROM ai_replies WHERE conversation_id = $1 ORDER BY seq")
+                .bind(id.as_str())
+                .fetch_all(&db.pool)
+                .await?;
+        let index =
+            KnowledgeIndex::build(knowledge::published_articles(db, &experience.id).await?);
+        let hit = index.confident(question);
+        let turn = plan_turn(TurnInput {
+            message: question,
+            can_hand_off: experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
+            settings: &settings,
+            found: hit.as_ref().map(|h| Found {
+                title: h.title.clone(),
+                passage: h.passage.clone(),
+                link: self.article_link(&experience.widget_key, &h.article_id),
+            }),
+            unconfident_before: unconfident_in_a_row(kinds.iter().map(|(k,)| k.as_str())),
+            fallback_message: &experience.settings.fallback_message,
+        });
+        let article = match &turn {
+            Turn::Answer { .. } => hit.as_ref().map(|h| h.article_id.as_str()),
+            _ => None,
+        };
+        let sent = match &turn {
+            Turn::HandOff { reason, farewell } => {
+                self.hand_off(id, reason.clone(), farewell.clone()).await
+            }
+            Turn::Answer { body } | Turn::NotSure { body } | Turn::SmallTalk { body } => {
+                self.say(id, body, turn.kind(), article).await
+            }
+        };
+        match sent {
+            Ok(()) => Ok(Some(turn)),
+            // The customer handed off or left while the reply was being prepared.
+            Err(BackendError::Rule(DomainError::AiHasEnded | DomainError::ConversationEnded)) => {
+                Ok(None)
+            }
+            Err(BackendError::Rule(DomainError::LiveChatOff { .. })) => {
+                // Unreachable through the settings pages (R-MODE-3), but never leave the
+                // customer without a next step.
+                let body = format!(
+                    "I'm sorry, nobody from the team can take this conversation right now. {}",
+                    experience.settings.fallback_message
+                );
+                self.say(id, body.trim(), "not_sure", None).await?;
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The customer pressed **Talk to a person** (SPEC R-HAND-1). Pressing twice changes
+    /// nothing; in AI agent mode there is nobody to hand off to.
+    pub async fn person_requested(&self, id: &ConversationId) -> Result<(), BackendError> {
+        let Some(experience) = experience_of(self.engine.db(), id).await? else {
+            return Err(BackendError::NotFound);
+        };
+        if experience.settings.mode != SupportMode::AiAgentAndSupportTeam {
+            return Err(BackendError::Invalid(
+                "There is no person from the team in this chat.".into(),
+            ));
+        }
+        let reason = HandoffReason::Button;
+        let farewell = farewell(&reason);
+        self.hand_off(id, reason, farewell).await
+    }
+
+    /// The AI agent's greeting in a conversation that has just started.
+    pub async fn greet(&self, id: &ConversationId, experience: &Stored) -> Result<(), BackendError> {
+        let body = domain::ai::greeting(
+            &experience.settings.name,
+            experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
+        );
+        self.say(id, &body, "greeting", None).await
+    }
+
+    async fn say(
+        &self,
+        id: &ConversationId,
+        body: &str,
+        kind: &str,
+        article: Option<&str>,
+    ) -> Result<(), BackendError> {
+        self.engine
+            .execute_with(
+                Command::SendMessage {
+                    conversation: id.clone(),
+                    author: Author::Ai,
+                    body: body.to_string(),
+                    client_id: format!("ai:{}", uuid::Uuid::now_v7()),
+                },
+                Alongside {
+                    ai_turn: Some((kind, article)),
+                    ..Alongside::default()
+                },
+            )
+            .await
+            .map(|_| ())
+    }
+
+    async fn hand_off(
+        &self,
+        id: &ConversationId,
+        reason: HandoffReason,
+        farewell: String,
+    ) -> Result<(), BackendError> {
+        self.engine
+            .execute_with(
+                Command::HandOff {
+                    conversation: id.clone(),
+                    reason,
+                    farewell: Some(farewell),
+                },
+                Alongside {
+                    ai_turn: Some(("handoff", None)),
+                    ..Alongside::default()
+                },
+            )
+            .await
+            .map(|_| ())
+    }
+
+    fn article_link(&self, widget_key: &str, article: &str) -> String {
+        format!("{}/support/{widget_key}/articles/{article}", self.public_url)
+    }
+}
+
+async fn experience_of(
+    db: &crate::Db,
+    id: &ConversationId,
+) -> Result<Option<Stored>, BackendError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT experience_id FROM conversations WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&db.pool)
+            .await?;
+    match row.and_then(|(e,)| e) {
+        Some(experience) => Ok(Some(experiences::stored(db, &experience).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The customer's messages since the AI last spoke, joined: two quick messages are one question.
+async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, BackendError> {
+    let mut events = Vec::new();
+    loop {
+        let after = events.last().map_or(0, |e: &domain::ConversationEvent| e.seq);
+        let page = reads::events_between(db, id, after, None).await?;
+        let done = page.len() < reads::REPLAY_PAGE as usize;
+        events.extend(page);
+        if done {
+            break;
+        }
+    }
+    let since = events
+        .iter()
+        .rposition(|e| {
+            matches!(
+                e.kind,
+                EventKind::Message {
+                    author: Author::Ai,
+                    ..
+                }
+            )
+        })
+        .map_or(0, |i| i + 1);
+    Ok(events[since..]
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Message {
+                author: Author::Customer,
+                body,
+                ..
+            } => Some(body.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
