@@ -92,6 +92,11 @@ fn the_demo_knowledge_base_finds_the_right_article_for_customers_questions() {
         }
         if confident.as_ref().is_some_and(|h| h.title == *expected) {
             answered_right += 1;
+        } else if let Some(h) = index.best(question) {
+            println!(
+                "  not sure: {question:?} (score {:.2}, {}/{} words)",
+                h.score, h.matched, h.asked
+            );
         }
     }
     let n = QUESTIONS.len();
@@ -120,6 +125,9 @@ fn questions_the_knowledge_base_does_not_answer_are_declined() {
                 hit.title, hit.score, hit.coverage
             ));
         }
+    }
+    for wrong in &wrongly_answered {
+        println!("  answered: {wrong}");
     }
     println!(
         "off-topic questions declined: {}/{}",
