@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use backend::{
     Db, Engine,
@@ -211,10 +211,15 @@ async fn customers_waiting_see_their_place_in_the_queue(db: &Db) {
                 .unwrap();
         customers.push(domain::CustomerId::new(id));
     }
+    let ai = backend::ai::AiAgent::new(engine.clone(), "http://baton.test", Duration::from_millis(1));
+    let chatter = |c: &domain::CustomerId| backend::widget::Chatter {
+        customer: Some(c.clone()),
+        visitor: None,
+    };
     let mut conversations = Vec::new();
     for c in &customers {
         conversations.push(
-            backend::widget::start(&engine, demo::DEMO_WIDGET_KEY, c)
+            backend::widget::start(&engine, &ai, demo::DEMO_WIDGET_KEY, &chatter(c))
                 .await
                 .unwrap(),
         );
@@ -229,7 +234,7 @@ async fn customers_waiting_see_their_place_in_the_queue(db: &Db) {
     }
     // Starting again returns the open conversation, not a second one.
     assert_eq!(
-        backend::widget::start(&engine, demo::DEMO_WIDGET_KEY, &customers[0])
+        backend::widget::start(&engine, &ai, demo::DEMO_WIDGET_KEY, &chatter(&customers[0]))
             .await
             .unwrap(),
         conversations[0]
