@@ -104,8 +104,9 @@ pub struct Config {
     pub message_rate: u32,
     /// The time-to-first-response goal shown on conversations (SPEC R-VIEW-4).
     pub sla_first_response: Duration,
-    /// Baton's address as customers reach it (links to help articles in AI answers).
-    pub public_url: String,
+    /// Baton's address as customers reach it (links to help articles in AI answers); when not
+    /// set, the address the server is listening on.
+    pub public_url: Option<String>,
     /// How long the AI agent shows it is typing before it answers.
     pub ai_thinking: Duration,
 }
@@ -202,17 +203,17 @@ impl Config {
         let presence_grace = duration("BATON_PRESENCE_GRACE", raw.presence_grace);
         let sla_first_response = duration("BATON_SLA_FIRST_RESPONSE", raw.sla_first_response);
         let ai_thinking = duration("BATON_AI_THINKING", raw.ai_thinking);
-        let public_url = match raw.public_url.map(|u| u.trim().trim_end_matches('/').to_string()) {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
-            Some(url) => {
-                problems.push(format!(
-                    "BATON_PUBLIC_URL must start with http:// or https:// (got {url:?})"
-                ));
-                url
-            }
-            None if addr.ip().is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
-            None => format!("http://{addr}"),
-        };
+        let public_url = raw
+            .public_url
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            problems.push(format!(
+                "BATON_PUBLIC_URL must start with http:// or https:// (got {url:?})"
+            ));
+        }
         let message_rate = match raw.message_rate.unwrap_or(5) {
             0 => {
                 problems.push("BATON_MESSAGE_RATE must be at least 1".into());

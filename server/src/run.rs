@@ -153,7 +153,15 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         messages_per_second: config.message_rate,
         ..Limits::default()
     };
-    let ai = backend::ai::AiAgent::new(engine.clone(), &config.public_url, config.ai_thinking);
+    // Links in AI answers: the configured public address, else where this server listens.
+    let public_url = config.public_url.clone().unwrap_or_else(|| {
+        if addr.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", addr.port())
+        } else {
+            format!("http://{addr}")
+        }
+    });
+    let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),

@@ -59,7 +59,7 @@ pub fn SupportIndexPage() -> impl IntoView {
 
 /// A published help article: (id, title, body).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HelpArticle {
+pub struct ArticleText {
     pub id: String,
     pub title: String,
     pub body: String,
@@ -67,14 +67,14 @@ pub struct HelpArticle {
 
 /// The experience's published help articles (the AI agent's knowledge base), titles only.
 #[server(prefix = "/api", endpoint = "support/articles")]
-pub async fn help_articles(key: String) -> Result<Vec<HelpArticle>, AppError> {
+pub async fn help_articles(key: String) -> Result<Vec<ArticleText>, AppError> {
     let state = crate::state::AppState::from_context()?;
     let experience = backend::admin::experiences::by_key(&state.db, &key).await?;
-    let mut list: Vec<HelpArticle> =
+    let mut list: Vec<ArticleText> =
         backend::ai::knowledge::published_articles(&state.db, &experience.id)
             .await?
             .into_iter()
-            .map(|a| HelpArticle {
+            .map(|a| ArticleText {
                 id: a.id,
                 title: a.title,
                 body: String::new(),
@@ -85,10 +85,10 @@ pub async fn help_articles(key: String) -> Result<Vec<HelpArticle>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "support/article")]
-pub async fn help_article(key: String, id: String) -> Result<HelpArticle, AppError> {
+pub async fn load_help_article(key: String, id: String) -> Result<ArticleText, AppError> {
     let state = crate::state::AppState::from_context()?;
     let (title, body) = backend::ai::knowledge::public_article(&state.db, &key, &id).await?;
-    Ok(HelpArticle { id, title, body })
+    Ok(ArticleText { id, title, body })
 }
 
 /// `/support/{key}/articles/{id}`: one help article, where the AI agent's answers link to.
@@ -103,7 +103,7 @@ pub fn HelpArticlePage() -> impl IntoView {
             )
         })
     };
-    let article = Resource::new(ids, |(key, id)| help_article(key, id));
+    let article = Resource::new(ids, |(key, id)| load_help_article(key, id));
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">
             <p><a class="link" href=move || format!("/support/{}", ids().0)>"Back to help and chat"</a></p>

@@ -75,7 +75,7 @@ async fn say(ws: &mut WsClient, conversation: &ConversationId, body: &str) {
 
 fn ai_message(frame: &ServerFrame) -> Option<String> {
     match frame {
-        ServerFrame::Event { event } => match &event.kind {
+        ServerFrame::Event { event, .. } => match &event.kind {
             EventKind::Message {
                 author: Author::Ai,
                 body,
@@ -88,7 +88,7 @@ fn ai_message(frame: &ServerFrame) -> Option<String> {
 }
 
 fn is_event(frame: &ServerFrame, test: impl Fn(&EventKind) -> bool) -> bool {
-    matches!(frame, ServerFrame::Event { event } if test(&event.kind))
+    matches!(frame, ServerFrame::Event { event, .. } if test(&event.kind))
 }
 
 async fn ai_messages(app: &TestApp, conversation: &ConversationId) -> Vec<String> {
@@ -146,12 +146,12 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    let greeting = ws.expect(|f| ai_message(f).is_some()).await;
+    let greeting = ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
     assert!(ai_message(&greeting).unwrap().starts_with("Hi! I'm the AI agent"));
 
     say(&mut ws, &conversation, "How long does delivery take?").await;
 
-    ws.expect(|f| {
+    ws.expect("the frame this step waits for", |f| {
         matches!(
             f,
             ServerFrame::Typing {
@@ -162,7 +162,7 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
         )
     })
     .await;
-    let answer = ai_message(&ws.expect(|f| ai_message(f).is_some()).await).unwrap();
+    let answer = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
     assert!(answer.contains("3 to 5 working days"), "{answer}");
     assert!(
         answer.contains(&format!("{}/support/{SHOP}/articles/", app.address)),
@@ -183,13 +183,13 @@ async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    ws.expect(|f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
     say(&mut ws, &conversation, "What size should I take?").await;
-    ws.expect(|f| ai_message(f).is_some_and(|b| b.contains("size chart")))
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some_and(|b| b.contains("\u{201c}Choosing the right size\u{201d}")))
         .await;
 
     say(&mut ws, &conversation, "Can I talk to a person please?").await;
-    ws.expect(|f| is_event(f, |k| matches!(k, EventKind::HandoffRequested { .. })))
+    ws.expect("the frame this step waits for", |f| is_event(f, |k| matches!(k, EventKind::HandoffRequested { .. })))
         .await;
     say(&mut ws, &conversation, "Hello? Anyone there?").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -219,7 +219,7 @@ async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_
     assert_eq!((status, claimed), (200, format!("\"{conversation}\"")));
 
     let mut ws = follow(&app, &customer, &conversation).await;
-    ws.expect(|f| {
+    ws.expect("the frame this step waits for", |f| {
         is_event(f, |k| {
             *k == EventKind::HandedOff {
                 reason: Some(HandoffReason::AskedForPerson),
@@ -250,14 +250,14 @@ async fn two_answers_without_confidence_in_a_row_hand_off() {
     assert_eq!(status, 200, "{body}");
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
-    ws.expect(|f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
 
     say(&mut ws, &conversation, "What is the capital of Australia?").await;
-    let first = ai_message(&ws.expect(|f| ai_message(f).is_some()).await).unwrap();
+    let first = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
     say(&mut ws, &conversation, "Explain quantum computing").await;
 
     assert!(first.contains("not sure"), "{first}");
-    ws.expect(|f| {
+    ws.expect("the frame this step waits for", |f| {
         is_event(f, |k| {
             *k == EventKind::HandedOff {
                 reason: Some(HandoffReason::CannotHelp),
@@ -276,11 +276,11 @@ async fn a_handoff_phrase_hands_off_at_once() {
     let (_, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
-    ws.expect(|f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
 
     say(&mut ws, &conversation, "I will open a chargeback with my bank").await;
 
-    ws.expect(|f| {
+    ws.expect("the frame this step waits for", |f| {
         is_event(f, |k| {
             *k == EventKind::HandedOff {
                 reason: Some(HandoffReason::Rule {
@@ -345,11 +345,11 @@ async fn in_ai_agent_mode_asking_for_a_person_points_to_the_fallback_message() {
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    ws.expect(|f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
 
     say(&mut ws, &conversation, "I want to talk to a human").await;
 
-    let reply = ai_message(&ws.expect(|f| ai_message(f).is_some()).await).unwrap();
+    let reply = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
     assert!(reply.contains("help@demo.baton.test"), "{reply}");
     let (status, _) = call(
         &app,
