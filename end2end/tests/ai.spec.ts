@@ -5,6 +5,7 @@
 import { test, expect, signInAvailableAgent, waitForHydration, watchForProblems } from './fixtures';
 
 test('a customer asks the AI agent, then a person, signs in, and the agent sees the whole thread', async ({ page, browser, problems }) => {
+  test.setTimeout(90_000);
   await signInAvailableAgent(page, 'ada@demo.baton.test');
 
   const context = await browser.newContext();

@@ -14,7 +14,7 @@ use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, link
 use crate::components::form::Field;
 use crate::live::Live;
 use crate::pages::widget::actions::{
-    claim_conversation, open_conversation, queue_position, start_chat, talk_to_person,
+    begin_visit, claim_conversation, open_conversation, queue_position, start_chat, talk_to_person,
 };
 
 /// Everything below the experience's header. `me` is refetched after a sign-in.
@@ -42,7 +42,7 @@ pub fn CustomerChat(
                     <p>"You are signed in as a team member. Open the "<a class="link" href="/agent" target="_top">"agent dashboard"</a>"."</p>
                 }.into_any(),
                 // With a published AI agent, anyone may chat; sign-in comes at a handoff.
-                Ok(None) if !info.with_value(|i| i.sign_in_first) => view! { <Chat info=info.get_value() name=None me/> }.into_any(),
+                Ok(None) if !info.with_value(|i| i.sign_in_first) => view! { <VisitorChat info=info.get_value() me/> }.into_any(),
                 Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
                 Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
             })}
@@ -144,6 +144,23 @@ fn thread_has(
                 .is_some_and(|t| t.events.iter().any(|e| test(&e.event.kind)))
         })
     })
+}
+
+/// An anonymous visitor's chat with the AI agent: the session gets its visitor id first, so the
+/// socket the chat opens is recognised. Done from the browser once hydrated (an effect), which
+/// also keeps a second suspense boundary out of the page.
+#[component]
+fn VisitorChat(info: WidgetInfo, me: Resource<Result<Option<Me>, crate::AppError>>) -> impl IntoView {
+    let visit = Action::new(|_: &()| begin_visit());
+    Effect::new(move |_| {
+        visit.dispatch(());
+    });
+    let info = StoredValue::new(info);
+    move || match visit.value().get() {
+        Some(Ok(())) => view! { <Chat info=info.get_value() name=None me/> }.into_any(),
+        Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+        None => view! { <p class="text-muted">"Loading…"</p> }.into_any(),
+    }
 }
 
 /// The chat itself, for a signed-in customer (`name`) or an anonymous visitor talking to the

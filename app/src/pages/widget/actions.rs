@@ -23,6 +23,14 @@ pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> 
         .map(|id| id.to_string()))
 }
 
+/// Gives this browser an anonymous visitor id before its chat opens a socket, so an AI chat
+/// needs no sign-in (SPEC R-CUST-2).
+#[server(prefix = "/api", endpoint = "widget/visit")]
+pub async fn begin_visit() -> Result<(), AppError> {
+    crate::auth::session::visitor_id(true).await?;
+    Ok(())
+}
+
 /// Starts a chat: with the AI agent when the experience has a published one (no sign-in
 /// needed, SPEC R-CUST-2), otherwise with the team for a signed-in customer.
 #[server(prefix = "/api", endpoint = "widget/start")]
