@@ -58,6 +58,13 @@ test('a customer asks the AI agent, then a person, signs in, and the agent sees 
   await page.getByLabel('Message').press('Enter');
   await expect(customer.getByTestId('transcript')).toContainText('Hi Robin, I can help with your return.');
   await customer.screenshot({ path: 'screenshots/ai - customer after handoff.png', fullPage: true });
+
+  // Ada ends and resolves it, so the other tests find her with no conversations.
+  await page.getByRole('button', { name: 'End conversation' }).click();
+  await expect(customer.getByTestId('ended-notice')).toBeVisible();
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('resolution')).toHaveText('Resolution: Done');
   expect(customerProblems).toEqual([]);
   await context.close();
 
@@ -84,7 +91,7 @@ test('a customer asks the AI agent, then a person, signs in, and the agent sees 
   await expect(part).not.toContainText('Hi Robin, I can help');
   await admin.screenshot({ path: 'screenshots/ai - conversation review.png', fullPage: true });
   await row.getByRole('link', { name: 'Open work item' }).click();
-  await expect(admin.getByTestId('work-item-status')).toContainText('Active');
+  await expect(admin.getByTestId('work-item-status')).toContainText('Closed');
   expect(adminProblems).toEqual([]);
   await adminContext.close();
   expect(problems).toEqual([]);
