@@ -15,7 +15,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 echo "[test] building the app (server + wasm)"
-cargo leptos build
+cargo leptos build --split
 
 echo "[test] Rust unit and integration tests"
 # Same cfg as cargo-leptos's debug build, so the build above is reused (see ARCHITECTURE.md).
@@ -26,5 +26,5 @@ rm -rf target/e2e-data end2end/screenshots
 # A short offer timeout lets the browser tests watch an offer run out (SPEC R-TIME-5).
 export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
   BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
-cargo leptos end-to-end
+cargo leptos end-to-end --split
 echo "[test] all tests passed"

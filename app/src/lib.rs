@@ -8,13 +8,14 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -40,15 +41,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the page as answering clicks (`<body data-hydrated="true">`), so tests and people can
+/// tell it from a page that only looks ready. The WASM entry calls it once hydration has
+/// finished, including the lazy route's chunk and the Suspense boundaries inside it.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Tests and people can tell a page that answers clicks from one that only looks ready.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="baton-css" href="/baton.css"/>
@@ -56,26 +61,26 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::home::HomePage/>
-                <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage/>
-                <Route path=StaticSegment("agent") view=pages::agent::AgentPage/>
-                <Route path=(StaticSegment("agent"), StaticSegment("queues")) view=pages::agent::queues::QueuesPage/>
-                <Route path=(StaticSegment("agent"), StaticSegment("customers"), ParamSegment("id")) view=pages::agent::customer::CustomerPage/>
-                <Route path=(StaticSegment("agent"), StaticSegment("work"), ParamSegment("id")) view=pages::agent::work_item::WorkItemPage/>
-                <Route path=StaticSegment("support") view=pages::support::SupportIndexPage/>
-                <Route path=(StaticSegment("support"), ParamSegment("key")) view=pages::support::SupportSitePage/>
-                <Route path=(StaticSegment("support"), ParamSegment("key"), StaticSegment("articles"), ParamSegment("id")) view=pages::support::HelpArticlePage/>
-                <Route path=(StaticSegment("w"), ParamSegment("key")) view=pages::widget::WidgetPage/>
-                <Route path=(StaticSegment("invite"), ParamSegment("token")) view=pages::invite::InvitePage/>
-                <Route path=StaticSegment("setup") view=pages::setup::SetupPage/>
-                <Route path=StaticSegment("admin") view=pages::admin::AdminHome/>
-                <Route path=(StaticSegment("admin"), StaticSegment("site")) view=pages::admin::site::SiteSettingsPage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("spaces")) view=pages::admin::spaces::SpacesPage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("spaces"), ParamSegment("id")) view=pages::admin::space::SpacePage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("experiences")) view=pages::admin::experiences::ExperiencesPage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id")) view=pages::admin::experience::ExperiencePage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id"), StaticSegment("ai")) view=pages::admin::ai_agent::AiAgentPage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("review")) view=pages::admin::review::ReviewPage/>
-                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=pages::admin::audit::AuditPage/>
+                <Route path=StaticSegment("sign-in") view={Lazy::<routes::SignInRoute>::new()}/>
+                <Route path=StaticSegment("agent") view={Lazy::<routes::AgentRoute>::new()}/>
+                <Route path=(StaticSegment("agent"), StaticSegment("queues")) view={Lazy::<routes::QueuesRoute>::new()}/>
+                <Route path=(StaticSegment("agent"), StaticSegment("customers"), ParamSegment("id")) view={Lazy::<routes::CustomerRoute>::new()}/>
+                <Route path=(StaticSegment("agent"), StaticSegment("work"), ParamSegment("id")) view={Lazy::<routes::WorkItemRoute>::new()}/>
+                <Route path=StaticSegment("support") view={Lazy::<routes::SupportIndexRoute>::new()}/>
+                <Route path=(StaticSegment("support"), ParamSegment("key")) view={Lazy::<routes::SupportSiteRoute>::new()}/>
+                <Route path=(StaticSegment("support"), ParamSegment("key"), StaticSegment("articles"), ParamSegment("id")) view={Lazy::<routes::HelpArticleRoute>::new()}/>
+                <Route path=(StaticSegment("w"), ParamSegment("key")) view={Lazy::<routes::WidgetRoute>::new()}/>
+                <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<routes::InviteRoute>::new()}/>
+                <Route path=StaticSegment("setup") view={Lazy::<routes::SetupRoute>::new()}/>
+                <Route path=StaticSegment("admin") view={Lazy::<routes::AdminHomeRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("site")) view={Lazy::<routes::SiteSettingsRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("spaces")) view={Lazy::<routes::SpacesRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("spaces"), ParamSegment("id")) view={Lazy::<routes::SpaceRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences")) view={Lazy::<routes::ExperiencesRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id")) view={Lazy::<routes::ExperienceRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id"), StaticSegment("ai")) view={Lazy::<routes::AiAgentRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("review")) view={Lazy::<routes::ReviewRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<routes::AuditRoute>::new()}/>
             </Routes>
         </Router>
     }
