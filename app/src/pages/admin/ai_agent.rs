@@ -142,7 +142,7 @@ fn KnowledgeBase(
                     view! {
                         <li class="flex items-center gap-2 flex-wrap">
                             <span class="grow">{a.title.clone()}</span>
-                            <span class="badge">{if a.published { "Published" } else { "Draft" }}</span>
+                            <span class="status-pill">{if a.published { "Published" } else { "Draft" }}</span>
                             <button class="btn btn-small" type="button" aria-label=format!("Edit article {}", a.title)
                                 on:click=move |_| {
                                     editing.set(edit.id.clone());

@@ -35,7 +35,7 @@ pub fn ExperiencesPage() -> impl IntoView {
                                         view! {
                                             <li class="card flex flex-wrap items-center gap-3">
                                                 <a class="link font-semibold" href=format!("/admin/experiences/{}", e.id)>{e.name.clone()}</a>
-                                                <span class="badge">{e.mode.label()}</span>
+                                                <span class="status-pill">{e.mode.label()}</span>
                                                 <span class="text-sm text-muted">{widgets}</span>
                                             </li>
                                         }

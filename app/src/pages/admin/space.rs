@@ -192,7 +192,7 @@ fn WorkTypes(space: String, data: Signal<Option<Page>>, reload: Callback<()>) ->
                 {move || data.get().map(|p| p.work_types).unwrap_or_default().into_iter().map(|t| {
                     let name = t.clone();
                     view! {
-                        <li class="badge flex items-center gap-1">{t.clone()}
+                        <li class="status-pill flex items-center gap-1">{t.clone()}
                             <button class="btn btn-small" aria-label=format!("Remove work type {t}")
                                 on:click=move |_| { change.dispatch((name.clone(), false)); }>"×"</button>
                         </li>

@@ -29,7 +29,7 @@ pub fn SpacesPage() -> impl IntoView {
                                         <li class="card flex items-center gap-3">
                                             <a class="link font-semibold" href=format!("/admin/spaces/{}", s.id)>{s.name.clone()}</a>
                                             <span class="text-sm text-muted">{format!("{} members", s.members)}</span>
-                                            <span class="badge">{if s.live_chat { "Live chat on" } else { "Live chat off" }}</span>
+                                            <span class="status-pill">{if s.live_chat { "Live chat on" } else { "Live chat off" }}</span>
                                         </li>
                                     }).collect_view()}
                                 </ul>
