@@ -2,8 +2,8 @@
 //! Compiled only for the server (the `app` crate enables it through its `ssr` feature).
 
 pub mod accounts;
-pub mod ai;
 pub mod admin;
+pub mod ai;
 pub mod clock;
 pub mod config;
 pub mod conversations;

@@ -25,7 +25,10 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("How much is shipping?", "Shipping times and costs"),
     ("Do you have express delivery?", "Shipping times and costs"),
     ("Is shipping free?", "Shipping times and costs"),
-    ("Where is my parcel? I want to track my order", "Tracking your order"),
+    (
+        "Where is my parcel? I want to track my order",
+        "Tracking your order",
+    ),
     ("Where do I find my tracking number?", "Tracking your order"),
     ("The tracking link shows nothing yet", "Tracking your order"),
     ("How do I return a jacket?", "Returning an item"),
@@ -35,28 +38,52 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("Do you refund the shipping costs?", "Refunds"),
     ("My money has not come back yet after my return", "Refunds"),
     ("Can I cancel my order?", "Changing or cancelling an order"),
-    ("I want to change the delivery address of my order", "Changing or cancelling an order"),
+    (
+        "I want to change the delivery address of my order",
+        "Changing or cancelling an order",
+    ),
     ("Which payment methods do you accept?", "Payment methods"),
     ("Can I pay with PayPal?", "Payment methods"),
     ("Can I pay by invoice?", "Payment methods"),
     ("When is my card charged?", "Payment methods"),
-    ("Do you ship to Canada?", "International shipping and customs"),
-    ("Will I pay customs duties?", "International shipping and customs"),
-    ("Do you deliver to the United States?", "International shipping and customs"),
+    (
+        "Do you ship to Canada?",
+        "International shipping and customs",
+    ),
+    (
+        "Will I pay customs duties?",
+        "International shipping and customs",
+    ),
+    (
+        "Do you deliver to the United States?",
+        "International shipping and customs",
+    ),
     ("What does the warranty cover?", "Warranty and repairs"),
     ("The zip on my backpack broke", "Warranty and repairs"),
     ("Can you repair my tent?", "Warranty and repairs"),
     ("I forgot my password", "Resetting your password"),
-    ("The password reset email never arrived", "Resetting your password"),
+    (
+        "The password reset email never arrived",
+        "Resetting your password",
+    ),
     ("How do I use a gift card?", "Gift cards"),
     ("How long is a gift card valid?", "Gift cards"),
     ("My parcel arrived damaged", "Damaged or missing items"),
-    ("An item is missing from my package", "Damaged or missing items"),
-    ("Tracking says delivered but I have no parcel", "Damaged or missing items"),
+    (
+        "An item is missing from my package",
+        "Damaged or missing items",
+    ),
+    (
+        "Tracking says delivered but I have no parcel",
+        "Damaged or missing items",
+    ),
     ("What size should I take?", "Choosing the right size"),
     ("Do your shoes run small?", "Choosing the right size"),
     ("Where is the size chart?", "Choosing the right size"),
-    ("I am between two sizes for a jacket", "Choosing the right size"),
+    (
+        "I am between two sizes for a jacket",
+        "Choosing the right size",
+    ),
 ];
 
 /// Questions the knowledge base does not answer: the AI agent must say it does not know.
@@ -142,7 +169,10 @@ fn a_confident_answer_never_comes_from_the_wrong_article() {
     let index = index();
     for (question, expected) in QUESTIONS {
         if let Some(hit) = index.confident(question) {
-            assert_eq!(hit.title, *expected, "{question:?} answered from the wrong article");
+            assert_eq!(
+                hit.title, *expected,
+                "{question:?} answered from the wrong article"
+            );
         }
     }
 }

@@ -35,7 +35,11 @@ async fn seeded(db: &Db) -> (Actor, Engine, AiAgent) {
             .unwrap();
     let actor = Actor::load(db, &admin).await.unwrap();
     let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
-    let ai = AiAgent::new(engine.clone(), "http://baton.test", Duration::from_millis(1));
+    let ai = AiAgent::new(
+        engine.clone(),
+        "http://baton.test",
+        Duration::from_millis(1),
+    );
     (actor, engine, ai)
 }
 
@@ -81,7 +85,10 @@ async fn a_visitor_is_answered_then_handed_off_after_two_unsure_answers_and_clai
     assert_eq!(ai.reply(&id).await.unwrap(), None);
 
     customer_says(&engine, &id, "What is the capital of Australia?").await;
-    assert!(matches!(ai.reply(&id).await.unwrap(), Some(Turn::NotSure { .. })));
+    assert!(matches!(
+        ai.reply(&id).await.unwrap(),
+        Some(Turn::NotSure { .. })
+    ));
     customer_says(&engine, &id, "Tell me a joke").await;
     assert!(matches!(
         ai.reply(&id).await.unwrap(),
@@ -117,7 +124,10 @@ async fn a_visitor_is_answered_then_handed_off_after_two_unsure_answers_and_clai
         .unwrap();
     // Nobody is Available in the demo: the handed-off chat gets the Fallback message and closes,
     // as a new live chat would (SPEC R-HAND-3, R-ROUTE-6).
-    assert!(matches!(conv.status, ConversationStatus::Work(_)), "{conv:?}");
+    assert!(
+        matches!(conv.status, ConversationStatus::Work(_)),
+        "{conv:?}"
+    );
     assert_eq!(conv.customer, Some(CustomerId::new(casey)));
 
     let handed_off = review::list(db, &admin, Some(ReviewOutcome::HandedOff))
@@ -156,14 +166,36 @@ async fn the_knowledge_base_is_edited_with_audit_entries_and_publishing_needs_an
         matches!(&no_article, Err(backend::BackendError::Invalid(m)) if m.contains("at least one article")),
         "{no_article:?}"
     );
-    let draft = knowledge::save_article(db, &admin, &help, None, "Opening hours", "We answer from 9 to 5.", false)
+    let draft = knowledge::save_article(
+        db,
+        &admin,
+        &help,
+        None,
+        "Opening hours",
+        "We answer from 9 to 5.",
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(
+        knowledge::set_published(db, &admin, &help, true)
+            .await
+            .is_err()
+    );
+    knowledge::save_article(
+        db,
+        &admin,
+        &help,
+        Some(&draft),
+        "Opening hours",
+        "We answer from 9 to 5.",
+        true,
+    )
+    .await
+    .unwrap();
+    knowledge::set_published(db, &admin, &help, true)
         .await
         .unwrap();
-    assert!(knowledge::set_published(db, &admin, &help, true).await.is_err());
-    knowledge::save_article(db, &admin, &help, Some(&draft), "Opening hours", "We answer from 9 to 5.", true)
-        .await
-        .unwrap();
-    knowledge::set_published(db, &admin, &help, true).await.unwrap();
     knowledge::save_settings(db, &admin, &help, 3, "refund\nRefund\nlegal action")
         .await
         .unwrap();
@@ -179,11 +211,22 @@ async fn the_knowledge_base_is_edited_with_audit_entries_and_publishing_needs_an
     .fetch_all(&db.pool)
     .await
     .unwrap();
-    assert!(audit.contains(&("AI agent".into(), "Published".into())), "{audit:?}");
+    assert!(
+        audit.contains(&("AI agent".into(), "Published".into())),
+        "{audit:?}"
+    );
     assert!(
         audit.contains(&("Handoff phrases".into(), "refund, legal action".into())),
         "{audit:?}"
     );
-    knowledge::delete_article(db, &admin, &help, &draft).await.unwrap();
-    assert!(knowledge::view(db, &admin, &help).await.unwrap().articles.is_empty());
+    knowledge::delete_article(db, &admin, &help, &draft)
+        .await
+        .unwrap();
+    assert!(
+        knowledge::view(db, &admin, &help)
+            .await
+            .unwrap()
+            .articles
+            .is_empty()
+    );
 }

@@ -211,7 +211,11 @@ async fn customers_waiting_see_their_place_in_the_queue(db: &Db) {
                 .unwrap();
         customers.push(domain::CustomerId::new(id));
     }
-    let ai = backend::ai::AiAgent::new(engine.clone(), "http://baton.test", Duration::from_millis(1));
+    let ai = backend::ai::AiAgent::new(
+        engine.clone(),
+        "http://baton.test",
+        Duration::from_millis(1),
+    );
     let chatter = |c: &domain::CustomerId| backend::widget::Chatter {
         customer: Some(c.clone()),
         visitor: None,

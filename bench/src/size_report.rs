@@ -124,7 +124,9 @@ fn whole_build(pkg: &std::path::Path) -> Option<(usize, usize, usize)> {
 }
 
 fn fail(message: String, base: &str) -> ! {
-    eprintln!("size-report: cannot fetch {message}. Is Baton running at {base} (with the demo widget)?");
+    eprintln!(
+        "size-report: cannot fetch {message}. Is Baton running at {base} (with the demo widget)?"
+    );
     std::process::exit(1);
 }
 
@@ -136,9 +138,7 @@ async fn main() {
     let client = reqwest::Client::new();
     let widget = format!("/w/{key}");
     let page = match client.get(format!("{base}{widget}")).send().await {
-        Ok(response) if response.status().is_success() => {
-            response.text().await.unwrap_or_default()
-        }
+        Ok(response) if response.status().is_success() => response.text().await.unwrap_or_default(),
         Ok(response) => fail(format!("{widget}: {}", response.status()), &base),
         Err(e) => fail(format!("{widget}: {e}"), &base),
     };

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agent::Availability;
-use crate::event::Author;
 use crate::ai::HandoffReason;
+use crate::event::Author;
 use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 
 /// How a conversation begins.

@@ -85,7 +85,10 @@ fn a_handoff_phrase_matches_whole_words_in_order() {
     );
     assert_eq!(matching_rule("complaint, legal one", &phrases), None);
     assert_eq!(matching_rule("chargebacks", &phrases), None);
-    assert_eq!(matching_rule("I'll do a chargeback", &phrases), Some("chargeback"));
+    assert_eq!(
+        matching_rule("I'll do a chargeback", &phrases),
+        Some("chargeback")
+    );
 }
 
 // SPEC R-HAND-1, R-HAND-4
@@ -210,7 +213,10 @@ fn conversation_review_tells_resolved_handed_off_and_abandoned_apart() {
         review_outcome(ended, &["greeting", "answer", "not_sure"]),
         ReviewOutcome::Abandoned
     );
-    assert_eq!(review_outcome(ended, &["greeting"]), ReviewOutcome::Abandoned);
+    assert_eq!(
+        review_outcome(ended, &["greeting"]),
+        ReviewOutcome::Abandoned
+    );
     assert_eq!(
         review_outcome(ended, &["greeting", "handoff"]),
         ReviewOutcome::Abandoned

@@ -2,10 +2,10 @@
 
 mod support;
 
+use domain::ai::HandoffReason;
 use domain::{
     Author, Command, ConversationStatus, CustomerId, DomainError, EventKind, Start, WorkStatus,
 };
-use domain::ai::HandoffReason;
 use support::*;
 
 fn team() -> Sim {
@@ -69,7 +69,11 @@ fn a_handoff_before_sign_in_waits_for_it_and_the_ai_stays_silent() {
     let mut sim = team();
     start_anonymously(&mut sim, "c1");
 
-    let effects = sim.ok(hand_off("c1", HandoffReason::AskedForPerson, "Passing you on."));
+    let effects = sim.ok(hand_off(
+        "c1",
+        HandoffReason::AskedForPerson,
+        "Passing you on.",
+    ));
     sim.say("c1", Author::Customer, "hello? are you there?");
     let err = sim.err(message_cmd("c1", Author::Ai, "still me"));
 
@@ -135,7 +139,13 @@ fn the_farewell_is_the_ais_last_word_before_routing() {
     ));
 
     let kinds = events(&effects);
-    assert!(matches!(kinds[0], EventKind::Message { author: Author::Ai, .. }));
+    assert!(matches!(
+        kinds[0],
+        EventKind::Message {
+            author: Author::Ai,
+            ..
+        }
+    ));
     assert_eq!(
         kinds[1],
         EventKind::HandedOff {

@@ -150,7 +150,10 @@ fn thread_has(
 /// socket the chat opens is recognised. Done from the browser once hydrated (an effect), which
 /// also keeps a second suspense boundary out of the page.
 #[component]
-fn VisitorChat(info: WidgetInfo, me: Resource<Result<Option<Me>, crate::AppError>>) -> impl IntoView {
+fn VisitorChat(
+    info: WidgetInfo,
+    me: Resource<Result<Option<Me>, crate::AppError>>,
+) -> impl IntoView {
     let visit = Action::new(|_: &()| begin_visit());
     Effect::new(move |_| {
         visit.dispatch(());
@@ -225,16 +228,25 @@ fn Chat(
         thread_status(live, conversation.get())
             == Some(ConversationStatus::Work(WorkStatus::WaitingForAgent))
     };
-    let ended = move || thread_has(live, conversation.get(), |k| matches!(k, EventKind::Ended { .. }));
+    let ended = move || {
+        thread_has(live, conversation.get(), |k| {
+            matches!(k, EventKind::Ended { .. })
+        })
+    };
     let handoff_started = move || {
         thread_has(live, conversation.get(), |k| {
-            matches!(k, EventKind::HandoffRequested { .. } | EventKind::HandedOff { .. })
+            matches!(
+                k,
+                EventKind::HandoffRequested { .. } | EventKind::HandedOff { .. }
+            )
         })
     };
     // SPEC R-CUST-2: the AI agent handed off before sign-in; the customer signs in here.
     let needs_sign_in = move || {
         !signed_in
-            && thread_has(live, conversation.get(), |k| matches!(k, EventKind::HandoffRequested { .. }))
+            && thread_has(live, conversation.get(), |k| {
+                matches!(k, EventKind::HandoffRequested { .. })
+            })
             && !ended()
     };
     let person = Action::new(move |id: &ConversationId| talk_to_person(id.to_string()));

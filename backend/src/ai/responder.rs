@@ -132,8 +132,7 @@ impl AiAgent {
                 .bind(id.as_str())
                 .fetch_all(&db.pool)
                 .await?;
-        let index =
-            KnowledgeIndex::build(knowledge::published_articles(db, &experience.id).await?);
+        let index = KnowledgeIndex::build(knowledge::published_articles(db, &experience.id).await?);
         let hit = index.confident(question);
         let turn = plan_turn(TurnInput {
             message: question,
@@ -196,7 +195,11 @@ impl AiAgent {
     }
 
     /// The AI agent's greeting in a conversation that has just started.
-    pub async fn greet(&self, id: &ConversationId, experience: &Stored) -> Result<(), BackendError> {
+    pub async fn greet(
+        &self,
+        id: &ConversationId,
+        experience: &Stored,
+    ) -> Result<(), BackendError> {
         let body = domain::ai::greeting(
             &experience.settings.name,
             experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
@@ -251,7 +254,10 @@ impl AiAgent {
     }
 
     fn article_link(&self, widget_key: &str, article: &str) -> String {
-        format!("{}/support/{widget_key}/articles/{article}", self.public_url)
+        format!(
+            "{}/support/{widget_key}/articles/{article}",
+            self.public_url
+        )
     }
 }
 
@@ -274,7 +280,9 @@ async fn experience_of(
 async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, BackendError> {
     let mut events = Vec::new();
     loop {
-        let after = events.last().map_or(0, |e: &domain::ConversationEvent| e.seq);
+        let after = events
+            .last()
+            .map_or(0, |e: &domain::ConversationEvent| e.seq);
         let page = reads::events_between(db, id, after, None).await?;
         let done = page.len() < reads::REPLAY_PAGE as usize;
         events.extend(page);

@@ -83,8 +83,8 @@ impl KnowledgeIndex {
             .iter()
             .map(|a| tokenizer.tokenize(&a.title).into_iter().collect())
             .collect();
-        let engine = SearchEngineBuilder::<u32>::with_documents(Language::English, documents)
-            .build();
+        let engine =
+            SearchEngineBuilder::<u32>::with_documents(Language::English, documents).build();
         KnowledgeIndex {
             articles,
             passages,
@@ -171,7 +171,10 @@ mod tests {
     fn an_article_is_split_into_its_paragraphs() {
         assert_eq!(
             paragraphs("First line\nsame paragraph\n\n\nSecond\n"),
-            vec!["First line\nsame paragraph".to_string(), "Second".to_string()]
+            vec![
+                "First line\nsame paragraph".to_string(),
+                "Second".to_string()
+            ]
         );
     }
 

@@ -45,7 +45,15 @@ pub struct ReviewDetail {
     pub lines: Vec<ReviewLine>,
 }
 
-type Row = (String, String, String, i64, Option<String>, String, Option<String>);
+type Row = (
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 /// The conversations with the AI agent the actor may review, newest first, optionally only
 /// those with one outcome.

@@ -189,8 +189,8 @@ impl Engine {
             .bind(experience)
             .bind(visitor.as_ref().map(|v| v.to_string()))
             .bind(id.as_str())
-                .execute(&mut *tx)
-                .await?;
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some((kind, article)) = alongside.ai_turn {
             let seq = effects.iter().find_map(|e| match e {

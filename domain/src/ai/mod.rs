@@ -120,7 +120,12 @@ pub fn asks_for_person(message: &str) -> bool {
     if w.iter().any(|x| PERSON_ALONE.contains(&x.as_str())) {
         return true;
     }
-    let pairs = [("real", "person"), ("live", "agent"), ("live", "person"), ("real", "agent")];
+    let pairs = [
+        ("real", "person"),
+        ("live", "agent"),
+        ("live", "person"),
+        ("real", "agent"),
+    ];
     if w.windows(2)
         .any(|p| pairs.contains(&(p[0].as_str(), p[1].as_str())))
     {
@@ -220,7 +225,15 @@ pub fn unconfident_in_a_row<'a>(kinds: impl DoubleEndedIterator<Item = &'a str>)
     run
 }
 
-const GREETING_WORDS: &[&str] = &["hi", "hello", "hey", "hiya", "morning", "afternoon", "evening"];
+const GREETING_WORDS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "morning",
+    "afternoon",
+    "evening",
+];
 const THANKS_WORDS: &[&str] = &["thanks", "thank", "thx", "ty", "cheers"];
 const BYE_WORDS: &[&str] = &["bye", "goodbye", "cya"];
 const FILLER_WORDS: &[&str] = &[
@@ -253,8 +266,7 @@ pub fn small_talk(message: &str) -> Option<&'static str> {
     }
 }
 
-const PASSING_ON: &str =
-    "I'm passing this conversation to a person from our team. They will see everything we said here, so you won't need to repeat yourself.";
+const PASSING_ON: &str = "I'm passing this conversation to a person from our team. They will see everything we said here, so you won't need to repeat yourself.";
 
 /// The farewell the AI agent ends its turn with for each reason.
 pub fn farewell(reason: &HandoffReason) -> String {

@@ -101,7 +101,10 @@ async fn ai_messages(app: &TestApp, conversation: &ConversationId) -> Vec<String
     .unwrap();
     rows.into_iter()
         .filter_map(|(body,)| {
-            match serde_json::from_str::<domain::ConversationEvent>(&body).unwrap().kind {
+            match serde_json::from_str::<domain::ConversationEvent>(&body)
+                .unwrap()
+                .kind
+            {
                 EventKind::Message {
                     author: Author::Ai,
                     body,
@@ -146,8 +149,14 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    let greeting = ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
-    assert!(ai_message(&greeting).unwrap().starts_with("Hi! I'm the AI agent"));
+    let greeting = ws
+        .expect("the frame this step waits for", |f| ai_message(f).is_some())
+        .await;
+    assert!(
+        ai_message(&greeting)
+            .unwrap()
+            .starts_with("Hi! I'm the AI agent")
+    );
 
     say(&mut ws, &conversation, "How long does delivery take?").await;
 
@@ -162,7 +171,11 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
         )
     })
     .await;
-    let answer = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
+    let answer = ai_message(
+        &ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+            .await,
+    )
+    .unwrap();
     assert!(answer.contains("3 to 5 working days"), "{answer}");
     assert!(
         answer.contains(&format!("{}/support/{SHOP}/articles/", app.address)),
@@ -176,25 +189,33 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
 
 // SPEC R-HAND-1 (asks for a person), R-HAND-2, R-CUST-2, R-HAND-3
 #[tokio::test]
-async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_thread_is_routed()
-{
+async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_thread_is_routed() {
     let app = app().await;
     make_ada_available(&app).await;
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
-    say(&mut ws, &conversation, "What size should I take?").await;
-    ws.expect("the frame this step waits for", |f| ai_message(f).is_some_and(|b| b.contains("\u{201c}Choosing the right size\u{201d}")))
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
         .await;
+    say(&mut ws, &conversation, "What size should I take?").await;
+    ws.expect("the frame this step waits for", |f| {
+        ai_message(f).is_some_and(|b| b.contains("\u{201c}Choosing the right size\u{201d}"))
+    })
+    .await;
 
     say(&mut ws, &conversation, "Can I talk to a person please?").await;
-    ws.expect("the frame this step waits for", |f| is_event(f, |k| matches!(k, EventKind::HandoffRequested { .. })))
-        .await;
+    ws.expect("the frame this step waits for", |f| {
+        is_event(f, |k| matches!(k, EventKind::HandoffRequested { .. }))
+    })
+    .await;
     say(&mut ws, &conversation, "Hello? Anyone there?").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let said = ai_messages(&app, &conversation).await;
-    assert_eq!(said.len(), 3, "greeting, answer, farewell and nothing more: {said:#?}");
+    assert_eq!(
+        said.len(),
+        3,
+        "greeting, answer, farewell and nothing more: {said:#?}"
+    );
     assert!(said[2].contains("passing this conversation to a person"));
 
     // Sign up in the widget (the session keeps the visitor), then claim the conversation.
@@ -227,13 +248,12 @@ async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_
         })
     })
     .await;
-    let (status, work_type): (String, String) = sqlx::query_as(
-        "SELECT status, work_type FROM work_items WHERE conversation_id = $1",
-    )
-    .bind(conversation.as_str())
-    .fetch_one(&app.server_db().pool)
-    .await
-    .unwrap();
+    let (status, work_type): (String, String) =
+        sqlx::query_as("SELECT status, work_type FROM work_items WHERE conversation_id = $1")
+            .bind(conversation.as_str())
+            .fetch_one(&app.server_db().pool)
+            .await
+            .unwrap();
     assert_eq!(
         (status.as_str(), work_type.as_str()),
         ("Waiting for agent", "Conversation")
@@ -250,10 +270,15 @@ async fn two_answers_without_confidence_in_a_row_hand_off() {
     assert_eq!(status, 200, "{body}");
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
-    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+        .await;
 
     say(&mut ws, &conversation, "What is the capital of Australia?").await;
-    let first = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
+    let first = ai_message(
+        &ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+            .await,
+    )
+    .unwrap();
     say(&mut ws, &conversation, "Explain quantum computing").await;
 
     assert!(first.contains("not sure"), "{first}");
@@ -276,9 +301,15 @@ async fn a_handoff_phrase_hands_off_at_once() {
     let (_, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
-    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+        .await;
 
-    say(&mut ws, &conversation, "I will open a chargeback with my bank").await;
+    say(
+        &mut ws,
+        &conversation,
+        "I will open a chargeback with my bank",
+    )
+    .await;
 
     ws.expect("the frame this step waits for", |f| {
         is_event(f, |k| {
@@ -345,11 +376,16 @@ async fn in_ai_agent_mode_asking_for_a_person_points_to_the_fallback_message() {
     let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
-    ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await;
+    ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+        .await;
 
     say(&mut ws, &conversation, "I want to talk to a human").await;
 
-    let reply = ai_message(&ws.expect("the frame this step waits for", |f| ai_message(f).is_some()).await).unwrap();
+    let reply = ai_message(
+        &ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
+            .await,
+    )
+    .unwrap();
     assert!(reply.contains("help@demo.baton.test"), "{reply}");
     let (status, _) = call(
         &app,
@@ -394,8 +430,15 @@ async fn conversation_review_lists_ai_conversations_with_their_outcome_and_work_
             .unwrap();
     let ada = app.session_for(SignedIn::Staff(ada_id)).await;
 
-    let (status, handed_off) = call(&app, &admin, "admin/review", &[("outcome", "handed_off")]).await;
-    let (_, resolved) = call(&app, &admin, "admin/review", &[("outcome", "resolved_by_ai")]).await;
+    let (status, handed_off) =
+        call(&app, &admin, "admin/review", &[("outcome", "handed_off")]).await;
+    let (_, resolved) = call(
+        &app,
+        &admin,
+        "admin/review",
+        &[("outcome", "resolved_by_ai")],
+    )
+    .await;
     let (_, transcript) = call(
         &app,
         &admin,
@@ -412,8 +455,14 @@ async fn conversation_review_lists_ai_conversations_with_their_outcome_and_work_
     assert!(rows[0]["work_item"].is_string(), "{handed_off}");
     assert_eq!(resolved, "[]");
     assert!(transcript.contains("Hi! I'm the AI agent"), "{transcript}");
-    assert!(transcript.contains("passed the conversation to the team"), "{transcript}");
-    assert_eq!(agent_status, 200, "agents see only experiences they admin: none");
+    assert!(
+        transcript.contains("passed the conversation to the team"),
+        "{transcript}"
+    );
+    assert_eq!(
+        agent_status, 200,
+        "agents see only experiences they admin: none"
+    );
     let (_, agent_rows) = call(&app, &ada, "admin/review", &[("outcome", "")]).await;
     assert_eq!(agent_rows, "[]");
     app.stop().await;

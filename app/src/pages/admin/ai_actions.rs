@@ -93,8 +93,7 @@ pub async fn save_handoff_settings(
     let (state, actor) = actor().await?;
     let limit = unconfident_limit.trim().parse::<u32>().map_err(|_| {
         AppError::Invalid(
-            "Answers without confidence before handoff must be a whole number from 1 to 10."
-                .into(),
+            "Answers without confidence before handoff must be a whole number from 1 to 10.".into(),
         )
     })?;
     backend::ai::knowledge::save_settings(&state.db, &actor, &experience, limit, &phrases).await?;
