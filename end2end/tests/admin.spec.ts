@@ -2,7 +2,7 @@
 // HTML page using that snippet opens a chat that reaches an agent of the new space
 // (SPEC R-SPACE-1, R-SPACE-4, R-MODE-3, R-ROUTE-1). A page on a domain the widget does not
 // allow cannot frame it.
-import { test, expect, signInAvailableAgent, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, signInAvailableAgent, signInStaff, waitForHydration, watchForProblems } from './fixtures';
 import { Page } from '@playwright/test';
 import * as path from 'path';
 import * as http from 'http';
@@ -11,14 +11,7 @@ const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `admin - ${name}.png`), fullPage: true });
 
-async function signInAdmin(page: Page) {
-  await page.goto('/sign-in');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill('admin@demo.baton.test');
-  await page.getByLabel('Password').fill('baton-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
-}
+const signInAdmin = (page: Page) => signInStaff(page, 'admin@demo.baton.test');
 
 /** The refusals these tests provoke answer 422; Chromium logs each as a console error. */
 function expectRefusalsOnly(problems: string[]) {

@@ -2,7 +2,7 @@
 // customer asks the demo Shop Assistant a question and gets the article's answer with a link,
 // asks for a person, signs up in the chat, and Ada accepts and sees the AI part of the
 // transcript. Then Conversation review lists it as handed off with its work item.
-import { test, expect, signInAvailableAgent, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, signInAvailableAgent, signInStaff, waitForHydration, watchForProblems } from './fixtures';
 
 test('a customer asks the AI agent, then a person, signs in, and the agent sees the whole thread', async ({ page, browser, problems }) => {
   test.setTimeout(90_000);
@@ -73,12 +73,7 @@ test('a customer asks the AI agent, then a person, signs in, and the agent sees 
   const admin = await adminContext.newPage();
   const adminProblems: string[] = [];
   watchForProblems(admin, adminProblems);
-  await admin.goto('/sign-in');
-  await waitForHydration(admin);
-  await admin.getByLabel('Email').fill('admin@demo.baton.test');
-  await admin.getByLabel('Password').fill('baton-demo');
-  await admin.getByRole('button', { name: 'Sign in' }).click();
-  await expect(admin).toHaveURL(/\/agent$/);
+  await signInStaff(admin, 'admin@demo.baton.test');
   await admin.goto('/admin/review');
   await waitForHydration(admin);
   await admin.getByLabel('Outcome').selectOption('handed_off');

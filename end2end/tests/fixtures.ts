@@ -35,14 +35,19 @@ export async function waitForHydration(page: Page) {
 
 export { expect };
 
-/** Signs an agent in on `page` and makes them Available in all their spaces. */
-export async function signInAvailableAgent(page: Page, email: string) {
+/** Signs a demo team member (password baton-demo) in on `page`; they land on the dashboard. */
+export async function signInStaff(page: Page, email: string) {
   await page.goto('/sign-in');
   await waitForHydration(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('baton-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/agent$/);
+}
+
+/** Signs an agent in on `page` and makes them Available in all their spaces. */
+export async function signInAvailableAgent(page: Page, email: string) {
+  await signInStaff(page, email);
   await waitForHydration(page);
   await page.getByLabel('Availability', { exact: true }).selectOption('Available');
   await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Available');

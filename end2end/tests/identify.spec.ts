@@ -1,7 +1,7 @@
 // The embedding site signs its user in with Baton.identify(token): an HS256 JWT signed with the
 // experience's identity secret (SPEC R-CUST-2). A good token signs in at once, without Baton's
 // own sign-in; a replayed, forged or expired one is refused with a message the customer can act on.
-import { test, expect, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, signInStaff, waitForHydration, watchForProblems } from './fixtures';
 import { Browser, Page } from '@playwright/test';
 import * as crypto from 'crypto';
 import * as path from 'path';
@@ -21,12 +21,7 @@ function signIdentity(secret: string, claims: Record<string, unknown>): string {
 
 /** The demo Baton Help experience's identity secret, as its admin sees it on the settings page. */
 async function identitySecret(page: Page): Promise<string> {
-  await page.goto('/sign-in');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill('admin@demo.baton.test');
-  await page.getByLabel('Password').fill('baton-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
+  await signInStaff(page, 'admin@demo.baton.test');
   await page.goto('/admin/experiences');
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Baton Help' }).click();

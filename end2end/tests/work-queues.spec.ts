@@ -1,18 +1,13 @@
 // Queues with a JQL-style filter, a bad filter pointed out, follow-up work assigned from a
 // queue, and a customer's profile (SPEC R-VIEW-2, R-ROUTE-9, R-VIEW-6). Runs after the routing
 // tests, whose conversations and follow-up work it finds.
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, signInStaff, waitForHydration } from './fixtures';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 
 test('an agent filters the queue, sees where a filter is wrong, and opens a customer profile', async ({ page, problems }) => {
-  await page.goto('/sign-in');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill('ada@demo.baton.test');
-  await page.getByLabel('Password').fill('baton-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
+  await signInStaff(page, 'ada@demo.baton.test');
   await page.getByRole('link', { name: 'Queues' }).click();
   await expect(page).toHaveURL(/\/agent\/queues$/);
   await waitForHydration(page);
