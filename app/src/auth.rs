@@ -82,6 +82,11 @@ pub mod session {
         if !create {
             return Ok(None);
         }
+        // A new visitor is a new session row: limited per client address.
+        let state = crate::state::AppState::from_context()?;
+        state
+            .limits
+            .new_visitor(crate::client::client_address().await)?;
         let id = uuid::Uuid::now_v7().to_string();
         session
             .insert(backend::sessions::VISITOR_KEY, &id)
@@ -117,24 +122,25 @@ pub mod session {
     }
 }
 
-/// Sign-in attempts per email: 5 at once, then one more every 12 seconds. Password guessing
-/// gets slow while a person who mistyped twice never notices.
+/// Checks a sign-in form before anything else: the email is validated and normalised (422
+/// otherwise), the password is not longer than any password can be, and then the attempt is
+/// counted by the limits (429 with `Retry-After` when over; see `crate::limits`). Invalid input
+/// never reaches a limiter or the database. Returns the normalised email.
 #[cfg(feature = "ssr")]
-fn attempt_allowed(email: &str) -> bool {
-    use std::num::NonZeroU32;
-    use std::sync::LazyLock;
-
-    use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-    static ATTEMPTS: LazyLock<DefaultKeyedRateLimiter<String>> = LazyLock::new(|| {
-        let five = NonZeroU32::new(5).expect("five is not zero");
-        RateLimiter::keyed(Quota::per_minute(five).allow_burst(five))
-    });
-    ATTEMPTS.check_key(&email.trim().to_lowercase()).is_ok()
+async fn admit_sign_in(
+    state: &crate::state::AppState,
+    account: crate::limits::Account,
+    email: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    let email = backend::accounts::parse_email(email)?;
+    if password.chars().count() > backend::accounts::MAX_PASSWORD_CHARS {
+        return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
+    }
+    let from = crate::client::client_address().await;
+    state.limits.sign_in(account, &email, from)?;
+    Ok(email)
 }
-
-#[cfg(feature = "ssr")]
-const TOO_MANY_ATTEMPTS: &str =
-    "Too many sign-in attempts for this email. Wait a minute, then try again.";
 
 #[cfg(feature = "ssr")]
 const WRONG_CREDENTIALS: &str =
@@ -160,9 +166,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 #[server(prefix = "/api", endpoint = "staff-sign-in")]
 pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
-    if !attempt_allowed(&email) {
-        return Err(AppError::Invalid(TOO_MANY_ATTEMPTS.into()).with_status());
-    }
+    let email = admit_sign_in(&state, crate::limits::Account::Staff, &email, &password).await?;
     let Some(id) = backend::accounts::authenticate(&state.db, &email, &password).await? else {
         return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };
@@ -176,9 +180,7 @@ pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppErr
 #[server(prefix = "/api", endpoint = "customer-sign-in")]
 pub async fn customer_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
-    if !attempt_allowed(&email) {
-        return Err(AppError::Invalid(TOO_MANY_ATTEMPTS.into()).with_status());
-    }
+    let email = admit_sign_in(&state, crate::limits::Account::Customer, &email, &password).await?;
     let Some(id) = backend::customers::authenticate(&state.db, &email, &password).await? else {
         return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     };
@@ -196,6 +198,11 @@ pub async fn customer_sign_up(
     password: String,
 ) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
+    // A mistyped form costs no attempt; a well-formed one is counted before the database.
+    backend::customers::check_sign_up(&email, &name, &password)?;
+    state
+        .limits
+        .sign_up(crate::client::client_address().await)?;
     let id = backend::customers::sign_up(&state.db, &email, &name, &password).await?;
     session::begin(backend::sessions::SignedIn::Customer(id.clone())).await?;
     Ok(Me::Customer {
@@ -206,8 +213,16 @@ pub async fn customer_sign_up(
 
 #[server(prefix = "/api", endpoint = "sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    session::current().await?.flush().await.map_err(|error| {
+    let session = session::current().await?;
+    let id = session.id();
+    session.flush().await.map_err(|error| {
         tracing::warn!(%error, "cannot end the session");
         AppError::Unavailable
-    })
+    })?;
+    // Sockets opened with this session close now, before they can act again.
+    if let Some(id) = id {
+        let bus = crate::state::AppState::from_context()?.engine.bus().clone();
+        backend::realtime::bus::session_ended(bus.as_ref(), &id.to_string());
+    }
+    Ok(())
 }

@@ -26,9 +26,27 @@ pub enum AppError {
     /// A bug on the server; the details are in the server log.
     #[error("Something went wrong on our side. Nothing was changed; please try again.")]
     Internal,
+    /// Too many requests of a kind; the message says which, and when to try again.
+    #[error("{message} Please try again in {}.", wait_in_words(*retry_after_secs))]
+    TooMany {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The request never reached the function (network down, bad encoding).
     #[error("Could not reach Baton: {0}")]
     Transport(String),
+}
+
+/// "12 seconds", "a minute", "4 minutes" (rounded up), for a wait.
+fn wait_in_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".into(),
+        2..=99 => format!("{secs} seconds"),
+        _ => match secs.div_ceil(60) {
+            1 => "a minute".into(),
+            minutes => format!("{minutes} minutes"),
+        },
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -51,10 +69,20 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(status);
+            if let AppError::TooMany {
+                retry_after_secs, ..
+            } = &self
+            {
+                response.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*retry_after_secs),
+                );
+            }
         }
         self
     }

@@ -4,8 +4,12 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod client;
 pub mod components;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod routes;

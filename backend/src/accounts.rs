@@ -2,6 +2,13 @@
 //!
 //! Passwords are hashed with argon2id at OWASP's minimum (19 MiB, t=2, p=1). Hashing runs on the
 //! blocking pool behind a one-permit semaphore so a burst of sign-ins cannot take both cores.
+//! New hashes (sign-ups, invitations, new staff) first queue in a line of their own, so at most
+//! one of them at a time waits for that permit: a sign-in waits behind at most one new hash
+//! however many sign-ups arrive together, and hashing still takes at most one core.
+//!
+//! A sign-in for an email without an account (or without a password) is checked against a
+//! dummy hash with the same parameters, so the answer takes as long as for a wrong password and
+//! its timing does not tell whether the account exists.
 
 use std::sync::{Arc, LazyLock};
 
@@ -14,7 +21,15 @@ use tokio::sync::Semaphore;
 
 use crate::{clock::now_ms, db::Db, error::BackendError};
 
+/// One argon2 computation at a time.
 static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
+/// The line new hashes wait in before they may wait for [`HASHING`].
+static NEW_HASHES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
+
+/// An argon2id hash of a random password nobody knows, with the same parameters as every new
+/// hash (a test checks they agree): verified when there is no account, so that takes as long.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$3gl15vCjNnRbzh/KneRBfw$8+S9LN7EgH5h7ru23DNTEn3wbGzTUU+zxAHU3WCn5HI";
 
 fn hasher() -> Argon2<'static> {
     let params =
@@ -24,6 +39,11 @@ fn hasher() -> Argon2<'static> {
 
 /// Hashes a password into a PHC string.
 pub async fn hash_password(password: String) -> Result<String, BackendError> {
+    let _in_line = NEW_HASHES
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| BackendError::Invalid("shutting down".into()))?;
     let _permit = HASHING
         .clone()
         .acquire_owned()
@@ -58,9 +78,20 @@ pub async fn verify_password(password: String, phc: String) -> bool {
     .unwrap_or(false)
 }
 
-/// A validated email address: trimmed, lower-cased, one `@` with text on both sides.
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
+/// A validated email address: trimmed, lower-cased, one `@` with text on both sides, at most
+/// [`MAX_EMAIL_BYTES`]. A longer input is refused before anything is copied, and never echoed.
 pub fn parse_email(raw: &str) -> Result<String, BackendError> {
-    let email = raw.trim().to_lowercase();
+    let trimmed = raw.trim();
+    if trimmed.len() > MAX_EMAIL_BYTES {
+        return Err(BackendError::Invalid(format!(
+            "That email address is too long: an email address has at most {MAX_EMAIL_BYTES} \
+             characters. Check it and try again."
+        )));
+    }
+    let email = trimmed.to_lowercase();
     let valid = email.len() <= 254
         && email.split('@').count() == 2
         && email.split('@').all(|part| !part.is_empty())
@@ -79,13 +110,17 @@ pub fn parse_email(raw: &str) -> Result<String, BackendError> {
     }
 }
 
-/// Passwords: at least 8 characters, at most 256 (argon2 input stays bounded).
+/// The longest password (argon2 input stays bounded); longer sign-in attempts are refused
+/// without hashing, as no account can have one.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Passwords: at least 8 characters, at most [`MAX_PASSWORD_CHARS`].
 pub fn check_password_strength(password: &str) -> Result<(), BackendError> {
     match password.chars().count() {
         0..=7 => Err(BackendError::Invalid(
             "The password must have at least 8 characters.".into(),
         )),
-        257.. => Err(BackendError::Invalid(
+        n if n > MAX_PASSWORD_CHARS => Err(BackendError::Invalid(
             "The password must have at most 256 characters.".into(),
         )),
         _ => Ok(()),
@@ -160,10 +195,14 @@ pub(crate) async fn authenticate_in(
         .fetch_optional(&db.pool)
         .await?;
     match row {
-        Some((id, Some(hash))) if verify_password(password.to_string(), hash.clone()).await => {
-            Ok(Some(id))
+        Some((id, Some(hash))) => Ok(verify_password(password.to_string(), hash)
+            .await
+            .then_some(id)),
+        // No account (or no password yet): spend the same time as a wrong password would.
+        _ => {
+            verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+            Ok(None)
         }
-        _ => Ok(None),
     }
 }
 
@@ -203,6 +242,63 @@ mod tests {
         ] {
             assert!(parse_email(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn an_overlong_email_is_refused_without_being_echoed() {
+        let huge = format!("{}@example.com", "a".repeat(1_500_000));
+        let message = parse_email(&huge).unwrap_err().to_string();
+        assert!(message.contains("at most 254"), "{message}");
+        assert!(message.len() < 200, "the refusal must not echo the input");
+        let longest = format!("{}@example.com", "a".repeat(MAX_EMAIL_BYTES - 12));
+        assert_eq!(parse_email(&longest).unwrap().len(), MAX_EMAIL_BYTES);
+    }
+
+    #[test]
+    fn the_dummy_hash_has_the_parameters_of_a_real_one() {
+        let dummy = PasswordHash::new(DUMMY_HASH).expect("the dummy hash parses");
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        let (dummy, real) = (Params::try_from(&dummy).unwrap(), hasher().params().clone());
+        assert_eq!(
+            (dummy.m_cost(), dummy.t_cost(), dummy.p_cost()),
+            (real.m_cost(), real.t_cost(), real.p_cost())
+        );
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_matches_no_password() {
+        for guess in ["", "password", "baton-demo", "a long password"] {
+            assert!(!verify_password(guess.into(), DUMMY_HASH.into()).await);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_waits_behind_at_most_one_new_hash() {
+        // A burst of new hashes (sign-ups) queues in its own line: a verification that arrives
+        // after them waits for the one being computed, not for all of them.
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let finished = Arc::new(AtomicUsize::new(0));
+        let burst: Vec<_> = (0..6)
+            .map(|i| {
+                let finished = finished.clone();
+                tokio::spawn(async move {
+                    hash_password(format!("sign-up number {i}")).await.unwrap();
+                    finished.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+
+        verify_password("guess".into(), DUMMY_HASH.into()).await;
+        let sign_ups_before = finished.load(Ordering::SeqCst);
+
+        for hash in burst {
+            hash.await.unwrap();
+        }
+        assert!(
+            sign_ups_before <= 2,
+            "the sign-in waited for {sign_ups_before} of 6 sign-ups"
+        );
     }
 
     #[test]

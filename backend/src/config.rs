@@ -17,6 +17,7 @@ use figment::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::BackendError;
+use crate::rates::{self, Rate, RateLimits};
 
 /// Every setting as text, as it comes from a file, the environment or a flag. `None` = not given.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -40,6 +41,14 @@ pub struct RawConfig {
     pub sla_first_response: Option<String>,
     pub public_url: Option<String>,
     pub ai_thinking: Option<String>,
+    pub sign_in_rate: Option<String>,
+    pub sign_in_account_rate: Option<String>,
+    pub sign_in_address_rate: Option<String>,
+    pub sign_up_rate: Option<String>,
+    pub sign_up_global_rate: Option<String>,
+    pub visitor_rate: Option<String>,
+    pub visitor_start_rate: Option<String>,
+    pub chat_start_rate: Option<String>,
 }
 
 impl RawConfig {
@@ -64,6 +73,14 @@ impl RawConfig {
             sla_first_response: Some("5m".into()),
             public_url: None,
             ai_thinking: Some("700ms".into()),
+            sign_in_rate: Some(rates::DEFAULT_SIGN_IN.into()),
+            sign_in_account_rate: Some(rates::DEFAULT_SIGN_IN_ACCOUNT.into()),
+            sign_in_address_rate: Some(rates::DEFAULT_SIGN_IN_ADDRESS.into()),
+            sign_up_rate: Some(rates::DEFAULT_SIGN_UP.into()),
+            sign_up_global_rate: Some(rates::DEFAULT_SIGN_UP_GLOBAL.into()),
+            visitor_rate: Some(rates::DEFAULT_VISITOR.into()),
+            visitor_start_rate: Some(rates::DEFAULT_VISITOR_START.into()),
+            chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
         }
     }
 }
@@ -109,9 +126,19 @@ pub struct Config {
     pub public_url: Option<String>,
     /// How long the AI agent shows it is typing before it answers.
     pub ai_thinking: Duration,
+    /// Quotas for sign-in, sign-up and anonymous chats (`BATON_*_RATE`).
+    pub rates: RateLimits,
 }
 
 impl Config {
+    /// Whether customers reach Baton over HTTPS (the public URL says so): then session cookies
+    /// are `Secure` and responses carry HSTS. Behind a TLS-terminating proxy, set the public URL.
+    pub fn serves_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.to_ascii_lowercase().starts_with("https://"))
+    }
+
     /// Layers defaults, the optional file and the overrides, then validates everything at once.
     pub fn load(file: Option<&Path>, overrides: RawConfig) -> Result<Config, BackendError> {
         let mut figment = Figment::from(Serialized::defaults(RawConfig::defaults()));
@@ -221,6 +248,42 @@ impl Config {
             }
             n => n,
         };
+        let mut rate = |name: &str, value: Option<String>, default: Rate| -> Rate {
+            let text = value.unwrap_or_default();
+            Rate::parse(&text).unwrap_or_else(|reason| {
+                problems.push(format!(
+                    "{name} must be a quota such as 5/min or 30/h (got {text:?}: {reason})"
+                ));
+                default
+            })
+        };
+        let shipped = RateLimits::default();
+        let rates = RateLimits {
+            sign_in: rate("BATON_SIGN_IN_RATE", raw.sign_in_rate, shipped.sign_in),
+            sign_in_account: rate(
+                "BATON_SIGN_IN_ACCOUNT_RATE",
+                raw.sign_in_account_rate,
+                shipped.sign_in_account,
+            ),
+            sign_in_address: rate(
+                "BATON_SIGN_IN_ADDRESS_RATE",
+                raw.sign_in_address_rate,
+                shipped.sign_in_address,
+            ),
+            sign_up: rate("BATON_SIGN_UP_RATE", raw.sign_up_rate, shipped.sign_up),
+            sign_up_global: rate(
+                "BATON_SIGN_UP_GLOBAL_RATE",
+                raw.sign_up_global_rate,
+                shipped.sign_up_global,
+            ),
+            visitor: rate("BATON_VISITOR_RATE", raw.visitor_rate, shipped.visitor),
+            visitor_start: rate(
+                "BATON_VISITOR_START_RATE",
+                raw.visitor_start_rate,
+                shipped.visitor_start,
+            ),
+            chat_start: rate("BATON_CHAT_START_RATE", raw.chat_start_rate, shipped.chat_start),
+        };
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -239,6 +302,7 @@ impl Config {
             sla_first_response,
             public_url,
             ai_thinking,
+            rates,
         })
     }
 }
@@ -318,6 +382,25 @@ mod tests {
         assert!(message.contains("BATON_OFFER_TIMEOUT"), "{message}");
         assert!(message.contains("BATON_DATABASE_URL"), "{message}");
         assert!(message.contains("BATON_LOG_FORMAT"), "{message}");
+    }
+
+    #[test]
+    fn quotas_default_to_the_shipped_ones_and_a_bad_quota_is_named() {
+        let config = Config::load(None, RawConfig::default()).unwrap();
+        assert_eq!(config.rates, RateLimits::default());
+        let overrides = RawConfig {
+            sign_up_rate: Some("3/h".into()),
+            chat_start_rate: Some("lots".into()),
+            ..Default::default()
+        };
+        let message = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(message.contains("BATON_CHAT_START_RATE"), "{message}");
+        let overrides = RawConfig {
+            sign_up_rate: Some("3/h".into()),
+            ..Default::default()
+        };
+        let config = Config::load(None, overrides).unwrap();
+        assert_eq!(config.rates.sign_up.count, 3);
     }
 
     #[test]

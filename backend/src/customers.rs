@@ -9,13 +9,9 @@ use crate::{
     error::BackendError,
 };
 
-/// Creates a customer account and returns its id; a taken email is a clear `Invalid` error.
-pub async fn sign_up(
-    db: &Db,
-    email: &str,
-    display_name: &str,
-    password: &str,
-) -> Result<String, BackendError> {
+/// Checks a sign-up form without touching the database: the email (normalised, returned), the
+/// name and the password. Run before any rate limit, so a mistyped form costs no attempt.
+pub fn check_sign_up(email: &str, display_name: &str, password: &str) -> Result<String, BackendError> {
     let email = parse_email(email)?;
     let name = display_name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -24,6 +20,18 @@ pub async fn sign_up(
         ));
     }
     check_password_strength(password)?;
+    Ok(email)
+}
+
+/// Creates a customer account and returns its id; a taken email is a clear `Invalid` error.
+pub async fn sign_up(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<String, BackendError> {
+    let email = check_sign_up(email, display_name, password)?;
+    let name = display_name.trim();
     let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
         .bind(&email)
         .fetch_optional(&db.pool)

@@ -14,6 +14,7 @@ pub mod demo_kb;
 pub mod directory;
 pub mod engine;
 pub mod error;
+pub mod rates;
 pub mod realtime;
 pub mod sessions;
 pub mod widget;

@@ -3,7 +3,9 @@
 //! tower-sessions does the cookie work (HttpOnly, SameSite=Lax, id rotation on sign-in, expiry
 //! on inactivity); this module is its store on Baton's own pool, so sessions live in SQLite or
 //! PostgreSQL beside everything else and survive restarts and cross nodes. The browser holds
-//! only a random 128-bit id; who it belongs to stays on the server.
+//! only a random 128-bit id; who it belongs to stays on the server. The table stores the id's
+//! SHA-256, never the id itself, so a copy of the database (a backup, a read replica, an SQL
+//! injection elsewhere) hands out no live sessions.
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::session::{Id, Record};
@@ -71,6 +73,13 @@ impl DbSessionStore {
     }
 }
 
+/// What the `sessions.id` column holds for a session id: its SHA-256, in hex. The id is 128
+/// random bits, so a fast unsalted hash is enough: there is nothing to guess or precompute.
+pub fn stored_id(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
 fn backend_error(error: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
@@ -89,7 +98,7 @@ impl SessionStore for DbSessionStore {
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
             )
-            .bind(record.id.to_string())
+            .bind(stored_id(&record.id))
             .bind(&data)
             .bind(expires_ms(record))
             .execute(&self.db.pool)
@@ -109,7 +118,7 @@ impl SessionStore for DbSessionStore {
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
+        .bind(stored_id(&record.id))
         .bind(data)
         .bind(expires_ms(record))
         .execute(&self.db.pool)
@@ -122,7 +131,7 @@ impl SessionStore for DbSessionStore {
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
         )
-        .bind(id.to_string())
+        .bind(stored_id(id))
         .bind(now_ms())
         .fetch_optional(&self.db.pool)
         .await
@@ -144,7 +153,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(stored_id(id))
             .execute(&self.db.pool)
             .await
             .map_err(backend_error)?;

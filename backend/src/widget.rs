@@ -3,7 +3,9 @@
 //! token signed by the embedding site (HS256 JWT with the widget's identity secret).
 
 use domain::{
-    Command, ConversationId, CustomerId, SpaceId, Start, VisitorId, experience::SupportMode,
+    Command, ConversationId, CustomerId, SpaceId, Start, VisitorId,
+    experience::SupportMode,
+    identity_token::{self as token_rules, TokenTimeRefusal, TokenTimes},
     views::WidgetInfo,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
@@ -40,6 +42,7 @@ fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
         chat_open: closed_reason.is_none(),
         closed_reason,
         sign_in_first: !ai_ready,
+        allowed_domains: s.settings.allowed_domains,
     }
 }
 
@@ -224,17 +227,18 @@ pub async fn queue_position(
 struct IdentityClaims {
     /// The site's own id for its user.
     sub: String,
-    /// Required: a token without expiry would sign someone in forever.
-    #[allow(dead_code)]
+    /// Required: a token without expiry would sign someone in forever. At most a day ahead
+    /// (`domain::identity_token`).
     exp: u64,
+    /// Optional: not valid before.
+    nbf: Option<u64>,
+    /// Optional: issued at; `exp - iat` may not exceed a day either.
+    iat: Option<u64>,
     /// Required: a token is good once; a replay is refused.
     jti: String,
     name: Option<String>,
     email: Option<String>,
 }
-
-/// Clock skew allowed between the embedding site and Baton when checking `exp`.
-const LEEWAY_SECONDS: u64 = 30;
 
 /// Verifies an embedding site's token for this widget and returns the customer it names,
 /// creating them on first sight. Forged, expired, replayed or malformed tokens are refused
@@ -242,7 +246,8 @@ const LEEWAY_SECONDS: u64 = 30;
 pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, BackendError> {
     let stored = experiences::by_key(db, key).await?;
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = LEEWAY_SECONDS;
+    validation.leeway = token_rules::LEEWAY_SECONDS;
+    validation.validate_nbf = true;
     validation.set_required_spec_claims(&["exp", "sub"]);
     let claims = jsonwebtoken::decode::<IdentityClaims>(
         token.trim(),
@@ -251,18 +256,32 @@ pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, Bac
     )
     .map_err(|e| {
         let message = match e.kind() {
-            ErrorKind::ExpiredSignature => {
-                "Your sign-in has expired. Reload the page to sign in again."
-            }
+            ErrorKind::ExpiredSignature => TokenTimeRefusal::Expired.to_string(),
+            ErrorKind::ImmatureSignature => TokenTimeRefusal::NotYetValid.to_string(),
             ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => {
-                "This site's sign-in could not be verified for this chat. Reload the page; if it keeps happening, the site's identity secret may have been rotated."
+                "This site's sign-in could not be verified for this chat. Reload the page; if it keeps happening, the site's identity secret may have been rotated.".into()
             }
-            _ => "This site's sign-in token is malformed; it needs sub, exp and jti.",
+            _ => "This site's sign-in token is malformed; it needs sub, exp and jti.".into(),
         };
         tracing::info!(error = %e, widget = key, "identity token refused");
-        BackendError::Invalid(message.into())
+        BackendError::Invalid(message)
     })?
     .claims;
+    let now = now_ms();
+    // The time rules (a day's lifetime at most, not before `nbf`) and how long to remember
+    // the token's id, which can no longer overflow whatever `exp` says.
+    let remember_until = token_rules::check_token_times(
+        TokenTimes {
+            exp: claims.exp,
+            nbf: claims.nbf,
+            iat: claims.iat,
+        },
+        u64::try_from(now / 1000).unwrap_or(0),
+    )
+    .map_err(|refusal| {
+        tracing::info!(%refusal, widget = key, "identity token refused");
+        BackendError::Invalid(refusal.to_string())
+    })?;
     let sub = claims.sub.trim();
     let jti = claims.jti.trim();
     if sub.is_empty() || sub.len() > 200 || jti.is_empty() || jti.len() > 200 {
@@ -284,7 +303,6 @@ pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, Bac
         .email
         .as_deref()
         .and_then(|e| crate::accounts::parse_email(e).ok());
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
     // Forget used token ids once their tokens have expired anyway.
     sqlx::query("DELETE FROM identity_tokens WHERE expires_at < $1")
@@ -296,7 +314,7 @@ pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, Bac
     )
     .bind(&stored.id)
     .bind(jti)
-    .bind(i64::try_from(claims.exp.saturating_add(LEEWAY_SECONDS)).unwrap_or(i64::MAX / 2) * 1000)
+    .bind(remember_until)
     .execute(&mut *tx)
     .await;
     if let Err(sqlx::Error::Database(d)) = &used

@@ -4,13 +4,18 @@
 
 use domain::{
     AgentId, Conversation, ConversationId,
-    access::{Reader, may_read},
+    access::{ProfileViewer, Reader, may_open_profile, may_read, may_see_work_item_details},
+    paging::{MAX_PAGE_SIZE, ProfileCursor},
     queue::{QueueFilter, WorkItemFacts},
     sla::first_response,
-    views::{ConversationDetails, CustomerProfile, ProfileConversation, QueueRow},
+    views::{ConversationDetails, CustomerProfile, ProfileConversation, QueuePage, QueueRow},
 };
 
-use crate::{clock::now_ms, db::Db, error::BackendError};
+use crate::{
+    clock::now_ms,
+    db::{Backend, Db},
+    error::BackendError,
+};
 
 pub use domain::views::FOLLOW_UP_TYPES;
 
@@ -30,13 +35,31 @@ type Row = (
     Option<String>,
 );
 
-/// The work items of every space the viewer belongs to that match `filter`, in its order.
+/// One page of the work items of every space the viewer belongs to that match `filter`, in
+/// its order, starting after the `after` cursor (SPEC R-VIEW-2). Filter and order see a
+/// conversation the viewer may not read without its customer (R-VIEW-3), so neither can
+/// reveal who it is.
 pub async fn queue(
     db: &Db,
     viewer: &AgentId,
     filter: &QueueFilter,
-) -> Result<Vec<QueueRow>, BackendError> {
-    rows_for(db, viewer, filter, None).await
+    after: Option<&str>,
+    size: usize,
+) -> Result<QueuePage, BackendError> {
+    let after = after
+        .map(|cursor| filter.decode_cursor(cursor))
+        .transpose()
+        .map_err(|bad| BackendError::Invalid(bad.to_string()))?;
+    let keyed = rows_for(db, viewer, filter, None)
+        .await?
+        .into_iter()
+        .map(|(facts, row)| (filter.sort_key(&facts, &row.id), row))
+        .collect();
+    let page = filter.page(keyed, after.as_ref(), size.min(MAX_PAGE_SIZE));
+    Ok(QueuePage {
+        rows: page.items,
+        next: page.next.map(|key| key.encode()),
+    })
 }
 
 /// One work item of a space the viewer belongs to (the link Conversation review gives for a
@@ -48,15 +71,18 @@ pub async fn item(db: &Db, viewer: &AgentId, id: &str) -> Result<QueueRow, Backe
         .await?
         .into_iter()
         .next()
+        .map(|(_, row)| row)
         .ok_or(BackendError::NotFound)
 }
 
+/// The matching work items of the viewer's spaces, each with the facts the viewer may see of
+/// it (the ones its order is decided on). Work items of other spaces are never read.
 async fn rows_for(
     db: &Db,
     viewer: &AgentId,
     filter: &QueueFilter,
     only: Option<&str>,
-) -> Result<Vec<QueueRow>, BackendError> {
+) -> Result<Vec<(WorkItemFacts, QueueRow)>, BackendError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT w.id, w.work_type, w.title, w.status, u.display_name, u.email, w.created_at, s.name, \
                 cu.display_name, cu.email, w.customer_id, w.conversation_id, c.state \
@@ -90,6 +116,11 @@ async fn rows_for(
         state,
     ) in rows
     {
+        let conversation = state
+            .as_deref()
+            .map(serde_json::from_str::<Conversation>)
+            .transpose()?;
+        let readable = may_see_work_item_details(conversation.as_ref(), &reader);
         let facts = WorkItemFacts {
             work_type: work_type.clone(),
             status: status.clone(),
@@ -97,14 +128,11 @@ async fn rows_for(
             created,
             space: space.clone(),
             customer: c_name.clone().map(|n| (n, c_email)),
-        };
+        }
+        .as_seen(readable);
         if !filter.matches(&facts) {
             continue;
         }
-        let readable = match &state {
-            Some(state) => may_read(&serde_json::from_str::<Conversation>(state)?, &reader),
-            None => true,
-        };
         out.push((
             facts,
             QueueRow {
@@ -123,51 +151,92 @@ async fn rows_for(
         ));
     }
     filter.sort(&mut out, |(facts, _)| facts);
-    Ok(out.into_iter().map(|(_, row)| row).collect())
+    Ok(out)
 }
 
-/// SPEC R-ROUTE-9: only routing sets a conversation's assignee. Other work items can be
-/// (re)assigned to a member of their space.
+/// Assigns a work item to `assignee` (or unassigns it) on behalf of `by`. Only members of the
+/// work item's space and site admins may (a stranger is refused and nothing changes); the
+/// assignee must be a member; a conversation's assignee is set only by routing (SPEC
+/// R-ROUTE-9). The change and its audit entry (who, which item, old → new assignee) commit
+/// together.
 pub async fn set_assignee(
     db: &Db,
+    by: &AgentId,
     work_item: &str,
     assignee: Option<&AgentId>,
 ) -> Result<(), BackendError> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT work_type, space_id FROM work_items WHERE id = $1")
+    let actor = crate::admin::Actor::load(db, by.as_str()).await?;
+    let mut tx = db.begin_write().await?;
+    let lock = if db.backend == Backend::Postgres {
+        " FOR UPDATE OF w"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT w.work_type, w.space_id, w.title, u.display_name FROM work_items w \
+         LEFT JOIN users u ON u.id = w.assignee_id WHERE w.id = $1{lock}"
+    );
+    let row: Option<(String, String, String, Option<String>)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(work_item)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-    let Some((work_type, space)) = row else {
+    let Some((work_type, space, title, old_name)) = row else {
         return Err(BackendError::NotFound);
     };
+    let by_member = member_name(&mut tx, &space, by.as_str()).await?.is_some();
+    if !actor.roles.may_assign_work(by_member) {
+        tracing::info!(agent = %by, work_item, "assignment refused: not a member of the space");
+        return Err(BackendError::Forbidden);
+    }
     if work_type == "Conversation" {
         return Err(BackendError::Invalid(
             "The assignee of a conversation is set only by routing: the agent who accepts it."
                 .into(),
         ));
     }
-    if let Some(agent) = assignee {
-        let member: Option<(String,)> = sqlx::query_as(
-            "SELECT user_id FROM space_members WHERE space_id = $1 AND user_id = $2",
-        )
-        .bind(&space)
-        .bind(agent.as_str())
-        .fetch_optional(&db.pool)
-        .await?;
-        if member.is_none() {
-            return Err(BackendError::Invalid(
-                "Only members of the work item's space can be assigned.".into(),
-            ));
-        }
-    }
+    let new_name = match assignee {
+        Some(agent) => Some(member_name(&mut tx, &space, agent.as_str()).await?.ok_or_else(|| {
+            BackendError::Invalid("Only members of the work item's space can be assigned.".into())
+        })?),
+        None => None,
+    };
     sqlx::query("UPDATE work_items SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(assignee.map(|a| a.as_str().to_string()))
         .bind(now_ms())
         .bind(work_item)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+    crate::admin::audit::record(
+        &mut tx,
+        &actor,
+        &[crate::admin::audit::Change::new(
+            format!("{work_type} {title}"),
+            "Assignee",
+            old_name.unwrap_or_default(),
+            new_name.unwrap_or_default(),
+        )],
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// The display name of `user` when they are a member of `space`.
+async fn member_name(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    space: &str,
+    user: &str,
+) -> Result<Option<String>, BackendError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT u.display_name FROM space_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.space_id = $1 AND m.user_id = $2",
+    )
+    .bind(space)
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(name,)| name))
 }
 
 /// Loads a conversation for an agent, refusing (as not found) one they may not read.
@@ -272,11 +341,21 @@ pub async fn details(
     })
 }
 
+/// A customer's profile with one page of their conversations, newest first (SPEC R-VIEW-6).
+/// Only for site admins, agents who may read one of the customer's conversations, and members
+/// of a space whose follow-up work names the customer; anyone else gets *not found*, so asking
+/// does not confirm the customer exists (R-VIEW-3).
 pub async fn customer_profile(
     db: &Db,
     viewer: &AgentId,
     customer: &str,
+    after: Option<&str>,
+    size: usize,
 ) -> Result<CustomerProfile, BackendError> {
+    let after = after
+        .map(ProfileCursor::decode)
+        .transpose()
+        .map_err(|bad| BackendError::Invalid(bad.to_string()))?;
     let row: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT display_name, email FROM customers WHERE id = $1")
             .bind(customer)
@@ -285,34 +364,107 @@ pub async fn customer_profile(
     let Some((name, email)) = row else {
         return Err(BackendError::NotFound);
     };
-    let states: Vec<(String,)> = sqlx::query_as(
-        "SELECT state FROM conversations WHERE customer_id = $1 ORDER BY started_at DESC, id DESC",
-    )
-    .bind(customer)
-    .fetch_all(&db.pool)
-    .await?;
-    let reader = Reader::Agent(viewer.clone());
-    let mut conversations = Vec::new();
-    for (state,) in states {
-        let conv: Conversation = serde_json::from_str(&state)?;
-        let readable = may_read(&conv, &reader);
-        conversations.push(ProfileConversation {
-            id: readable.then(|| conv.id.to_string()),
-            started_at: conv.started_at.as_millis(),
-            status: conv.status.label().to_string(),
-            resolution: if readable {
-                conv.resolution.clone()
-            } else {
-                None
-            },
-            readable,
-        });
+    if !may_open(db, viewer, customer).await? {
+        return Err(BackendError::NotFound);
     }
+    let size = size.clamp(1, MAX_PAGE_SIZE);
+    let mut page = conversations_of(db, customer, after.as_ref(), size + 1).await?;
+    let next = if page.len() > size {
+        page.truncate(size);
+        page.last().map(|c| {
+            ProfileCursor {
+                started_at: c.started_at.as_millis(),
+                id: c.id.to_string(),
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let reader = Reader::Agent(viewer.clone());
+    let conversations = page
+        .into_iter()
+        .map(|conv| {
+            let readable = may_read(&conv, &reader);
+            ProfileConversation {
+                id: readable.then(|| conv.id.to_string()),
+                started_at: conv.started_at.as_millis(),
+                status: conv.status.label().to_string(),
+                resolution: if readable { conv.resolution } else { None },
+                readable,
+            }
+        })
+        .collect();
     Ok(CustomerProfile {
         name,
         email,
         conversations,
+        next,
     })
+}
+
+/// Whether `viewer` may open the customer's profile (`domain::access::may_open_profile`). The
+/// customer's conversations are read a page at a time until one is readable, so a customer
+/// with thousands of them is never held in memory at once.
+async fn may_open(db: &Db, viewer: &AgentId, customer: &str) -> Result<bool, BackendError> {
+    let site_admin: Option<(i64,)> = sqlx::query_as("SELECT site_admin FROM users WHERE id = $1")
+        .bind(viewer.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    let shared: Option<(String,)> = sqlx::query_as(
+        "SELECT w.id FROM work_items w WHERE w.customer_id = $1 AND w.conversation_id IS NULL \
+         AND w.space_id IN (SELECT space_id FROM space_members WHERE user_id = $2) LIMIT 1",
+    )
+    .bind(customer)
+    .bind(viewer.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    let who = ProfileViewer {
+        agent: viewer,
+        site_admin: site_admin.is_some_and(|(flag,)| flag != 0),
+        shares_work_item: shared.is_some(),
+    };
+    let mut after = None;
+    loop {
+        let batch = conversations_of(db, customer, after.as_ref(), MAX_PAGE_SIZE).await?;
+        if may_open_profile(who, &batch) {
+            return Ok(true);
+        }
+        match batch.last() {
+            Some(last) if batch.len() == MAX_PAGE_SIZE => {
+                after = Some(ProfileCursor {
+                    started_at: last.started_at.as_millis(),
+                    id: last.id.to_string(),
+                });
+            }
+            _ => return Ok(false),
+        }
+    }
+}
+
+/// At most `limit` of the customer's conversations, newest first, after `after`.
+async fn conversations_of(
+    db: &Db,
+    customer: &str,
+    after: Option<&ProfileCursor>,
+    limit: usize,
+) -> Result<Vec<Conversation>, BackendError> {
+    let (started_at, id) = after.map_or((i64::MAX, ""), |c| (c.started_at, c.id.as_str()));
+    let states: Vec<(String,)> = sqlx::query_as(
+        "SELECT state FROM conversations WHERE customer_id = $1 \
+         AND (started_at < $2 OR (started_at = $2 AND id < $3)) \
+         ORDER BY started_at DESC, id DESC LIMIT $4",
+    )
+    .bind(customer)
+    .bind(started_at)
+    .bind(id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&db.pool)
+    .await?;
+    states
+        .into_iter()
+        .map(|(state,)| Ok(serde_json::from_str(&state)?))
+        .collect()
 }
 
 /// The site's resolutions, in order (SPEC R-AGENT-3).

@@ -43,6 +43,24 @@ impl StaffRoles {
     pub fn is_any_admin(&self) -> bool {
         self.site_admin || !self.space_admin_of.is_empty() || !self.experience_admin_of.is_empty()
     }
+
+    /// Whether this person may point a customer experience's live chat from `from` to `to`.
+    /// Routing hands a space's agents new work, so that is the space's admins' call: site
+    /// admins route anywhere, everyone else only into a space they administer. Keeping the
+    /// space an experience already routes to, or routing nowhere, is always allowed.
+    pub fn may_route(&self, from: Option<&str>, to: Option<&str>) -> bool {
+        match to {
+            None => true,
+            Some(to) if from == Some(to) => true,
+            Some(to) => self.site_admin || self.space_admin_of.contains(to),
+        }
+    }
+
+    /// Whether this person may assign or unassign a work item of a space: its members share
+    /// the space's work; site admins look after every space.
+    pub fn may_assign_work(&self, member_of_space: bool) -> bool {
+        self.site_admin || member_of_space
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +107,38 @@ mod tests {
         assert!(!roles.may_change(Setting::Experience("e2")));
         assert!(!roles.may_change(Setting::Space("s1")));
         assert!(roles.is_any_admin());
+    }
+
+    #[test]
+    fn only_admins_of_the_new_space_or_site_admins_may_route_an_experience_into_it() {
+        let experience_admin = StaffRoles {
+            experience_admin_of: ["e1".to_string()].into(),
+            space_admin_of: ["mine".to_string()].into(),
+            ..StaffRoles::default()
+        };
+        assert!(experience_admin.may_route(None, Some("mine")));
+        assert!(!experience_admin.may_route(None, Some("theirs")));
+        assert!(!experience_admin.may_route(Some("mine"), Some("theirs")));
+        // Saving other settings keeps a space someone else chose; routing nowhere is fine.
+        assert!(experience_admin.may_route(Some("theirs"), Some("theirs")));
+        assert!(experience_admin.may_route(Some("theirs"), None));
+        let site_admin = StaffRoles {
+            site_admin: true,
+            ..StaffRoles::default()
+        };
+        assert!(site_admin.may_route(None, Some("theirs")));
+    }
+
+    #[test]
+    fn only_members_of_the_space_and_site_admins_may_assign_its_work() {
+        let agent = StaffRoles::default();
+        assert!(agent.may_assign_work(true));
+        assert!(!agent.may_assign_work(false));
+        let site_admin = StaffRoles {
+            site_admin: true,
+            ..StaffRoles::default()
+        };
+        assert!(site_admin.may_assign_work(false));
     }
 
     #[test]

@@ -25,6 +25,14 @@ pub struct QueueRow {
     pub readable: bool,
 }
 
+/// One page of a queue, in the filter's order. `next` is the cursor of the following page
+/// (see `crate::paging`), `None` on the last page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    pub next: Option<String>,
+}
+
 /// What the conversation panel shows beside the transcript.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationDetails {
@@ -46,7 +54,11 @@ pub struct ConversationDetails {
 pub struct CustomerProfile {
     pub name: String,
     pub email: Option<String>,
+    /// One page of them, newest first.
     pub conversations: Vec<ProfileConversation>,
+    /// The cursor of the next page of conversations, `None` on the last page.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,4 +85,7 @@ pub struct WidgetInfo {
     pub closed_reason: Option<String>,
     /// SPEC R-CUST-2: a human chat needs a signed-in customer before the first message.
     pub sign_in_first: bool,
+    /// The sites that may embed the widget (normalised entries, as in its `frame-ancestors`):
+    /// the widget takes `Baton.identify` tokens only from a parent page on one of them.
+    pub allowed_domains: Vec<String>,
 }

@@ -104,6 +104,31 @@ pub struct SettingArgs {
     /// How long the AI agent shows it is typing before it answers [default: 700ms]
     #[arg(long, env = "BATON_AI_THINKING", global = true)]
     pub ai_thinking: Option<String>,
+    /// Sign-in attempts for one account from one client address, as COUNT/PERIOD: COUNT at
+    /// once, then one per PERIOD/COUNT (staff and customer accounts apart) [default: 5/min]
+    #[arg(long, env = "BATON_SIGN_IN_RATE", global = true)]
+    pub sign_in_rate: Option<String>,
+    /// Sign-in attempts for one account from all addresses together [default: 20/min]
+    #[arg(long, env = "BATON_SIGN_IN_ACCOUNT_RATE", global = true)]
+    pub sign_in_account_rate: Option<String>,
+    /// Sign-in attempts from one client address, all accounts together [default: 20/min]
+    #[arg(long, env = "BATON_SIGN_IN_ADDRESS_RATE", global = true)]
+    pub sign_in_address_rate: Option<String>,
+    /// New customer accounts from one client address [default: 30/h]
+    #[arg(long, env = "BATON_SIGN_UP_RATE", global = true)]
+    pub sign_up_rate: Option<String>,
+    /// New customer accounts from all addresses together [default: 60/min]
+    #[arg(long, env = "BATON_SIGN_UP_GLOBAL_RATE", global = true)]
+    pub sign_up_global_rate: Option<String>,
+    /// New anonymous chat visitors from one client address [default: 60/h]
+    #[arg(long, env = "BATON_VISITOR_RATE", global = true)]
+    pub visitor_rate: Option<String>,
+    /// Chats anonymous visitors start from one client address [default: 30/h]
+    #[arg(long, env = "BATON_VISITOR_START_RATE", global = true)]
+    pub visitor_start_rate: Option<String>,
+    /// Chats one visitor session or one customer starts [default: 10/h]
+    #[arg(long, env = "BATON_CHAT_START_RATE", global = true)]
+    pub chat_start_rate: Option<String>,
 }
 
 impl SettingArgs {
@@ -127,6 +152,14 @@ impl SettingArgs {
             sla_first_response: self.sla_first_response,
             public_url: self.public_url,
             ai_thinking: self.ai_thinking,
+            sign_in_rate: self.sign_in_rate,
+            sign_in_account_rate: self.sign_in_account_rate,
+            sign_in_address_rate: self.sign_in_address_rate,
+            sign_up_rate: self.sign_up_rate,
+            sign_up_global_rate: self.sign_up_global_rate,
+            visitor_rate: self.visitor_rate,
+            visitor_start_rate: self.visitor_start_rate,
+            chat_start_rate: self.chat_start_rate,
         }
     }
 }

@@ -96,6 +96,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub engine: Engine,
+    /// Rate limits of sign-in, sign-up and anonymous chats (tests read how many keys they hold).
+    pub request_limits: Arc<app::limits::Limits>,
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: tokio::sync::oneshot::Sender<()>,
     scheduler: tokio::task::JoinHandle<()>,
@@ -149,6 +151,10 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
     let presence = Presence::new(engine.clone(), config.presence_grace);
+    // Tabs that closed with the previous process: their agents get the grace period to return.
+    if let Err(error) = presence.expect_back_after_restart().await {
+        tracing::warn!(%error, "cannot read who is Available; their availability stays as it was");
+    }
     let limits = Limits {
         messages_per_second: config.message_rate,
         ..Limits::default()
@@ -162,12 +168,14 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         }
     });
     let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
+    let request_limits = Arc::new(app::limits::Limits::new(&config.rates));
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),
         config: Arc::new(config),
         engine: engine.clone(),
         ai,
+        limits: request_limits.clone(),
     };
     let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
     let session_sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone())));
@@ -175,16 +183,16 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     let router = crate::router::build(state, ws_state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
+        crate::http::serve::serve(listener, router, async move {
+            let _ = stopped.await;
+        })
+        .await
     });
     Ok(RunningServer {
         addr,
         db,
         engine,
+        request_limits,
         handle,
         stop,
         scheduler,

@@ -6,9 +6,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
-/// What the status check reports.
+/// What the status check reports. Anyone may ask whether Baton and its database answer; the
+/// figures (which database, how many spaces, team members and conversations) are for signed-in
+/// staff only, since they tell an outsider how big the team is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusReport {
+    /// True when the server just read from its database.
+    pub database_answers: bool,
+    /// `None` for everyone but signed-in staff.
+    pub details: Option<StaffStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffStatus {
     pub database: String,
     pub site_name: Option<String>,
     pub spaces: i64,
@@ -19,17 +29,35 @@ pub struct StatusReport {
 #[server(prefix = "/api", endpoint = "service-status")]
 pub async fn check_service_status() -> Result<StatusReport, AppError> {
     let state = crate::state::AppState::from_context()?;
+    let signed_in_staff = matches!(
+        crate::auth::session::signed_in().await?,
+        Some(backend::sessions::SignedIn::Staff(_))
+    );
+    if !signed_in_staff {
+        // Reading the site row proves the database answers, and reveals nothing.
+        backend::demo::site_exists(&state.db).await?;
+        return Ok(StatusReport {
+            database_answers: true,
+            details: None,
+        });
+    }
     let overview = backend::demo::overview(&state.db).await?;
     Ok(StatusReport {
-        database: state.db.backend.label().to_string(),
-        site_name: overview.site_name,
-        spaces: overview.spaces,
-        staff: overview.staff,
-        conversations: overview.conversations,
+        database_answers: true,
+        details: Some(StaffStatus {
+            database: state.db.backend.label().to_string(),
+            site_name: overview.site_name,
+            spaces: overview.spaces,
+            staff: overview.staff,
+            conversations: overview.conversations,
+        }),
     })
 }
 
 fn describe(status: &StatusReport) -> String {
+    let Some(status) = &status.details else {
+        return "Baton is running and its database answers.".to_string();
+    };
     let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{} is ready: {} · {} · {}",

@@ -234,6 +234,14 @@ pub async fn save(
 ) -> Result<ChatSettings, BackendError> {
     actor.require(Setting::Experience(id))?;
     let current = stored(db, id).await?.settings;
+    let wanted_space = wanted.space.as_deref().filter(|s| !s.trim().is_empty());
+    if !actor.roles.may_route(current.space.as_deref(), wanted_space) {
+        return Err(BackendError::Invalid(
+            "You can route live chat only into a space you administer. Ask a site admin, or an \
+             admin of that space, to choose it."
+                .into(),
+        ));
+    }
     let plan = super::site::plan(db).await?;
     let mut tx = db.begin_write().await?;
     let space = match wanted.space.as_deref().filter(|s| !s.trim().is_empty()) {

@@ -48,6 +48,8 @@ pub struct Engine {
     pub(crate) rearm: Arc<Notify>,
     /// Where committed effects go (websockets subscribe to its topics).
     bus: Arc<dyn Bus>,
+    /// Failed timer ticks per conversation, for the scheduler's backoff.
+    retries: scheduler::Retries,
 }
 
 pub fn timers_from(config: &TimerConfig) -> Timers {
@@ -69,6 +71,7 @@ impl Engine {
             clock,
             rearm: Arc::new(Notify::new()),
             bus: Arc::new(InProcessBus::new()),
+            retries: scheduler::Retries::default(),
         }
     }
 
@@ -126,12 +129,14 @@ impl Engine {
 
         if let Command::SendMessage {
             conversation,
+            author,
             client_id,
             ..
         } = &command
         {
-            // A resent message (same client id) gets its first seq back; nothing is written twice.
-            if let Some(seq) = existing_message(&mut tx, conversation, client_id).await? {
+            // A resent message (same author, same client id) gets its first seq back; nothing is
+            // written twice.
+            if let Some(seq) = existing_message(&mut tx, conversation, author, client_id).await? {
                 tx.rollback().await?;
                 return Ok(Outcome {
                     effects: Vec::new(),
@@ -228,6 +233,8 @@ impl Engine {
 
     /// Fires every conversation whose stored deadline has passed. Returns how many it ticked.
     /// Safe to run on several nodes and after a restart: a tick with nothing due does nothing.
+    /// A conversation whose tick fails is postponed with a growing delay (see [`scheduler`]),
+    /// so it cannot hold back the others; `Err` only when postponing it fails too.
     pub async fn tick_due(&self) -> Result<usize, BackendError> {
         let now = self.clock.now().as_millis();
         let due: Vec<(String,)> = sqlx::query_as(
@@ -239,16 +246,18 @@ impl Engine {
         .await?;
         let mut ticked = 0;
         for (id,) in due {
+            let conversation = ConversationId::new(id);
             match self
                 .execute(Command::Tick {
-                    conversation: ConversationId::new(id.clone()),
+                    conversation: conversation.clone(),
                 })
                 .await
             {
-                Ok(_) => ticked += 1,
-                Err(error) => {
-                    tracing::warn!(conversation = %id, %error, "timer tick failed; will retry")
+                Ok(_) => {
+                    ticked += 1;
+                    self.retries.succeeded(&conversation);
                 }
+                Err(error) => self.postpone(&conversation, &error).await?,
             }
         }
         Ok(ticked)
@@ -327,12 +336,14 @@ async fn check_resolution(tx: &mut snapshot::Tx, resolution: &str) -> Result<(),
 async fn existing_message(
     tx: &mut snapshot::Tx,
     conversation: &ConversationId,
+    author: &domain::Author,
     client_id: &str,
 ) -> Result<Option<i64>, BackendError> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT seq FROM conversation_events WHERE conversation_id = $1 AND client_id = $2",
+        "SELECT seq FROM conversation_events WHERE conversation_id = $1 AND author = $2 AND client_id = $3",
     )
     .bind(conversation.as_str())
+    .bind(persist::author_key(author))
     .bind(client_id)
     .fetch_optional(&mut **tx)
     .await?;

@@ -1,7 +1,7 @@
 //! Writes what a decision changed, inside the command's transaction: exactly the rows the
 //! `Store*` effects name (read from the decided [`World`]) and every durable event.
 
-use domain::{Availability, ConversationEvent, Effect, EventKind, Timestamp, World};
+use domain::{Author, Availability, ConversationEvent, Effect, EventKind, Timestamp, World};
 
 use super::snapshot::Tx;
 use crate::{clock::now_ms, error::BackendError};
@@ -132,18 +132,32 @@ async fn store_conversation(
     Ok(())
 }
 
+/// Who a message's client id belongs to: resends are recognised per author, so one person's
+/// client id can never swallow another's message (`UNIQUE (conversation_id, author,
+/// client_id)`). Empty for events that are not messages.
+pub(super) fn author_key(author: &Author) -> String {
+    match author {
+        Author::Customer => "customer".into(),
+        Author::Ai => "ai".into(),
+        Author::Agent(agent) => format!("agent:{agent}"),
+    }
+}
+
 async fn insert_event(tx: &mut Tx, event: &ConversationEvent) -> Result<(), BackendError> {
-    let client_id = match &event.kind {
-        EventKind::Message { client_id, .. } => Some(client_id.clone()),
-        _ => None,
+    let (author, client_id) = match &event.kind {
+        EventKind::Message {
+            author, client_id, ..
+        } => (author_key(author), Some(client_id.clone())),
+        _ => (String::new(), None),
     };
     sqlx::query(
-        "INSERT INTO conversation_events (conversation_id, seq, at, kind, client_id, body) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO conversation_events (conversation_id, seq, at, kind, author, client_id, body) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(event.conversation.as_str())
     .bind(event.seq)
     .bind(event.at.as_millis())
     .bind(event.kind.type_name())
+    .bind(author)
     .bind(client_id)
     .bind(serde_json::to_string(event)?)
     .execute(&mut **tx)

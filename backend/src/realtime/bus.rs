@@ -25,6 +25,9 @@ pub enum Topic {
     Conversation(ConversationId),
     /// One agent's offers and availability.
     Agent(AgentId),
+    /// One sign-in session (its id): [`BusMessage::SessionEnded`] when it is signed out, so
+    /// every socket opened with it closes before it can act again.
+    Session(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +53,8 @@ pub enum BusMessage {
         availability: Availability,
         reason: UnavailableReason,
     },
+    /// The session of this topic was signed out.
+    SessionEnded,
 }
 
 pub trait Bus: Send + Sync + 'static {
@@ -57,10 +62,37 @@ pub trait Bus: Send + Sync + 'static {
     fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>>;
 }
 
+/// A session topic carries one message in its life: a buffer of one is enough.
+const SESSION_CHANNEL_CAPACITY: usize = 1;
+
+/// Below this many topics the map is never swept.
+const SWEEP_FLOOR: usize = 64;
+
 /// One node's bus.
 #[derive(Default)]
 pub struct InProcessBus {
-    topics: Mutex<HashMap<Topic, broadcast::Sender<Arc<BusMessage>>>>,
+    topics: Mutex<Topics>,
+}
+
+#[derive(Default)]
+struct Topics {
+    map: HashMap<Topic, broadcast::Sender<Arc<BusMessage>>>,
+    /// The map is swept of topics nobody follows any more when it grows past this.
+    sweep_at: usize,
+}
+
+impl Topics {
+    /// Forgets topics whose subscribers have all gone. A topic is otherwise forgotten only
+    /// when something is published to it, and some never are again (a conversation nobody
+    /// writes in, a session that expires instead of signing out). Sweeping when the map has
+    /// doubled keeps the cost per subscription constant.
+    fn sweep_if_grown(&mut self) {
+        if self.map.len() < self.sweep_at.max(SWEEP_FLOOR) {
+            return;
+        }
+        self.map.retain(|_, sender| sender.receiver_count() > 0);
+        self.sweep_at = self.map.len() * 2;
+    }
 }
 
 impl InProcessBus {
@@ -70,7 +102,7 @@ impl InProcessBus {
 
     /// Topics with at least one subscriber (the benchmark reports it).
     pub fn topic_count(&self) -> usize {
-        self.topics.lock().map(|t| t.len()).unwrap_or(0)
+        self.topics.lock().map(|t| t.map.len()).unwrap_or(0)
     }
 }
 
@@ -79,21 +111,36 @@ impl Bus for InProcessBus {
         let Ok(mut topics) = self.topics.lock() else {
             return;
         };
-        if let Some(sender) = topics.get(topic) {
+        if let Some(sender) = topics.map.get(topic) {
             if sender.send(Arc::new(message)).is_err() {
                 // Every subscriber has gone: forget the topic so the map does not grow forever.
-                topics.remove(topic);
+                topics.map.remove(topic);
             }
         }
     }
 
     fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>> {
         let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
+        topics.sweep_if_grown();
+        let capacity = match topic {
+            Topic::Session(_) => SESSION_CHANNEL_CAPACITY,
+            Topic::Conversation(_) | Topic::Agent(_) => CHANNEL_CAPACITY,
+        };
         topics
+            .map
             .entry(topic.clone())
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
+            .or_insert_with(|| broadcast::channel(capacity).0)
             .subscribe()
     }
+}
+
+/// Tells every socket opened with this session that it was signed out. Called after the
+/// session row is gone, so a socket that checks the store afterwards finds it gone too.
+pub fn session_ended(bus: &dyn Bus, session_id: &str) {
+    bus.publish(
+        &Topic::Session(session_id.to_string()),
+        BusMessage::SessionEnded,
+    );
 }
 
 /// Publishes a committed command's effects to the topics that care about them.
@@ -185,6 +232,30 @@ mod tests {
         bus.publish(&c1, typing(1));
 
         assert_eq!(bus.topic_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn topics_whose_subscribers_left_without_a_publish_are_forgotten_as_the_map_grows() {
+        let bus = InProcessBus::new();
+        for n in 0..10_000 {
+            drop(bus.subscribe(&Topic::Session(format!("s{n}"))));
+        }
+        let mut kept = bus.subscribe(&Topic::Session("kept".into()));
+        for n in 0..10_000 {
+            drop(bus.subscribe(&Topic::Session(format!("t{n}"))));
+        }
+
+        assert!(
+            bus.topic_count() <= 2 * SWEEP_FLOOR,
+            "{}",
+            bus.topic_count()
+        );
+        session_ended(&bus, "kept");
+        assert_eq!(
+            *kept.recv().await.unwrap(),
+            BusMessage::SessionEnded,
+            "a followed topic survives the sweeps"
+        );
     }
 
     #[tokio::test]

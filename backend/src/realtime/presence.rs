@@ -18,6 +18,7 @@ use std::time::Duration;
 use domain::{AgentId, Command};
 
 use crate::engine::Engine;
+use crate::error::BackendError;
 
 #[derive(Clone)]
 pub struct Presence {
@@ -79,8 +80,40 @@ impl Presence {
             }
             tabs.generation
         };
+        self.away_after_grace(agent.clone(), generation);
+    }
+
+    /// After a restart no dashboard is connected yet, and nobody saw the tabs that closed with
+    /// the old process: every agent Available somewhere gets the grace period to reconnect and
+    /// otherwise becomes Unavailable, exactly as if their last tab had just closed. Call it
+    /// before the server accepts connections. Returns how many agents are waited for.
+    pub async fn expect_back_after_restart(&self) -> Result<usize, BackendError> {
+        let available: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT user_id FROM space_members WHERE availability = 'Available'",
+        )
+        .fetch_all(&self.engine.db().pool)
+        .await?;
+        let mut waiting = 0;
+        for (id,) in available {
+            let agent = AgentId::new(id);
+            let generation = {
+                let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+                let tabs = map.entry(agent.clone()).or_default();
+                if tabs.open > 0 {
+                    continue;
+                }
+                tabs.generation += 1;
+                tabs.generation
+            };
+            self.away_after_grace(agent, generation);
+            waiting += 1;
+        }
+        Ok(waiting)
+    }
+
+    /// Sets the agent away once the grace period has passed, unless a tab opened meanwhile.
+    fn away_after_grace(&self, agent: AgentId, generation: u64) {
         let presence = self.clone();
-        let agent = agent.clone();
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };

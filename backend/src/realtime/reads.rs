@@ -9,8 +9,52 @@ use domain::{
 
 use crate::{db::Db, error::BackendError};
 
-/// Most events one replay read returns; a longer gap is read in several pages.
-pub const REPLAY_PAGE: i64 = 500;
+/// Most events one replay read returns; a longer gap is read in several pages, and a socket
+/// sends each page before it reads the next, so a resume holds at most this many in memory.
+pub const REPLAY_PAGE: i64 = 200;
+
+/// A conversation's events with `after < seq <= until`, read one page at a time
+/// ([`REPLAY_PAGE`]), in order.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    conversation: ConversationId,
+    after: i64,
+    until: Option<i64>,
+    done: bool,
+}
+
+impl Replay {
+    pub fn new(conversation: ConversationId, after: i64, until: Option<i64>) -> Self {
+        Self {
+            conversation,
+            after,
+            until,
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` once everything has been read.
+    pub async fn next_page(
+        &mut self,
+        db: &Db,
+    ) -> Result<Option<Vec<ConversationEvent>>, BackendError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = events_between(db, &self.conversation, self.after, self.until).await?;
+        self.done = (page.len() as i64) < REPLAY_PAGE;
+        match page.last() {
+            Some(last) => {
+                self.after = last.seq;
+                Ok(Some(page))
+            }
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+}
 
 /// Events of a conversation with `after < seq <= until`, in order, at most [`REPLAY_PAGE`].
 pub async fn events_between(

@@ -10,11 +10,21 @@
 //! `parser.rs`); a bad query gets a message that points at the position of the mistake.
 
 mod eval;
+mod page;
 mod parser;
+mod visible;
 
 use std::fmt;
 
 pub use eval::WorkItemFacts;
+pub use page::{Page, SortKey};
+
+/// The longest filter read, in characters; longer ones are refused before parsing.
+pub const MAX_FILTER_CHARS: usize = 2_000;
+
+/// How deeply `NOT` and parentheses may nest. The parser refuses deeper filters with their
+/// position, so no filter can exhaust the stack (one request could otherwise abort the server).
+pub const MAX_FILTER_NESTING: usize = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {

@@ -13,17 +13,34 @@
 //!
 //! Once a construct has clearly begun (a field name, `(`, `ORDER`), the rest is parsed with
 //! `cut_err`, so an error is reported where the query went wrong, not where backtracking gave up.
+//!
+//! `unary` is the only recursive rule (`NOT` and `(` nest). The input carries the nesting depth
+//! (winnow's `Stateful`), and a `NOT` or `(` that would nest deeper than
+//! [`MAX_FILTER_NESTING`] is refused before recursing, so no query can exhaust the stack. The
+//! length is checked before parsing ([`MAX_FILTER_CHARS`]), which also bounds the tree that
+//! `AND`/`OR` chains build (a few hundred clauses at most) and therefore every recursive walk of
+//! it (`check_dates`, evaluation, drop).
 
 use winnow::ascii::{Caseless, multispace0};
-use winnow::combinator::{alt, cut_err, delimited, eof, not, opt, preceded, repeat, separated};
+use winnow::combinator::{
+    alt, cut_err, delimited, eof, fail, not, opt, preceded, repeat, separated,
+};
 use winnow::error::{ContextError, ErrMode, StrContext, StrContextValue};
 use winnow::prelude::*;
+use winnow::stream::Stateful;
 use winnow::token::{one_of, take_till, take_while};
 
 use super::eval::parse_day;
-use super::{Expr, Field, OrderBy, QueryError, QueueFilter};
+use super::{Expr, Field, MAX_FILTER_CHARS, MAX_FILTER_NESTING, OrderBy, QueryError, QueueFilter};
 
-type In<'a> = &'a str;
+/// The text still to read and how many `NOT`s and `(`s enclose the current position.
+type In<'a> = Stateful<&'a str, Nesting>;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Nesting(usize);
+
+/// The label a too-deep `NOT` or `(` fails with, turned into its own message by [`parse`].
+const TOO_DEEP: &str = "nesting limit";
 
 fn expected(what: &'static str) -> StrContext {
     StrContext::Expected(StrContextValue::Description(what))
@@ -121,16 +138,32 @@ fn clause(input: &mut In<'_>) -> ModalResult<Expr> {
 }
 
 fn unary(input: &mut In<'_>) -> ModalResult<Expr> {
-    alt((
+    multispace0.parse_next(input)?;
+    let nests = {
+        let mut probe = *input;
+        alt((keyword("not"), '('.void()))
+            .parse_next(&mut probe)
+            .is_ok()
+    };
+    if !nests {
+        return clause.parse_next(input);
+    }
+    // Refused here, pointing at the `NOT` or `(` itself, before the recursion goes deeper.
+    if input.state.0 >= MAX_FILTER_NESTING {
+        return cut_err(fail.context(StrContext::Label(TOO_DEEP))).parse_next(input);
+    }
+    input.state.0 += 1;
+    let nested = alt((
         preceded(ws(keyword("not")), cut_err(unary)).map(|e| Expr::Not(Box::new(e))),
         preceded(
             ws('('),
             cut_err((expr, ws(')').context(expected("AND, OR or )")))),
         )
         .map(|(e, _)| e),
-        clause,
     ))
-    .parse_next(input)
+    .parse_next(input);
+    input.state.0 -= 1;
+    nested
 }
 
 fn and(input: &mut In<'_>) -> ModalResult<Expr> {
@@ -219,12 +252,37 @@ fn check_dates(expr: &Expr, source: &str) -> Result<(), (usize, String)> {
 }
 
 pub(super) fn parse(source: &str) -> Result<QueueFilter, QueryError> {
+    // Checked before any parsing; the error keeps only the part that fits, to draw the pointer.
+    if let Some((cut, _)) = source.char_indices().nth(MAX_FILTER_CHARS) {
+        return Err(QueryError {
+            position: MAX_FILTER_CHARS,
+            message: format!(
+                "it is longer than {MAX_FILTER_CHARS} characters; shorten it."
+            ),
+            query: source[..cut].to_string(),
+        });
+    }
     let error = |byte: usize, message: String| QueryError {
         position: source[..byte.min(source.len())].chars().count(),
         message,
         query: source.to_string(),
     };
-    let filter = query.parse(source).map_err(|e| {
+    let input = In {
+        input: source,
+        state: Nesting::default(),
+    };
+    let filter = query.parse(input).map_err(|e| {
+        if e.inner()
+            .context()
+            .any(|c| matches!(c, StrContext::Label(l) if *l == TOO_DEEP))
+        {
+            return error(
+                e.offset(),
+                format!(
+                    "NOT and parentheses nest more than {MAX_FILTER_NESTING} levels deep here; simplify the filter."
+                ),
+            );
+        }
         let expected: Vec<String> = e
             .inner()
             .context()

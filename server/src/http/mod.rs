@@ -3,5 +3,7 @@
 pub mod cross_site;
 pub mod health;
 pub mod security_headers;
+pub mod serve;
+pub mod session_refresh;
 pub mod stylesheet;
 pub mod widget_frame;

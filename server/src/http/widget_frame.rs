@@ -9,6 +9,9 @@ use axum::{
     response::Response,
 };
 use backend::Db;
+use leptos::nonce::Nonce;
+
+use super::security_headers;
 
 pub async fn frame_policy(State(db): State<Db>, request: Request, next: Next) -> Response {
     let key = request
@@ -17,6 +20,8 @@ pub async fn frame_policy(State(db): State<Db>, request: Request, next: Next) ->
         .strip_prefix("/w/")
         .map(|rest| rest.trim_end_matches('/').to_string())
         .filter(|k| !k.is_empty() && !k.contains('/'));
+    // Made by `security_headers`, which runs first; the page's scripts carry it.
+    let nonce = request.extensions().get::<Nonce>().cloned().unwrap_or_default();
     let mut response = next.run(request).await;
     let Some(key) = key else {
         return response;
@@ -28,8 +33,7 @@ pub async fn frame_policy(State(db): State<Db>, request: Request, next: Next) ->
         Ok(_) => domain::experience::frame_ancestors(&[]),
         Err(_) => return response,
     };
-    let policy = format!("{ancestors}; object-src 'none'; base-uri 'self'; form-action 'self'");
-    if let Ok(value) = HeaderValue::from_str(&policy) {
+    if let Ok(value) = HeaderValue::from_str(&security_headers::policy(&ancestors, &nonce)) {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use tokio::sync::watch;
 use tower_sessions::Session;
 
+use auth::Opener;
 pub use limits::Limits;
 
 /// What every socket shares.
@@ -59,22 +60,26 @@ pub struct Handshake {
     widget: Option<String>,
 }
 
-async fn origin_allowed(state: &WsState, headers: &HeaderMap, widget: Option<&str>) -> bool {
+/// Which pages may open a socket with the visitor's cookies: Baton's own, and pages on a
+/// widget's allowed domains (naming the widget). `None`: refused.
+async fn opener(state: &WsState, headers: &HeaderMap, widget: Option<&str>) -> Option<Opener> {
     if crate::http::cross_site::origin_is_own(headers) {
-        return true;
+        return Some(Opener::Baton);
     }
     let (Some(key), Some(origin)) = (
         widget,
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
     ) else {
-        return false;
+        return None;
     };
     match backend::admin::experiences::by_key(&state.app.db, key).await {
-        Ok(found) => {
-            found.settings.embedded
-                && domain::experience::origin_allowed(origin, &found.settings.allowed_domains)
+        Ok(found)
+            if found.settings.embedded
+                && domain::experience::origin_allowed(origin, &found.settings.allowed_domains) =>
+        {
+            Some(Opener::Widget)
         }
-        Err(_) => false,
+        Ok(_) | Err(_) => None,
     }
 }
 
@@ -92,14 +97,14 @@ pub async fn upgrade(
     // Only Baton's own pages, and pages on a widget's allowed domains (naming the widget),
     // may open a socket with the visitor's cookies. Clients without an Origin (tests, the
     // benchmark) carry no ambient cookies a foreign page could abuse.
-    if !origin_allowed(&state, &headers, handshake.widget.as_deref()).await {
+    let Some(opener) = opener(&state, &headers, handshake.widget.as_deref()).await else {
         tracing::warn!(origin = ?headers.get(header::ORIGIN), widget = ?handshake.widget, "websocket from a foreign origin refused");
         return (
             StatusCode::FORBIDDEN,
             "This page may not connect to Baton: its origin is not allowed.",
         )
             .into_response();
-    }
+    };
     let version = handshake.v.unwrap_or(PROTOCOL_VERSION);
     if version != PROTOCOL_VERSION {
         return (
@@ -110,8 +115,15 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let principal = match auth::principal(&state.app, &session).await {
-        Ok(Some(principal)) => principal,
+    let (principal, binding) = match auth::signed_in(&state.app, &session, opener).await {
+        Ok(Some(signed_in)) => signed_in,
+        Ok(None) if opener == Opener::Widget => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "Sign in to chat in this widget, then reconnect. Team members answer from the Baton dashboard, not from a customer's site.",
+            )
+                .into_response();
+        }
         Ok(None) => {
             return (StatusCode::UNAUTHORIZED, "Sign in to chat, then reconnect.").into_response();
         }
@@ -134,7 +146,7 @@ pub async fn upgrade(
         .max_write_buffer_size(256 * 1024)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| connection::run(socket, state, principal, id))
+        .on_upgrade(move |socket| connection::run(socket, state, principal, binding, id))
 }
 
 const _: () = assert!(MAX_FRAME_BYTES < HARD_FRAME_LIMIT);

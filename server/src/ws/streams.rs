@@ -5,11 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use backend::{
-    BackendError, Db,
-    realtime::{Bus, BusMessage, Topic, reads},
-};
-use domain::{ConversationEvent, ConversationId};
+use backend::realtime::{Bus, BusMessage, Topic};
+use domain::ConversationId;
 use tokio_stream::{
     StreamExt, StreamMap,
     wrappers::{BroadcastStream, errors::BroadcastStreamRecvError},
@@ -72,27 +69,6 @@ impl Streams {
         match self.map.next().await {
             Some(item) => item,
             None => std::future::pending().await,
-        }
-    }
-}
-
-/// Every event of `conversation` after `after` up to `until` (all when `None`), in order.
-pub async fn read_events(
-    db: &Db,
-    conversation: &ConversationId,
-    mut after: i64,
-    until: Option<i64>,
-) -> Result<Vec<ConversationEvent>, BackendError> {
-    let mut all = Vec::new();
-    loop {
-        let page = reads::events_between(db, conversation, after, until).await?;
-        let full = page.len() as i64 == reads::REPLAY_PAGE;
-        if let Some(last) = page.last() {
-            after = last.seq;
-        }
-        all.extend(page);
-        if !full {
-            return Ok(all);
         }
     }
 }

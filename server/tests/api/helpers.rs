@@ -83,3 +83,31 @@ pub async fn call(
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
+
+impl TestApp {
+    /// Stops this server and starts another on the same database, as a restart does.
+    pub async fn restart_with(self, overrides: RawConfig) -> TestApp {
+        let TestApp {
+            client,
+            server,
+            dir,
+            ..
+        } = self;
+        server.stop().await;
+        let raw = RawConfig {
+            data_dir: Some(dir.display().to_string()),
+            addr: Some("127.0.0.1:0".into()),
+            demo: Some(true),
+            log_level: Some("warn".into()),
+            ..overrides
+        };
+        let config = Config::load(None, raw).expect("test configuration is valid");
+        let server = start(config).await.expect("server restarts");
+        TestApp {
+            address: format!("http://{}", server.addr),
+            client,
+            server,
+            dir,
+        }
+    }
+}

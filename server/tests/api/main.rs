@@ -1,7 +1,14 @@
 //! HTTP-level tests against a real server on a loopback port with a fresh SQLite database.
 
 mod ai;
+mod authz;
 mod foundation;
+mod hardening_http;
+mod hardening_queue;
+mod hardening_visibility;
+mod hardening_presence;
+mod hardening_sign_in;
+mod hardening_ws;
 mod helpers;
 mod realtime;
 mod scheduler;

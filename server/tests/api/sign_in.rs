@@ -58,7 +58,9 @@ async fn repeated_attempts_for_one_email_are_slowed_down() {
     }
     let sixth = sign_in(&app, "admin@demo.baton.test", "baton-demo").await;
 
-    assert_eq!(sixth.status(), 422);
+    // Issue 15: a refusal for too many requests is 429 with the seconds to wait.
+    assert_eq!(sixth.status(), 429);
+    assert!(sixth.headers().contains_key("retry-after"));
     assert!(
         sixth
             .text()

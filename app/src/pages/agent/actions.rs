@@ -178,29 +178,49 @@ pub async fn conversation_details(
     .await?)
 }
 
-/// The work items of the agent's spaces that match a queue filter (SPEC R-VIEW-2).
+/// One page of the work items of the agent's spaces that match a queue filter (SPEC
+/// R-VIEW-2): `after` is the previous page's `next` cursor, `limit` the page size (50 unless
+/// asked, at most 200).
 #[server(prefix = "/api", endpoint = "agent/queue")]
-pub async fn queue(filter: String) -> Result<Vec<domain::views::QueueRow>, AppError> {
+pub async fn queue(
+    filter: String,
+    after: Option<String>,
+    limit: Option<u32>,
+) -> Result<domain::views::QueuePage, AppError> {
     let (state, agent) = agent().await?;
     let parsed = domain::queue::QueueFilter::parse(&filter)
         .map_err(|e| AppError::Invalid(format!("{e}\n{}", e.pointer())).with_status())?;
-    Ok(backend::work::queue(&state.db, &agent, &parsed).await?)
+    let after = after.filter(|c| !c.is_empty());
+    let size = domain::paging::page_size(limit);
+    Ok(backend::work::queue(&state.db, &agent, &parsed, after.as_deref(), size).await?)
 }
 
-/// Assigns a work item from a queue; conversations refuse (SPEC R-ROUTE-9).
+/// Assigns a work item from a queue to the caller (`to_me`) or unassigns it: members of its
+/// space and site admins only, with an audit entry; conversations refuse (SPEC R-ROUTE-9).
 #[server(prefix = "/api", endpoint = "agent/assign")]
 pub async fn assign_work_item(work_item: String, to_me: bool) -> Result<(), AppError> {
     let (state, agent) = agent().await?;
     let assignee = to_me.then_some(&agent);
-    Ok(backend::work::set_assignee(&state.db, &work_item, assignee).await?)
+    Ok(backend::work::set_assignee(&state.db, &agent, &work_item, assignee).await?)
 }
 
+/// A customer's profile with one page of conversations (`after`: the previous page's `next`).
+/// Not found for staff who may not open it (SPEC R-VIEW-3, R-VIEW-6).
 #[server(prefix = "/api", endpoint = "agent/customer")]
 pub async fn customer_profile(
     customer: String,
+    after: Option<String>,
 ) -> Result<domain::views::CustomerProfile, AppError> {
     let (state, agent) = agent().await?;
-    Ok(backend::work::customer_profile(&state.db, &agent, &customer).await?)
+    let after = after.filter(|c| !c.is_empty());
+    Ok(backend::work::customer_profile(
+        &state.db,
+        &agent,
+        &customer,
+        after.as_deref(),
+        domain::paging::DEFAULT_PAGE_SIZE,
+    )
+    .await?)
 }
 
 /// A saved queue of one of the agent's spaces, as space admins set them up.

@@ -2,6 +2,7 @@
 //! filter (SPEC R-VIEW-2). A conversation the agent may not read shows only that it exists
 //! (R-VIEW-3); its assignee cannot be changed here (R-ROUTE-9).
 
+use domain::views::QueueRow;
 use leptos::prelude::*;
 
 use super::actions::{assign_work_item, queue, saved_queues};
@@ -19,11 +20,33 @@ pub fn QueuesPage() -> impl IntoView {
 fn Queues(name: String) -> impl IntoView {
     let filter = RwSignal::new(DEFAULT_FILTER.to_string());
     let applied = RwSignal::new(DEFAULT_FILTER.to_string());
-    let rows = Resource::new(move || applied.get(), queue);
+    let rows = Resource::new(move || applied.get(), |f| queue(f, None, None));
     let saved = Resource::new(|| (), |_| saved_queues());
+    // The pages after the first that "Load more" fetched, and the cursor of the page after
+    // them (`None` until the first "Load more": the first page's cursor holds).
+    let more_rows = RwSignal::new(Vec::<QueueRow>::new());
+    let more_next = RwSignal::new(None::<Option<String>>);
+    let reset_more = move || {
+        more_rows.set(Vec::new());
+        more_next.set(None);
+    };
+    let load_more = Action::new(|(query, after): &(String, String)| {
+        let (query, after) = (query.clone(), after.clone());
+        async move { (query.clone(), queue(query, Some(after), None).await) }
+    });
+    Effect::new(move |_| {
+        if let Some((query, Ok(page))) = load_more.value().get() {
+            // A page of a filter that is no longer applied is dropped.
+            if query == applied.get_untracked() {
+                more_rows.update(|r| r.extend(page.rows));
+                more_next.set(Some(page.next));
+            }
+        }
+    });
     let assign = Action::new(|id: &String| assign_work_item(id.clone(), true));
     Effect::new(move |_| {
         if matches!(assign.value().get(), Some(Ok(()))) {
+            reset_more();
             rows.refetch();
         }
     });
@@ -34,6 +57,7 @@ fn Queues(name: String) -> impl IntoView {
                 <h1 class="text-xl font-semibold">"Queues"</h1>
                 <form class="card grid gap-2" aria-label="Queue filter" on:submit=move |ev| {
                     ev.prevent_default();
+                    reset_more();
                     applied.set(filter.get_untracked());
                 }>
                     <label class="grid gap-1">"Filter"
@@ -53,6 +77,7 @@ fn Queues(name: String) -> impl IntoView {
                                     let query = q.filter.clone();
                                     view! {
                                         <button class="btn btn-small" type="button" on:click=move |_| {
+                                            reset_more();
                                             filter.set(query.clone());
                                             applied.set(query.clone());
                                         }>{format!("{} · {}", q.space, q.name)}</button>
@@ -64,50 +89,66 @@ fn Queues(name: String) -> impl IntoView {
                 </form>
                 <p role="alert" class="text-sm text-danger">
                     {move || assign.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                    {move || load_more.value().get().and_then(|(_, r)| r.err()).map(|e| e.to_string())}
                 </p>
                 <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                     {move || rows.get().map(|result| match result {
                         Err(error) => view! {
                             <pre role="alert" class="query-error" data-testid="query-error">{error.to_string()}</pre>
                         }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p class="text-muted">"No work items match."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <table class="queue-table" data-testid="queue">
-                                <thead><tr>
-                                    <th scope="col">"Type"</th><th scope="col">"Title"</th><th scope="col">"Status"</th>
-                                    <th scope="col">"Assignee"</th><th scope="col">"Customer"</th><th scope="col">"Created"</th><th scope="col"></th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|row| {
-                                        let id = row.id.clone();
-                                        let action = if row.work_type == "Conversation" {
-                                            view! { <span class="text-sm text-muted" title="The agent who accepts a conversation is its assignee.">"Assigned by routing"</span> }.into_any()
-                                        } else {
-                                            view! { <button class="btn" on:click=move |_| { assign.dispatch(id.clone()); }>"Assign to me"</button> }.into_any()
-                                        };
-                                        let customer = match (&row.customer, &row.customer_id) {
-                                            (Some(name), Some(cid)) => view! { <a class="link" href=format!("/agent/customers/{cid}")>{name.clone()}</a> }.into_any(),
-                                            _ if !row.readable => view! { <span class="text-muted">"Details hidden"</span> }.into_any(),
-                                            _ => view! { <span class="text-muted">"—"</span> }.into_any(),
-                                        };
-                                        view! {
-                                            <tr>
-                                                <td>{row.work_type.clone()}</td>
-                                                <td>{row.title.clone()}</td>
-                                                <td>{row.status.clone()}</td>
-                                                <td>{row.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</td>
-                                                <td>{customer}</td>
-                                                <td>{format_time(row.created)}</td>
-                                                <td>{action}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p class="text-muted">"No work items match."</p> }.into_any(),
+                        Ok(page) => {
+                            let first_next = page.next.clone();
+                            let next = move || more_next.get().unwrap_or_else(|| first_next.clone());
+                            view! {
+                                <table class="queue-table" data-testid="queue">
+                                    <thead><tr>
+                                        <th scope="col">"Type"</th><th scope="col">"Title"</th><th scope="col">"Status"</th>
+                                        <th scope="col">"Assignee"</th><th scope="col">"Customer"</th><th scope="col">"Created"</th><th scope="col"></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.rows.into_iter().map(|row| queue_row(row, assign)).collect_view()}
+                                        {move || more_rows.get().into_iter().map(|row| queue_row(row, assign)).collect_view()}
+                                    </tbody>
+                                </table>
+                                {move || next().map(|cursor| view! {
+                                    <button class="btn" type="button" aria-label="Load more work items"
+                                        disabled=move || load_more.pending().get()
+                                        on:click=move |_| { load_more.dispatch((applied.get_untracked(), cursor.clone())); }>
+                                        "Load more"
+                                    </button>
+                                })}
+                            }.into_any()
+                        }
                     })}
                 </Suspense>
             </main>
         </div>
+    }
+}
+
+/// One work item: a conversation the agent may not read shows only that it exists (R-VIEW-3).
+fn queue_row(row: QueueRow, assign: Action<String, Result<(), crate::AppError>>) -> impl IntoView {
+    let id = row.id.clone();
+    let action = if row.work_type == "Conversation" {
+        view! { <span class="text-sm text-muted" title="The agent who accepts a conversation is its assignee.">"Assigned by routing"</span> }.into_any()
+    } else {
+        view! { <button class="btn" on:click=move |_| { assign.dispatch(id.clone()); }>"Assign to me"</button> }.into_any()
+    };
+    let customer = match (&row.customer, &row.customer_id) {
+        (Some(name), Some(cid)) => view! { <a class="link" href=format!("/agent/customers/{cid}")>{name.clone()}</a> }.into_any(),
+        _ if !row.readable => view! { <span class="text-muted">"Details hidden"</span> }.into_any(),
+        _ => view! { <span class="text-muted">"—"</span> }.into_any(),
+    };
+    view! {
+        <tr>
+            <td>{row.work_type.clone()}</td>
+            <td>{row.title.clone()}</td>
+            <td>{row.status.clone()}</td>
+            <td>{row.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</td>
+            <td>{customer}</td>
+            <td>{format_time(row.created)}</td>
+            <td>{action}</td>
+        </tr>
     }
 }

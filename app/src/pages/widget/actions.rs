@@ -37,6 +37,7 @@ pub async fn begin_visit() -> Result<(), AppError> {
 pub async fn start_chat(key: String) -> Result<String, AppError> {
     let state = crate::state::AppState::from_context()?;
     let who = crate::auth::session::chatter(true).await?;
+    crate::limits::chat_start(&state, &who).await?;
     Ok(backend::widget::start(&state.engine, &state.ai, &key, &who)
         .await?
         .to_string())

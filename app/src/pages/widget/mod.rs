@@ -27,9 +27,33 @@ pub fn WidgetPage() -> impl IntoView {
         }
     });
     // The host page's identity token arrives by postMessage once the widget said it is ready.
+    // Only the page that embeds the widget may send one (see `from_embedding_page`), and only
+    // from one of the experience's allowed domains: otherwise any window holding a reference
+    // to this one (a page that opened it, a frame beside it) could sign the visitor in as a
+    // customer of its choosing (login CSRF). The allowed domains come with the widget's
+    // settings, so a token that arrives before they have loaded waits for them.
     #[cfg(feature = "hydrate")]
     {
+        let pending = RwSignal::new(None::<(String, String)>);
+        Effect::new(move |_| {
+            let Some((origin, token)) = pending.get() else {
+                return;
+            };
+            let Some(Ok(info)) = info.get() else {
+                return;
+            };
+            pending.set(None);
+            let own = window().location().origin().unwrap_or_default();
+            if origin == own
+                || domain::experience::origin_allowed(&origin, &info.allowed_domains)
+            {
+                sign_in.dispatch((key(), token));
+            }
+        });
         let handle = window_event_listener(leptos::ev::message, move |event| {
+            if !from_embedding_page(&event) {
+                return;
+            }
             let data = event.data();
             let kind = js_sys::Reflect::get(&data, &"type".into())
                 .ok()
@@ -39,7 +63,7 @@ pub fn WidgetPage() -> impl IntoView {
                     .ok()
                     .and_then(|v| v.as_string())
             {
-                sign_in.dispatch((key(), token));
+                pending.set(Some((event.origin(), token)));
             }
         });
         // Escape closes the chat wherever the focus is, as it does on the host page.
@@ -82,4 +106,22 @@ pub fn WidgetPage() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Whether a message came from the page this widget is framed in: the widget must be in a
+/// frame (at the top level `window.parent` is the window itself, and whoever opened it could
+/// post to it), and the message's source must be that parent, not another window or frame.
+/// Framing itself is limited to the allowed domains by the route's `frame-ancestors`.
+#[cfg(feature = "hydrate")]
+fn from_embedding_page(event: &web_sys::MessageEvent) -> bool {
+    let own = window();
+    let Ok(Some(parent)) = own.parent() else {
+        return false;
+    };
+    if js_sys::Object::is(parent.as_ref(), own.as_ref()) {
+        return false;
+    }
+    event
+        .source()
+        .is_some_and(|source| js_sys::Object::is(source.as_ref(), parent.as_ref()))
 }

@@ -64,7 +64,7 @@ impl Connection {
                 })
                 .await
             }
-            BusMessage::Event(_) | BusMessage::Typing { .. } => Ok(()),
+            BusMessage::Event(_) | BusMessage::Typing { .. } | BusMessage::SessionEnded => Ok(()),
         }
     }
 

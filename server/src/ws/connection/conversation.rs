@@ -77,29 +77,33 @@ impl Connection {
         .await
     }
 
-    /// Sends the stored events after the last one sent, up to `until`. Returns false when the
-    /// database could not be read (the client was told to resync).
+    /// Sends the stored events after the last one sent, up to `until`, one page at a time (a
+    /// long history is never held in memory at once). Returns false when the database could not
+    /// be read (the client was told to resync).
     pub(super) async fn fill(
         &mut self,
         conversation: &ConversationId,
         until: Option<i64>,
     ) -> Result<bool, End> {
         let after = self.streams.last_sent(conversation);
-        match streams::read_events(&self.state.app.db, conversation, after, until).await {
-            Ok(events) => {
-                for event in events {
-                    self.deliver(event).await?;
+        let mut replay = reads::Replay::new(conversation.clone(), after, until);
+        loop {
+            match replay.next_page(&self.state.app.db).await {
+                Ok(Some(events)) => {
+                    for event in events {
+                        self.deliver(event).await?;
+                    }
                 }
-                Ok(true)
-            }
-            Err(error) => {
-                tracing::warn!(%error, %conversation, "replay failed; asking the client to resync");
-                self.streams.unfollow(conversation);
-                self.send(&ServerFrame::Resync {
-                    conversation: conversation.clone(),
-                })
-                .await?;
-                Ok(false)
+                Ok(None) => return Ok(true),
+                Err(error) => {
+                    tracing::warn!(%error, %conversation, "replay failed; asking the client to resync");
+                    self.streams.unfollow(conversation);
+                    self.send(&ServerFrame::Resync {
+                        conversation: conversation.clone(),
+                    })
+                    .await?;
+                    return Ok(false);
+                }
             }
         }
     }
@@ -310,10 +314,11 @@ impl Connection {
                 })
                 .await
             }
-            // Agent-topic messages never arrive on a conversation topic.
+            // Agent- and session-topic messages never arrive on a conversation topic.
             BusMessage::Offer { .. }
             | BusMessage::OfferWithdrawn { .. }
-            | BusMessage::Availability { .. } => Ok(()),
+            | BusMessage::Availability { .. }
+            | BusMessage::SessionEnded => Ok(()),
         }
     }
 }

@@ -15,12 +15,13 @@ use domain::{
         parse_client_frame,
     },
 };
+use tokio::sync::broadcast::{self, error::TryRecvError};
 use tokio::time::{Instant, MissedTickBehavior, interval};
 use tokio_stream::{StreamExt, wrappers::BroadcastStream};
 
 use super::{
     WsState,
-    auth::Who,
+    auth::{Binding, Who},
     limits::{Kind, SocketLimiter, Verdict},
     streams::{self, Streams},
 };
@@ -34,6 +35,8 @@ const CLIENT_HEARTBEAT: Duration = Duration::from_secs(25);
 const SERVER_PING: Duration = Duration::from_secs(20);
 /// Silence after which the peer is taken for gone.
 const IDLE_LIMIT: Duration = Duration::from_secs(70);
+/// Why a socket closes with [`close::UNAUTHORIZED`].
+const SIGNED_OUT: &str = "Signed out: sign in again to chat.";
 
 /// Why the loop ended, and what to tell the client.
 enum End {
@@ -46,6 +49,8 @@ struct Connection {
     socket: WebSocket,
     state: WsState,
     who: Who,
+    /// The session the socket was opened with: when it ends, the socket closes.
+    binding: Binding,
     id: u64,
     streams: Streams,
     limiter: SocketLimiter,
@@ -55,7 +60,7 @@ struct Connection {
     last_heard: Instant,
 }
 
-pub async fn run(socket: WebSocket, state: WsState, who: Who, id: u64) {
+pub async fn run(socket: WebSocket, state: WsState, who: Who, binding: Binding, id: u64) {
     // An agent's open tab counts for presence until this function returns.
     let _tab = who.agent().map(|agent| state.presence.tab_opened(agent));
     let limits = state.limits;
@@ -63,6 +68,7 @@ pub async fn run(socket: WebSocket, state: WsState, who: Who, id: u64) {
         socket,
         state,
         who,
+        binding,
         id,
         streams: Streams::default(),
         limiter: SocketLimiter::new(limits),
@@ -103,6 +109,18 @@ impl Connection {
     }
 
     async fn serve(&mut self) -> End {
+        // Followed before the check below, so a sign-out between the handshake and now is seen
+        // by one or the other.
+        let mut session = Some(
+            self.state
+                .app
+                .engine
+                .bus()
+                .subscribe(&Topic::Session(self.binding.id.to_string())),
+        );
+        if let Ok(false) = self.binding.still_valid(&self.state.app.db).await {
+            return End::Close(close::UNAUTHORIZED, SIGNED_OUT);
+        }
         let hello = ServerFrame::Hello {
             version: PROTOCOL_VERSION,
             you: self.who.principal.clone(),
@@ -132,11 +150,20 @@ impl Connection {
         }
 
         loop {
+            // Checked before anything else a round does, so no frame that arrived after the
+            // sign-out is acted on.
+            if signed_out(&mut session) {
+                return End::Close(close::UNAUTHORIZED, SIGNED_OUT);
+            }
             let step = tokio::select! {
                 incoming = self.socket.recv() => match incoming {
                     Some(Ok(message)) => {
                         self.last_heard = Instant::now();
-                        self.on_message(message).await
+                        if signed_out(&mut session) {
+                            Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT))
+                        } else {
+                            self.on_message(message).await
+                        }
                     }
                     Some(Err(error)) => Err(classify_read_error(&error)),
                     None => Err(End::Gone),
@@ -145,11 +172,24 @@ impl Connection {
                     self.on_conversation(conversation, item).await
                 }
                 Some(item) = next_agent(&mut agent_stream) => self.on_agent(item).await,
+                () = session_ends(&mut session) => Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT)),
                 _ = ping.tick() => {
                     if self.last_heard.elapsed() > IDLE_LIMIT {
                         Err(End::Gone)
                     } else {
-                        self.socket.send(Message::Ping(Default::default())).await.map_err(|_| End::Gone)
+                        match self.socket.send(Message::Ping(Default::default())).await {
+                            Err(_) => Err(End::Gone),
+                            // Also the way a session that expired, or ended on another node, is
+                            // noticed.
+                            Ok(()) => match self.binding.still_valid(&self.state.app.db).await {
+                                Ok(true) => Ok(()),
+                                Ok(false) => Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT)),
+                                Err(error) => {
+                                    tracing::debug!(%error, "cannot check a socket's session; asking again at the next ping");
+                                    Ok(())
+                                }
+                            },
+                        }
                     }
                 }
                 _ = shutdown.changed() => {
@@ -326,6 +366,40 @@ async fn next_agent(
     match stream {
         Some(stream) => stream.next().await,
         None => std::future::pending().await,
+    }
+}
+
+type SessionNews = Option<broadcast::Receiver<Arc<BusMessage>>>;
+
+/// Whether the socket's session ended since the last look, without waiting.
+fn signed_out(session: &mut SessionNews) -> bool {
+    let Some(receiver) = session else {
+        return false;
+    };
+    match receiver.try_recv() {
+        Ok(message) => matches!(*message, BusMessage::SessionEnded),
+        // Only a session's end is ever published on its topic.
+        Err(TryRecvError::Lagged(_)) => true,
+        Err(TryRecvError::Empty) => false,
+        Err(TryRecvError::Closed) => {
+            *session = None;
+            false
+        }
+    }
+}
+
+/// Resolves when the socket's session ends; pending forever otherwise.
+async fn session_ends(session: &mut SessionNews) {
+    loop {
+        let Some(receiver) = session else {
+            return std::future::pending().await;
+        };
+        match receiver.recv().await {
+            Ok(message) if matches!(*message, BusMessage::SessionEnded) => return,
+            Ok(_) => {}
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Err(broadcast::error::RecvError::Closed) => *session = None,
+        }
     }
 }
 

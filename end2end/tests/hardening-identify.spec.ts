@@ -1,0 +1,131 @@
+// Issue 15, item 9 (login CSRF): the widget used to take a `baton:identify` message from any
+// window, so a page on another site could open the widget (or reach the frame inside a shop's
+// page) and sign the visitor in as a customer of its choosing. Now the widget takes a token only
+// from the page that frames it, on one of the experience's allowed domains. A foreign window's
+// message is ignored (no identify request, the token is not used up), while the real host
+// page's Baton.identify still signs the customer in.
+import { test, expect, signInStaff, waitForHydration, watchForProblems } from './fixtures';
+import { BrowserContext, Page } from '@playwright/test';
+import * as crypto from 'crypto';
+import * as path from 'path';
+
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+const HOST = 'http://127.0.0.1:3002/';
+// Not an allowed domain of the demo experience; served by the test itself (route.fulfill).
+const ATTACKER = 'http://attacker.test/';
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** An HS256 JWT signed with the experience's identity secret, as the shop's server would. */
+function signIdentity(secret: string, claims: Record<string, unknown>): string {
+  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const body = b64url(JSON.stringify(claims));
+  const mac = crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest();
+  return `${head}.${body}.${b64url(mac)}`;
+}
+
+/** The demo Baton Help experience's identity secret, as its admin sees it on the settings page. */
+async function identitySecret(page: Page): Promise<string> {
+  await signInStaff(page, 'admin@demo.baton.test');
+  await page.goto('/admin/experiences');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Baton Help' }).click();
+  await waitForHydration(page);
+  const field = page.getByLabel('Identity secret');
+  await expect(field).toHaveValue(/^[0-9a-f]{64}$/);
+  return field.inputValue();
+}
+
+/** A page on a foreign origin with a button that opens `url` in a new window it keeps. */
+async function attackerPage(context: BrowserContext, name: string, url: string): Promise<Page> {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not the shop</title>
+    <link rel="icon" href="data:,"></head><body>
+    <button type="button" onclick="window.target = window.open(${JSON.stringify(url)})">Open</button>
+    </body></html>`;
+  await context.route(`${ATTACKER}${name}`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: html }),
+  );
+  const attacker = await context.newPage();
+  await attacker.goto(`${ATTACKER}${name}`);
+  return attacker;
+}
+
+/** Opens `url` from the attacker's page, so the attacker holds a reference to the new window. */
+async function openFrom(attacker: Page): Promise<Page> {
+  const [opened] = await Promise.all([
+    attacker.waitForEvent('popup'),
+    attacker.getByRole('button', { name: 'Open' }).click(),
+  ]);
+  await opened.waitForLoadState();
+  return opened;
+}
+
+test('a foreign window cannot sign the widget in with baton:identify; the host page still can', async ({ page, problems, browser, baseURL }) => {
+  test.setTimeout(60_000);
+  const secret = await identitySecret(page);
+  const stamp = Date.now();
+  const token = signIdentity(secret, {
+    sub: `csrf-target-${stamp}`,
+    exp: Math.floor(stamp / 1000) + 3600,
+    jti: `jti-csrf-${stamp}`,
+    name: 'Ivy Identified',
+  });
+  const widgetUrl = new URL('/w/wk_demo_help', baseURL ?? 'http://127.0.0.1:3000').toString();
+
+  const context = await browser.newContext();
+  const identifyCalls: string[] = [];
+  context.on('request', (request) => {
+    if (request.url().includes('/api/widget/identify')) identifyCalls.push(request.url());
+  });
+  const seen: string[] = [];
+
+  // 1. A foreign page opens the widget in a window of its own and posts a token to it. The
+  //    widget is not framed by an embedding page, so the message is ignored.
+  const attacker = await attackerPage(context, 'opens-the-widget', widgetUrl);
+  const lone = await openFrom(attacker);
+  watchForProblems(lone, seen);
+  await waitForHydration(lone);
+  await expect(lone.getByTestId('sign-in-prompt')).toBeVisible();
+  // The attacker really holds the window (nothing severed it), so the message is delivered.
+  expect(await attacker.evaluate(() => !(window as any).target.closed)).toBe(true);
+  await attacker.evaluate((t) => {
+    (window as any).target.postMessage({ type: 'baton:identify', token: t }, '*');
+  }, token);
+  await lone.waitForTimeout(1500);
+  expect(identifyCalls, 'no identify request for a foreign window').toEqual([]);
+  await expect(lone.getByText('Signed in as')).toHaveCount(0);
+  await expect(lone.getByTestId('sign-in-prompt')).toBeVisible();
+  await lone.screenshot({ path: path.join(SCREENSHOTS, 'hardening identify - foreign window ignored.png'), fullPage: true });
+  await lone.close();
+
+  // 2. A foreign page opens the real shop page and posts to the widget's frame inside it. The
+  //    frame's parent is the shop, not the sender, so the message is ignored there too.
+  await attacker.close();
+  const opener = await attackerPage(context, 'opens-the-shop', HOST);
+  const shop = await openFrom(opener);
+  watchForProblems(shop, seen);
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const widget = shop.frameLocator('iframe[title="Chat"]');
+  await expect(widget.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await expect(widget.getByTestId('sign-in-prompt')).toBeVisible();
+  expect(await opener.evaluate(() => (window as any).target.frames.length)).toBe(1);
+  await opener.evaluate((t) => {
+    (window as any).target.frames[0].postMessage({ type: 'baton:identify', token: t }, '*');
+  }, token);
+  await shop.waitForTimeout(1500);
+  expect(identifyCalls, 'no identify request for a window beside the shop').toEqual([]);
+  await expect(widget.getByText('Signed in as')).toHaveCount(0);
+
+  // 3. The shop's own Baton.identify with the same token signs the customer in: the foreign
+  //    attempts neither signed anyone in nor used the token up.
+  await shop.evaluate((t) => (window as any).Baton.identify(t), token);
+  await expect(widget.getByText('Signed in as')).toContainText('Ivy Identified');
+  await expect(widget.getByTestId('sign-in-prompt')).toHaveCount(0);
+  await expect(widget.getByRole('alert').filter({ hasText: 'already used' })).toHaveCount(0);
+  expect(identifyCalls).toHaveLength(1);
+  await shop.screenshot({ path: path.join(SCREENSHOTS, 'hardening identify - host page signs in.png'), fullPage: true });
+
+  expect(seen.filter((p) => !p.includes('status of 4'))).toEqual([]);
+  await context.close();
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,303 @@
+//! Issue 15 items 2, 3, 10a and 11 (anonymous chats): sign-in, sign-up and the anonymous widget
+//! calls are limited per kind of request, per account and per client address, in limiters whose
+//! size stays bounded; refusals are `429` with a `Retry-After`; and a sign-in for an unknown
+//! email takes as long as a wrong password.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::{Duration, Instant};
+
+use app::limits::{Account, Limits};
+use backend::config::RawConfig;
+use backend::rates::RateLimits;
+use futures_util::{StreamExt, stream};
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+
+/// A client whose requests come from `address` (any 127.x.y.z is this machine).
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::from(address)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn staff_sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    post(
+        app,
+        client,
+        "staff-sign-in",
+        &[("email", email), ("password", password)],
+    )
+    .await
+}
+
+/// The `Retry-After` seconds of a refusal (panics when missing).
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a refusal carries Retry-After in seconds")
+}
+
+#[tokio::test]
+async fn an_overlong_email_is_refused_with_a_clear_message_and_leaves_no_limiter_key() {
+    let app = spawn_app().await;
+    // As large as a request body may be (a 1.5 MB one is refused whole, with 413, before any
+    // server function; `parse_email` refuses it too, see its unit test).
+    let email = format!("{}@example.com", "a".repeat(900_000));
+
+    let response = staff_sign_in(&app, &app.client, &email, "a password").await;
+
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("at most 254"), "{body}");
+    assert!(body.len() < 1_000, "the refusal does not echo the input");
+    assert_eq!(app.server.request_limits.len(), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ten_thousand_sign_ins_with_distinct_large_emails_keep_the_servers_limiter_small() {
+    let app = spawn_app().await;
+
+    let statuses: Vec<u16> = stream::iter(0..10_000)
+        .map(|n| {
+            let app = &app;
+            async move {
+                let email = format!("{n}.{}@example.com", "x".repeat(230));
+                staff_sign_in(app, &app.client, &email, "a password")
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+
+    // One address: its quota (20 at once, then one every 3 s), not the number of emails,
+    // decides how many attempts get through and so how many keys are kept.
+    let admitted = statuses.iter().filter(|&&s| s != 429).count();
+    assert!((20..100).contains(&admitted), "{admitted} attempts admitted");
+    let keys = app.server.request_limits.len();
+    assert!(keys <= 1 + 2 * admitted, "{keys} keys after 10,000 attempts");
+    app.stop().await;
+}
+
+#[test]
+fn ten_thousand_sign_ins_from_as_many_addresses_never_hold_more_keys_than_the_cap() {
+    let cap = 1_000;
+    let limits = Limits::with_cap(&RateLimits::default(), cap);
+
+    for n in 0..10_000u32 {
+        let email = format!("{n}.{}@example.com", "x".repeat(230));
+        let from = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
+        let _ = limits.sign_in(Account::Customer, &email, Some(from));
+    }
+
+    // Three limiters take part in a sign-in (address, account and address, account).
+    let keys = limits.len();
+    assert!(keys <= 3 * cap, "{keys} keys held");
+}
+
+#[tokio::test]
+async fn wrong_customer_passwords_for_a_staff_email_do_not_lock_the_staff_sign_in() {
+    let app = spawn_app().await;
+    let form = [("email", "grace@demo.baton.test"), ("password", "a guess")];
+
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(post(&app, &app.client, "customer-sign-in", &form).await);
+    }
+    let refused = last.unwrap();
+    assert_eq!(refused.status(), 429, "the customer sign-in is limited");
+    assert!(retry_after(&refused) >= 1);
+
+    let staff = staff_sign_in(&app, &app.client, "grace@demo.baton.test", "baton-demo").await;
+    assert_eq!(staff.status(), 200, "{}", staff.text().await.unwrap());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn guesses_from_another_address_do_not_lock_the_person_out_from_their_own() {
+    let app = spawn_app().await;
+    let attacker = client_from([127, 0, 0, 2]);
+    let person = client_from([127, 0, 0, 1]);
+
+    for _ in 0..5 {
+        staff_sign_in(&app, &attacker, "ada@demo.baton.test", "a guess").await;
+    }
+    let refused = staff_sign_in(&app, &attacker, "ada@demo.baton.test", "baton-demo").await;
+    assert_eq!(refused.status(), 429);
+    let wait = retry_after(&refused);
+    assert!((1..=12).contains(&wait), "one attempt back every 12 s: {wait}");
+    let message = refused.text().await.unwrap();
+    assert!(message.contains("Too many sign-in attempts"), "{message}");
+    assert!(message.contains("try again in"), "{message}");
+
+    let own = staff_sign_in(&app, &person, "ada@demo.baton.test", "baton-demo").await;
+    assert_eq!(own.status(), 200, "{}", own.text().await.unwrap());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_sign_up_burst_from_one_address_gets_429_with_retry_after() {
+    let app = spawn_app_with(RawConfig {
+        sign_up_rate: Some("3/h".into()),
+        ..RawConfig::default()
+    })
+    .await;
+
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for n in 0..5 {
+        let email = format!("burst{n}@example.com");
+        let form = [
+            ("name", "Burst"),
+            ("email", email.as_str()),
+            ("password", "a long password"),
+        ];
+        let response = post(&app, &app.client, "customer-sign-up", &form).await;
+        statuses.push(response.status().as_u16());
+        last = Some(response);
+    }
+
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let refused = last.unwrap();
+    let wait = retry_after(&refused);
+    assert!((1..=20 * 60).contains(&wait), "one more every 20 minutes: {wait}");
+    let message = refused.text().await.unwrap();
+    assert!(message.contains("Too many new accounts"), "{message}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_mistyped_sign_up_form_costs_no_sign_up_attempt() {
+    let app = spawn_app_with(RawConfig {
+        sign_up_rate: Some("1/h".into()),
+        ..RawConfig::default()
+    })
+    .await;
+    let short = [
+        ("name", "Mia"),
+        ("email", "mia@example.com"),
+        ("password", "short"),
+    ];
+    let good = [
+        ("name", "Mia"),
+        ("email", "mia@example.com"),
+        ("password", "a long password"),
+    ];
+
+    for _ in 0..3 {
+        let response = post(&app, &app.client, "customer-sign-up", &short).await;
+        assert_eq!(response.status(), 422);
+    }
+    let response = post(&app, &app.client, "customer-sign-up", &good).await;
+
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    app.stop().await;
+}
+
+/// How long a wrong staff sign-in takes.
+async fn timed_wrong_sign_in(app: &TestApp, email: &str) -> Duration {
+    let started = Instant::now();
+    let response = staff_sign_in(app, &app.client, email, "a wrong guess").await;
+    let took = started.elapsed();
+    assert_eq!(response.status(), 422, "a wrong sign-in, not a refusal");
+    took
+}
+
+#[tokio::test]
+async fn a_sign_in_for_an_unknown_email_takes_about_as_long_as_a_wrong_password() {
+    let app = spawn_app().await;
+    // Warm up (the first request of a server pays for lazy set-up).
+    timed_wrong_sign_in(&app, "warm-up@example.com").await;
+
+    let (mut unknown, mut known) = (Vec::new(), Vec::new());
+    for round in 0..3 {
+        unknown.push(timed_wrong_sign_in(&app, &format!("nobody{round}@example.com")).await);
+        known.push(timed_wrong_sign_in(&app, "admin@demo.baton.test").await);
+    }
+    unknown.sort();
+    known.sort();
+
+    // Medians: both verify one argon2 hash of the same parameters.
+    let ratio = unknown[1].as_secs_f64() / known[1].as_secs_f64();
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "unknown email {unknown:?} vs wrong password {known:?}: ratio {ratio:.2}"
+    );
+    app.stop().await;
+}
+
+const SHOP: &str = "wk_demo_shop";
+
+#[tokio::test]
+async fn anonymous_chat_starts_from_one_address_are_throttled_with_429() {
+    let app = spawn_app_with(RawConfig {
+        ai_thinking: Some("20ms".into()),
+        visitor_start_rate: Some("3/h".into()),
+        ..RawConfig::default()
+    })
+    .await;
+
+    // Each call without a cookie is a new visitor: only the address ties them together.
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..5 {
+        let response = post(&app, &app.client, "widget/start", &[("key", SHOP)]).await;
+        statuses.push(response.status().as_u16());
+        last = Some(response);
+    }
+
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let refused = last.unwrap();
+    assert!(retry_after(&refused) >= 1);
+    let message = refused.text().await.unwrap();
+    assert!(message.contains("Too many new chats"), "{message}");
+    // Another address is not affected.
+    let other = post(&app, &client_from([127, 0, 0, 3]), "widget/start", &[("key", SHOP)]).await;
+    assert_eq!(other.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn new_anonymous_visitors_from_one_address_are_throttled_with_429() {
+    let app = spawn_app_with(RawConfig {
+        visitor_rate: Some("2/h".into()),
+        ..RawConfig::default()
+    })
+    .await;
+
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = post(&app, &app.client, "widget/visit", &[]).await;
+        statuses.push(response.status().as_u16());
+    }
+
+    assert_eq!(statuses, [200, 200, 429]);
+    app.stop().await;
+}
