@@ -26,8 +26,8 @@ pub enum AppError {
     /// A bug on the server; the details are in the server log.
     #[error("Something went wrong on our side. Nothing was changed; please try again.")]
     Internal,
-    /// Too many requests of a kind; the message says which, and when to try again.
-    #[error("{message} Please try again in {}.", wait_in_words(*retry_after_secs))]
+    /// Too many requests of a kind (429); the message says which, and when to try again.
+    #[error("{message}")]
     TooMany {
         message: String,
         retry_after_secs: u64,
@@ -35,18 +35,6 @@ pub enum AppError {
     /// The request never reached the function (network down, bad encoding).
     #[error("Could not reach Baton: {0}")]
     Transport(String),
-}
-
-/// "12 seconds", "a minute", "4 minutes" (rounded up), for a wait.
-fn wait_in_words(secs: u64) -> String {
-    match secs {
-        0..=1 => "a second".into(),
-        2..=99 => format!("{secs} seconds"),
-        _ => match secs.div_ceil(60) {
-            1 => "a minute".into(),
-            minutes => format!("{minutes} minutes"),
-        },
-    }
 }
 
 impl FromServerFnError for AppError {

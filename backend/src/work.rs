@@ -75,8 +75,8 @@ pub async fn item(db: &Db, viewer: &AgentId, id: &str) -> Result<QueueRow, Backe
         .ok_or(BackendError::NotFound)
 }
 
-/// The matching work items of the viewer's spaces, each with the facts the viewer may see of
-/// it (the ones its order is decided on). Work items of other spaces are never read.
+/// The matching work items of the viewer's spaces, unordered, each with the facts the viewer
+/// may see of it (the ones its order is decided on). Work items of other spaces are never read.
 async fn rows_for(
     db: &Db,
     viewer: &AgentId,
@@ -150,7 +150,6 @@ async fn rows_for(
             },
         ));
     }
-    filter.sort(&mut out, |(facts, _)| facts);
     Ok(out)
 }
 

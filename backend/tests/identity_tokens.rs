@@ -83,7 +83,10 @@ async fn a_token_with_an_absurd_expiry_is_refused_and_stays_refused(db: &Db) {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    assert_eq!(stored, 0, "a refused token leaves nothing to sweep or overflow");
+    assert_eq!(
+        stored, 0,
+        "a refused token leaves nothing to sweep or overflow"
+    );
     assert_eq!(customers_named(db, "mallory").await, 0);
 }
 
@@ -115,13 +118,19 @@ async fn a_token_lives_at_most_a_day_and_a_normal_one_signs_in_once(db: &Db) {
         json!({ "sub": "olga", "exp": now() + 30 * 86_400, "jti": "month" }),
     );
     let refusal = identify(db, &month).await.unwrap_err();
-    assert!(refusal.contains("valid for more than 24 hours"), "{refusal}");
+    assert!(
+        refusal.contains("valid for more than 24 hours"),
+        "{refusal}"
+    );
     let issued_long_ago = sign(
         &secret,
         json!({ "sub": "olga", "iat": now() - 2 * 86_400, "exp": now() + 3600, "jti": "old" }),
     );
     let refusal = identify(db, &issued_long_ago).await.unwrap_err();
-    assert!(refusal.contains("valid for more than 24 hours"), "{refusal}");
+    assert!(
+        refusal.contains("valid for more than 24 hours"),
+        "{refusal}"
+    );
     assert_eq!(customers_named(db, "olga").await, 0);
 
     let exp = now() + 23 * 3600;
@@ -135,7 +144,11 @@ async fn a_token_lives_at_most_a_day_and_a_normal_one_signs_in_once(db: &Db) {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-    assert_eq!(until, (exp + 30) * 1000, "kept while the token would be accepted");
+    assert_eq!(
+        until,
+        (exp + 30) * 1000,
+        "kept while the token would be accepted"
+    );
     let replay = identify(db, &normal).await.unwrap_err();
     assert!(replay.contains("already used"), "{replay}");
     assert_eq!(customers_named(db, "olga").await, 1);

@@ -72,26 +72,72 @@ fn check_filter(query: &str) -> Result<(), TestCaseError> {
 /// token and into the grammar's recursion, lists, quotes and ORDER BY. (Picked by index: cheap
 /// to generate, so the cases go to the parser rather than to the generator.)
 const FILTER_TOKENS: &[&str] = &[
-    "(", "(", "(", ")", ")", "NOT", "NOT", "not", "AND", "and", "OR", "IN", "NOT IN", "=", "=",
-    "!=", ",", ",", "\"", "'", "ORDER BY", "ORDER", "BY", "ASC", "DESC", "EMPTY", "type",
-    "status", "assignee", "created", "space", "customer", "colour", "TYPE", "Bug", "Active",
-    "ada@example.com", "x.y-z_+1", "\"Waiting for agent\"", "'Zoë'", "\"unclosed", "2026-11-22",
-    "2026-13-40", "-1-1-1", "ORDERS", "notes", "é", "🦀", "\u{0}", "\\", "\u{202e}", "!", "==",
+    "(",
+    "(",
+    "(",
+    ")",
+    ")",
+    "NOT",
+    "NOT",
+    "not",
+    "AND",
+    "and",
+    "OR",
+    "IN",
+    "NOT IN",
+    "=",
+    "=",
+    "!=",
+    ",",
+    ",",
+    "\"",
+    "'",
+    "ORDER BY",
+    "ORDER",
+    "BY",
+    "ASC",
+    "DESC",
+    "EMPTY",
+    "type",
+    "status",
+    "assignee",
+    "created",
+    "space",
+    "customer",
+    "colour",
+    "TYPE",
+    "Bug",
+    "Active",
+    "ada@example.com",
+    "x.y-z_+1",
+    "\"Waiting for agent\"",
+    "'Zoë'",
+    "\"unclosed",
+    "2026-11-22",
+    "2026-13-40",
+    "-1-1-1",
+    "ORDERS",
+    "notes",
+    "é",
+    "🦀",
+    "\u{0}",
+    "\\",
+    "\u{202e}",
+    "!",
+    "==",
 ];
 
 const SEPARATORS: &[&str] = &[" ", " ", " ", "", "\n", "\t", "  "];
 
 fn token_soup(max_tokens: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        (0..FILTER_TOKENS.len(), 0..SEPARATORS.len()),
-        0..max_tokens,
+    prop::collection::vec((0..FILTER_TOKENS.len(), 0..SEPARATORS.len()), 0..max_tokens).prop_map(
+        |parts| {
+            parts
+                .into_iter()
+                .map(|(token, sep)| format!("{}{}", FILTER_TOKENS[token], SEPARATORS[sep]))
+                .collect()
+        },
     )
-    .prop_map(|parts| {
-        parts
-            .into_iter()
-            .map(|(token, sep)| format!("{}{}", FILTER_TOKENS[token], SEPARATORS[sep]))
-            .collect()
-    })
 }
 
 /// A well-formed filter, nested up to `depth` levels.
@@ -154,7 +200,11 @@ proptest! {
 /// Parses a frame the way the socket does; any frame accepted is well-formed and round-trips.
 fn check_frame(text: &str) -> Result<(), TestCaseError> {
     let (result, took) = timed(|| parse_client_frame(text));
-    prop_assert!(took <= TIME_LIMIT, "{took:?} for a frame of {} bytes", text.len());
+    prop_assert!(
+        took <= TIME_LIMIT,
+        "{took:?} for a frame of {} bytes",
+        text.len()
+    );
     match result {
         Ok(frame) => {
             if let ClientFrame::Send { client_id, .. } = &frame {
@@ -170,12 +220,52 @@ fn check_frame(text: &str) -> Result<(), TestCaseError> {
 }
 
 const JSON_TOKENS: &[&str] = &[
-    "{", "{", "}", "[", "[", "]", ":", ":", ",", ",", "\"type\"", "\"type\"", "\"send\"",
-    "\"resume\"", "\"ack\"", "\"typing\"", "\"ping\"", "\"unsubscribe\"", "\"conversation\"",
-    "\"client_id\"", "\"body\"", "\"seq\"", "\"last_seq\"", "null", "true", "false", "-0", "0",
-    "1", "-1", "1.5", "1e999", "9223372036854775807", "18446744073709551616",
-    "-9223372036854775809", "\"\"", "\"c1\"", "\"\\u0041\"", "\"\\ud800\"", "\"a\\\"b\"",
-    "\"\\x\"", "\"é\"", "\"", " ", "\u{0}", "🦀",
+    "{",
+    "{",
+    "}",
+    "[",
+    "[",
+    "]",
+    ":",
+    ":",
+    ",",
+    ",",
+    "\"type\"",
+    "\"type\"",
+    "\"send\"",
+    "\"resume\"",
+    "\"ack\"",
+    "\"typing\"",
+    "\"ping\"",
+    "\"unsubscribe\"",
+    "\"conversation\"",
+    "\"client_id\"",
+    "\"body\"",
+    "\"seq\"",
+    "\"last_seq\"",
+    "null",
+    "true",
+    "false",
+    "-0",
+    "0",
+    "1",
+    "-1",
+    "1.5",
+    "1e999",
+    "9223372036854775807",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "\"\"",
+    "\"c1\"",
+    "\"\\u0041\"",
+    "\"\\ud800\"",
+    "\"a\\\"b\"",
+    "\"\\x\"",
+    "\"é\"",
+    "\"",
+    " ",
+    "\u{0}",
+    "🦀",
 ];
 
 /// JSON values of any shape, to put in a frame's fields: wrong types, nesting, odd numbers.
@@ -266,7 +356,10 @@ fn a_frame_of_100000_opening_brackets_is_refused_by_its_size_before_it_is_read()
 fn deep_nesting_that_fits_in_a_frame_stops_at_the_json_recursion_limit() {
     let depth = MAX_FRAME_BYTES / 2 - 100;
     // At the top level the first element must name the frame type: refused at once.
-    for frame in ["[".repeat(MAX_FRAME_BYTES - 1), nested("[", "]", depth, "1")] {
+    for frame in [
+        "[".repeat(MAX_FRAME_BYTES - 1),
+        nested("[", "]", depth, "1"),
+    ] {
         let err = parse_client_frame(&frame).unwrap_err();
         assert!(err.contains("not a known message"), "{err}");
     }
@@ -314,8 +407,14 @@ fn a_huge_string_that_fits_is_read_and_one_that_does_not_is_refused_by_size() {
     let fits = "é".repeat((MAX_FRAME_BYTES - envelope) / 2);
     let escaped = "\\u00e9".repeat((MAX_FRAME_BYTES - envelope) / 6);
 
-    assert!(matches!(parse_client_frame(&frame(&fits)), Ok(ClientFrame::Send { .. })));
-    assert!(matches!(parse_client_frame(&frame(&escaped)), Ok(ClientFrame::Send { .. })));
+    assert!(matches!(
+        parse_client_frame(&frame(&fits)),
+        Ok(ClientFrame::Send { .. })
+    ));
+    assert!(matches!(
+        parse_client_frame(&frame(&escaped)),
+        Ok(ClientFrame::Send { .. })
+    ));
     let err = parse_client_frame(&frame(&format!("{fits}xx"))).unwrap_err();
     assert!(err.contains(&MAX_FRAME_BYTES.to_string()), "{err}");
 }

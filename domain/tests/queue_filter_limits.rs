@@ -7,7 +7,10 @@ use domain::queue::{MAX_FILTER_CHARS, MAX_FILTER_NESTING, QueueFilter, WorkItemF
 
 fn refusal(query: &str) -> (usize, String) {
     match QueueFilter::parse(query) {
-        Ok(_) => panic!("a filter of {} characters was accepted", query.chars().count()),
+        Ok(_) => panic!(
+            "a filter of {} characters was accepted",
+            query.chars().count()
+        ),
         Err(e) => (e.position, e.to_string()),
     }
 }
@@ -91,7 +94,10 @@ fn nesting_exactly_at_the_limit_is_accepted_and_one_more_is_refused() {
     let negated = QueueFilter::parse(&nots(MAX_FILTER_NESTING)).expect("32 NOTs");
     assert!(negated.matches(&bug()), "an even number of NOTs");
 
-    assert_eq!(refusal(&parens(MAX_FILTER_NESTING + 1)).0, MAX_FILTER_NESTING);
+    assert_eq!(
+        refusal(&parens(MAX_FILTER_NESTING + 1)).0,
+        MAX_FILTER_NESTING
+    );
     assert_eq!(
         refusal(&nots(MAX_FILTER_NESTING + 1)).0,
         MAX_FILTER_NESTING * 4
@@ -112,7 +118,10 @@ fn not_and_parentheses_count_together_and_groups_side_by_side_do_not_add_up() {
 
     assert!(QueueFilter::parse(&mixed(MAX_FILTER_NESTING)).is_ok());
     let (_, message) = refusal(&mixed(MAX_FILTER_NESTING + 1));
-    assert!(message.contains("nest more than 32 levels deep"), "{message}");
+    assert!(
+        message.contains("nest more than 32 levels deep"),
+        "{message}"
+    );
     assert!(QueueFilter::parse(&side_by_side).is_ok(), "{side_by_side}");
 }
 
@@ -125,7 +134,8 @@ fn a_filter_longer_than_the_limit_is_refused_before_it_is_read() {
 
     assert_eq!(e.position, MAX_FILTER_CHARS);
     assert!(
-        e.to_string().contains("longer than 2000 characters; shorten it"),
+        e.to_string()
+            .contains("longer than 2000 characters; shorten it"),
         "{e}"
     );
     assert_eq!(

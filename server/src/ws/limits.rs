@@ -63,8 +63,11 @@ fn quota(per_second: u32) -> Quota {
 
 impl SocketLimiter {
     pub fn new(limits: Limits) -> Self {
+        // Every message is a frame too: a message rate configured above the frame rate must not
+        // be capped by it (BATON_MESSAGE_RATE would otherwise promise more than a socket gets).
+        let frames = limits.frames_per_second.max(limits.messages_per_second);
         Self {
-            frames: RateLimiter::direct(quota(limits.frames_per_second)),
+            frames: RateLimiter::direct(quota(frames)),
             messages: RateLimiter::direct(quota(limits.messages_per_second)),
             typing: RateLimiter::direct(quota(limits.typing_per_second)),
             strikes: 0,
@@ -118,6 +121,21 @@ mod tests {
         assert_eq!(limiter.check(Kind::Message), Verdict::Refuse);
         assert_eq!(limiter.check(Kind::Message), Verdict::Refuse);
         assert_eq!(limiter.check(Kind::Message), Verdict::Close);
+    }
+
+    #[test]
+    fn a_message_rate_set_above_the_frame_rate_is_not_capped_by_the_frame_limit() {
+        let mut limiter = SocketLimiter::new(Limits {
+            frames_per_second: 30,
+            messages_per_second: 1000,
+            ..Limits::default()
+        });
+
+        let allowed = (0..200)
+            .filter(|_| limiter.check(Kind::Message) == Verdict::Allow)
+            .count();
+
+        assert_eq!(allowed, 200);
     }
 
     #[test]

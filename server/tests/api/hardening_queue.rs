@@ -44,7 +44,10 @@ async fn a_queue_filter_of_5000_nested_parentheses_gets_a_422_and_the_server_kee
 
     let (status, body) = queue(parens(5_000)).await;
     assert_eq!(status, 422, "{body}");
-    assert!(body.contains("longer than 2000 characters; shorten it"), "{body}");
+    assert!(
+        body.contains("longer than 2000 characters; shorten it"),
+        "{body}"
+    );
 
     let (status, body) = queue(nots(5_000)).await;
     assert_eq!(status, 422, "{body}");
@@ -101,10 +104,11 @@ async fn a_saved_queue_with_a_too_deep_or_too_long_filter_is_refused_with_the_sa
     let (status, body) = save("Deepest allowed", nots(32)).await;
     assert_eq!(status, 200, "{body}");
 
-    let (saved,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM queues WHERE name IN ('Deep', 'Long')")
-        .fetch_one(&app.server_db().pool)
-        .await
-        .unwrap();
+    let (saved,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM queues WHERE name IN ('Deep', 'Long')")
+            .fetch_one(&app.server_db().pool)
+            .await
+            .unwrap();
     assert_eq!(saved, 0);
     app.stop().await;
 }

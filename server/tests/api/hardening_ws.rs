@@ -247,6 +247,12 @@ async fn an_agents_message_with_the_customers_client_id_is_stored_and_delivered(
         .send(&send(&conversation, "m-1", "Let me look it up."))
         .await;
     let agents = sent_seq(&mut agent, "m-1").await;
+    let delivered = customer
+        .expect(
+            "the agent's message",
+            |f| matches!(f, ServerFrame::Event { event, .. } if event.seq == agents),
+        )
+        .await;
     // The customer's own resend is still recognised.
     customer
         .send(&send(&conversation, "m-1", "Where is my order?"))
@@ -256,12 +262,6 @@ async fn an_agents_message_with_the_customers_client_id_is_stored_and_delivered(
     assert_ne!(agents, customers, "the agent's message got its own seq");
     assert_eq!(resent, customers);
     assert_eq!(stored(&app, &conversation, "m-1").await.len(), 2);
-    let delivered = customer
-        .expect(
-            "the agent's message",
-            |f| matches!(f, ServerFrame::Event { event, .. } if event.seq == agents),
-        )
-        .await;
     let ServerFrame::Event { event, .. } = delivered else {
         unreachable!()
     };

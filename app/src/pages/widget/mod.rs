@@ -44,9 +44,7 @@ pub fn WidgetPage() -> impl IntoView {
             };
             pending.set(None);
             let own = window().location().origin().unwrap_or_default();
-            if origin == own
-                || domain::experience::origin_allowed(&origin, &info.allowed_domains)
-            {
+            if origin == own || domain::experience::origin_allowed(&origin, &info.allowed_domains) {
                 sign_in.dispatch((key(), token));
             }
         });

@@ -25,16 +25,12 @@ use crate::helpers::spawn_app;
 // SPEC R-VIEW-3, R-VIEW-5, R-VIEW-6, R-CUST-2, R-ROUTE-9, R-SPACE-4; issue 15 items 4, 7, 8, 10.
 #[tokio::test]
 async fn every_server_function_and_frame_type_answers_each_role_as_the_matrix_says() {
-    let t=std::time::Instant::now();
     let site = setup::set_up(spawn_app().await).await;
-    eprintln!("TIMING setup {:?}", t.elapsed());
     let fingerprint = digest::Fingerprint::new(site.app.server_db()).await;
     let mut failures = Vec::new();
 
     let sockets = frames::run(&site, &fingerprint, &mut failures).await;
-    eprintln!("TIMING frames {:?}", t.elapsed());
     http::run(&site, &fingerprint, &mut failures).await;
-    eprintln!("TIMING http {:?}", t.elapsed());
 
     drop(sockets);
     site.app.stop().await;

@@ -131,79 +131,19 @@ pub async fn set_up(app: TestApp) -> Site {
         "Customer Support",
     );
     let other_space = site.other_space.clone();
-    let sid_link = site
-        .ok(
-            admin,
-            "admin/space/invite",
-            &[
-                ("space", &other_space),
-                ("email", "sid@example.com"),
-                ("role", "space_admin"),
-            ],
-        )
-        .await;
-    let reply = site
-        .call(
-            Who::OtherSpaceAdmin,
-            None,
-            "invite/accept",
-            &pairs(&[
-                ("token", &token_of(&sid_link)),
-                ("name", "Sid Spaceadmin"),
-                ("password", "sid's long password"),
-            ]),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let sid = site.actors[Who::OtherSpaceAdmin as usize]
-        .session
-        .insert(reply.cookie.expect("a session"))
-        .clone();
-    let me = post(
-        site.actor(Who::OtherSpaceAdmin),
-        &site.app,
-        Some(&sid),
-        "me",
-        &[],
+    let (sid_session, sid) = join(
+        &site,
+        Who::OtherSpaceAdmin,
+        &other_space,
+        "sid",
+        "space_admin",
     )
     .await;
-    let sid_id = text(&serde_json::from_str::<Value>(&me.body).unwrap()["id"]);
-    site.actors[Who::OtherSpaceAdmin as usize].signed_in = Some(SignedIn::Staff(sid_id));
-
+    let sid_actor = &mut site.actors[Who::OtherSpaceAdmin as usize];
+    sid_actor.session = Some(sid_session);
+    sid_actor.signed_in = Some(SignedIn::Staff(sid));
     let demo = site.demo_space.clone();
-    let tom_link = site
-        .ok(
-            admin,
-            "admin/space/invite",
-            &[
-                ("space", &demo),
-                ("email", "tom@example.com"),
-                ("role", "agent"),
-            ],
-        )
-        .await;
-    let reply = site
-        .call(
-            Who::Outsider,
-            None,
-            "invite/accept",
-            &pairs(&[
-                ("token", &token_of(&tom_link)),
-                ("name", "Tom Temp"),
-                ("password", "tom's long password"),
-            ]),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let tom = post(
-        site.actor(Who::Outsider),
-        &site.app,
-        reply.cookie.as_deref(),
-        "me",
-        &[],
-    )
-    .await;
-    site.tom = text(&serde_json::from_str::<Value>(&tom.body).unwrap()["id"]);
+    site.tom = join(&site, Who::Outsider, &demo, "tom", "agent").await.1;
     let pending = site
         .ok(
             admin,
@@ -307,57 +247,9 @@ pub async fn set_up(app: TestApp) -> Site {
             .await,
     );
 
-    use Who::*;
-    let mut secrets = vec![
-        secret(
-            "the customer's email",
-            "casey@demo.baton.test",
-            &[Customer, AgentIn, AgentOut, SiteAdmin],
-        ),
-        secret(
-            "the customer's name",
-            "Casey Customer",
-            &[Customer, AgentIn, AgentOut, SiteAdmin],
-        ),
-        secret(
-            "the customer's conversation id",
-            &site.live,
-            &[Customer, AgentIn, AgentOut, SiteAdmin],
-        ),
-        secret(
-            "the other customer's name",
-            "Bea Other",
-            &[OtherCustomer, SiteAdmin],
-        ),
-        secret(
-            "the other customer's email",
-            "bea.other@example.com",
-            &[OtherCustomer, SiteAdmin],
-        ),
-        secret("the customer's private message", PRIVATE_MESSAGE, &[]),
-        secret(
-            "the team's space id",
-            &site.demo_space,
-            &[AgentIn, AgentOut, SiteAdmin],
-        ),
-        secret(
-            "an identity secret",
-            &text(&help_page["identity_secret"]),
-            &[SiteAdmin],
-        ),
-        secret(
-            "an identity secret",
-            &text(&shop_page["identity_secret"]),
-            &[SiteAdmin],
-        ),
-        secret(
-            "a pending invitation's token",
-            &site.pending_invitation,
-            &[SiteAdmin],
-        ),
-        secret("an unpublished article", DRAFT_BODY, &[SiteAdmin]),
-        secret("a password hash", "$argon2", &[]),
-    ];
+    let help_secret = text(&help_page["identity_secret"]);
+    let shop_secret = text(&shop_page["identity_secret"]);
+    let mut secrets = secrets(&site, &[help_secret, shop_secret]);
     for actor in &site.actors {
         if let Some(session) = &actor.session {
             secrets.push(secret("a session id", session, &[]));
@@ -365,6 +257,48 @@ pub async fn set_up(app: TestApp) -> Site {
     }
     site.secrets = secrets;
     site
+}
+
+/// Who may see what (SPEC R-VIEW-3): Grace sees Casey through Ada's follow-up work, the site
+/// admin through Conversation review and her profile.
+#[rustfmt::skip]
+fn secrets(site: &Site, identity_secrets: &[String]) -> Vec<Secret> {
+    use Who::*;
+    let mut secrets = vec![
+        secret("the customer's email", "casey@demo.baton.test", &[Customer, AgentIn, AgentOut, SiteAdmin]),
+        secret("the customer's name", "Casey Customer", &[Customer, AgentIn, AgentOut, SiteAdmin]),
+        secret("the customer's conversation id", &site.live, &[Customer, AgentIn, AgentOut, SiteAdmin]),
+        secret("the other customer's name", "Bea Other", &[OtherCustomer, SiteAdmin]),
+        secret("the other customer's email", "bea.other@example.com", &[OtherCustomer, SiteAdmin]),
+        secret("the customer's private message", PRIVATE_MESSAGE, &[]),
+        secret("the team's space id", &site.demo_space, &[AgentIn, AgentOut, SiteAdmin]),
+        secret("a pending invitation's token", &site.pending_invitation, &[SiteAdmin]),
+        secret("an unpublished article", DRAFT_BODY, &[SiteAdmin]),
+        secret("a password hash", "$argon2", &[]),
+    ];
+    for value in identity_secrets {
+        secrets.push(secret("an identity secret", value, &[SiteAdmin]));
+    }
+    secrets
+}
+
+/// The site admin invites `name`@example.com into `space`; they accept from `who`'s browser.
+/// Returns their session and id.
+async fn join(site: &Site, who: Who, space: &str, name: &str, role: &str) -> (String, String) {
+    let email = format!("{name}@example.com");
+    let invite = [("space", space), ("email", &email), ("role", role)];
+    let link = site.ok(Who::SiteAdmin, "admin/space/invite", &invite).await;
+    let accept = pairs(&[
+        ("token", &token_of(&link)),
+        ("name", name),
+        ("password", "a long enough password"),
+    ]);
+    let reply = site.call(who, None, "invite/accept", &accept).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let session = reply.cookie.expect("a session");
+    let me = post(site.actor(who), &site.app, Some(&session), "me", &[]).await;
+    let id = text(&serde_json::from_str::<Value>(&me.body).unwrap()["id"]);
+    (session, id)
 }
 
 fn secret(label: &'static str, value: &str, shown_to: &'static [Who]) -> Secret {

@@ -170,6 +170,16 @@ pub fn rows() -> Vec<Row> {
         row("admin/ai-agent/publish", |s, _| pairs(&[("experience", &s.shop_experience), ("publish", "true")]), SITE_ADMIN),
         row("admin/ai-agent/article", |s, w| pairs(&[("experience", &s.shop_experience), ("id", ""), ("title", &format!("Article of {}", w.slug())), ("body", "Text."), ("published", "false")]), SITE_ADMIN),
         row("admin/ai-agent/article/delete", |s, _| pairs(&[("experience", &s.shop_experience), ("id", &s.doomed_article)]), SITE_ADMIN),
+        // A refusal does not depend on what is sent: a malformed form from someone without the
+        // role is refused as such, and the admin's mistake is a 422, never a 500.
+        row("admin/site/save", |_, _| pairs(&[("name", "Mine"), ("plan", "Gold"), ("max_conversations", "3"), ("resolutions", "Done")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("an unknown plan"),
+        row("admin/space/sla", |s, _| pairs(&[("space", &s.demo_space), ("work_type", ""), ("minutes", "soon")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("minutes that are not a number"),
+        row("admin/experience/save", |s, _| pairs(&[("experience", &s.help_experience), ("name", "Baton Help"), ("mode", "robots"), ("website", "true"), ("embedded", "true"), ("space", &s.demo_space), ("fallback_message", "x"), ("help_text", ""), ("allowed_domains", "")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("an unknown support mode"),
+        row("admin/ai-agent/handoff", |s, _| pairs(&[("experience", &s.shop_experience), ("unconfident_limit", "many"), ("phrases", "")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("a limit that is not a number"),
         // SPEC R-VIEW-5: Conversation review is for the experience's admins.
         row("admin/review", |_, _| pairs(&[("outcome", "")]), STAFF).check(review_only_for_experience_admins),
         row("admin/review/transcript", |s, _| pairs(&[("conversation", &s.ai_chat)]), SITE_ADMIN),
