@@ -111,6 +111,13 @@ pub mod session {
     /// Starts a fresh session for `who` (a new id, so a planted cookie is useless).
     pub async fn begin(who: SignedIn) -> Result<(), AppError> {
         let session = current().await?;
+        // Sockets opened under the old id (say, a visitor's) close now rather than at their next
+        // session check: they would otherwise act for a session that no longer exists.
+        if let Some(old) = session.id()
+            && let Ok(state) = crate::state::AppState::from_context()
+        {
+            backend::realtime::bus::session_ended(state.engine.bus().as_ref(), &old.to_string());
+        }
         session.cycle_id().await.map_err(|error| {
             tracing::warn!(%error, "cannot rotate the session id");
             AppError::Unavailable

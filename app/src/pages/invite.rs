@@ -21,6 +21,10 @@ pub async fn accept_invitation(
     password: String,
 ) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
+    // Each call hashes a password: counted like a sign-up, so a burst cannot queue sign-ins.
+    state
+        .limits
+        .sign_up(crate::client::client_address().await)?;
     let user = backend::admin::invitations::accept(&state.db, &token, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(user)).await
 }

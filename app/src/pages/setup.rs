@@ -13,6 +13,10 @@ pub async fn create_first_admin(
     password: String,
 ) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
+    // Each call hashes a password: counted like a sign-up, so a burst cannot queue sign-ins.
+    state
+        .limits
+        .sign_up(crate::client::client_address().await)?;
     let id = backend::admin::create_first_admin(&state.db, &email, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(id)).await
 }

@@ -50,6 +50,18 @@ pub async fn accept(
         ));
     }
     check_password_strength(password)?;
+    // A token that cannot be accepted is refused before hashing (checked again below, in the
+    // transaction, where it counts).
+    let usable: Option<(String,)> = sqlx::query_as(
+        "SELECT token FROM invitations WHERE token = $1 AND accepted_at IS NULL AND expires_at > $2",
+    )
+    .bind(token)
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    if usable.is_none() {
+        return Err(BackendError::Invalid(GONE.into()));
+    }
     let hash = hash_password(password.to_string()).await?;
     let mut tx = db.begin_write().await?;
     let row: Option<(String, String, String)> = sqlx::query_as(

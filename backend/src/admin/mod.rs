@@ -92,6 +92,8 @@ pub(crate) fn taken(error: sqlx::Error, message: impl FnOnce() -> String) -> Bac
 
 /// First-admin set-up from the browser: creates the first site admin, only while the site has
 /// no staff at all (checked in the write transaction, so two people cannot both succeed).
+const ALREADY_SET_UP: &str = "Baton is already set up. Sign in, or ask a site admin to invite you.";
+
 pub async fn create_first_admin(
     db: &Db,
     email: &str,
@@ -106,6 +108,13 @@ pub async fn create_first_admin(
             "Enter your name (at most 100 characters).".into(),
         ));
     }
+    // Refused before hashing: a set-up site must not spend a hash on every stranger's try.
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
+    if existing > 0 {
+        return Err(BackendError::Invalid(ALREADY_SET_UP.into()));
+    }
     let hash = crate::accounts::hash_password(password.to_string()).await?;
     crate::demo::ensure_site(db, "Baton").await?;
     let mut tx = db.begin_write().await?;
@@ -113,9 +122,7 @@ pub async fn create_first_admin(
         .fetch_one(&mut *tx)
         .await?;
     if staff > 0 {
-        return Err(BackendError::Invalid(
-            "Baton is already set up. Sign in, or ask a site admin to invite you.".into(),
-        ));
+        return Err(BackendError::Invalid(ALREADY_SET_UP.into()));
     }
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(

@@ -143,6 +143,8 @@ pub async fn save_site_settings(
     resolutions: String,
 ) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
+    // The role first: someone who may not change this learns nothing from its input checks.
+    actor.require(domain::roles::Setting::Site)?;
     let plan = domain::experience::Plan::from_label(&plan).ok_or_else(|| {
         AppError::Invalid("Choose a plan: Standard, Premium or Enterprise.".into()).with_status()
     })?;
@@ -317,6 +319,7 @@ pub async fn set_sla_goal(
     minutes: String,
 ) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
+    actor.require(domain::roles::Setting::Space(&space))?;
     let minutes = match minutes.trim() {
         "" => None,
         text => Some(text.parse::<i64>().map_err(|_| {
@@ -397,6 +400,7 @@ pub async fn save_experience(
     allowed_domains: String,
 ) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
+    actor.require(domain::roles::Setting::Experience(&experience))?;
     let mode = domain::experience::SupportMode::from_code(&mode).ok_or_else(|| {
         AppError::Invalid(
             "Choose a support mode: AI agent, Support team, or AI agent and support team.".into(),

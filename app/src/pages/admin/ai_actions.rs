@@ -91,10 +91,12 @@ pub async fn save_handoff_settings(
     phrases: String,
 ) -> Result<(), AppError> {
     let (state, actor) = actor().await?;
+    actor.require(domain::roles::Setting::Experience(&experience))?;
     let limit = unconfident_limit.trim().parse::<u32>().map_err(|_| {
         AppError::Invalid(
             "Answers without confidence before handoff must be a whole number from 1 to 10.".into(),
         )
+        .with_status()
     })?;
     backend::ai::knowledge::save_settings(&state.db, &actor, &experience, limit, &phrases).await?;
     Ok(())
