@@ -40,7 +40,7 @@ async function identitySecret(page: Page): Promise<string> {
 async function attackerPage(context: BrowserContext, name: string, url: string): Promise<Page> {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not the shop</title>
     <link rel="icon" href="data:,"></head><body>
-    <button type="button" onclick="window.target = window.open(${JSON.stringify(url)})">Open</button>
+    <button type="button" onclick='window.target = window.open(${JSON.stringify(url)})'>Open</button>
     </body></html>`;
   await context.route(`${ATTACKER}${name}`, (route) =>
     route.fulfill({ status: 200, contentType: 'text/html', body: html }),
