@@ -43,7 +43,11 @@ impl From<TooMany> for AppError {
             + u64::from(refusal.retry_after.subsec_nanos() > 0))
         .max(1);
         AppError::TooMany {
-            message: format!("{} Please try again in {}.", refusal.what, wait_in_words(secs)),
+            message: format!(
+                "{} Please try again in {}.",
+                refusal.what,
+                wait_in_words(secs)
+            ),
             retry_after_secs: secs,
         }
         .with_status()
@@ -145,8 +149,14 @@ impl Limits {
     ) -> Result<(), TooMany> {
         let client = Client::of(from);
         refuse(self.sign_in_address.check(client), SIGN_IN_ADDRESS)?;
-        refuse(self.sign_in.check((account, email, client)), SIGN_IN_ACCOUNT)?;
-        refuse(self.sign_in_account.check((account, email)), SIGN_IN_ACCOUNT)
+        refuse(
+            self.sign_in.check((account, email, client)),
+            SIGN_IN_ACCOUNT,
+        )?;
+        refuse(
+            self.sign_in_account.check((account, email)),
+            SIGN_IN_ACCOUNT,
+        )
     }
 
     /// One new customer account.
@@ -242,7 +252,9 @@ mod tests {
             Client::of(ip("2001:db8:1:3::1"))
         );
         assert_eq!(
-            Client::of(Some(IpAddr::V6(Ipv4Addr::new(10, 0, 0, 1).to_ipv6_mapped()))),
+            Client::of(Some(IpAddr::V6(
+                Ipv4Addr::new(10, 0, 0, 1).to_ipv6_mapped()
+            ))),
             Client::of(ip("10.0.0.1"))
         );
         assert_eq!(Client::of(None), Client::Unknown);
@@ -255,11 +267,22 @@ mod tests {
         let person = ip("198.51.100.20");
         let mut refused = 0;
         for _ in 0..200 {
-            refused += usize::from(limits.sign_in(Account::Staff, "ada@example.com", attacker).is_err());
+            refused += usize::from(
+                limits
+                    .sign_in(Account::Staff, "ada@example.com", attacker)
+                    .is_err(),
+            );
         }
-        assert_eq!(refused, 195, "the attacker gets the burst of 5, then nothing");
+        assert_eq!(
+            refused, 195,
+            "the attacker gets the burst of 5, then nothing"
+        );
         for _ in 0..5 {
-            assert!(limits.sign_in(Account::Staff, "ada@example.com", person).is_ok());
+            assert!(
+                limits
+                    .sign_in(Account::Staff, "ada@example.com", person)
+                    .is_ok()
+            );
         }
     }
 
@@ -267,7 +290,10 @@ mod tests {
     fn customer_sign_in_guesses_do_not_count_against_the_staff_sign_in() {
         let limits = Limits::new(&RateLimits::default());
         let from = ip("203.0.113.7");
-        while limits.sign_in(Account::Customer, "ada@example.com", from).is_ok() {}
+        while limits
+            .sign_in(Account::Customer, "ada@example.com", from)
+            .is_ok()
+        {}
         assert_eq!(
             limits.sign_in(Account::Staff, "ada@example.com", from),
             Ok(())
@@ -299,7 +325,11 @@ mod tests {
         let allowed = (0..100u8)
             .filter(|n| {
                 limits
-                    .sign_in(Account::Staff, "ada@example.com", ip(&format!("203.0.113.{n}")))
+                    .sign_in(
+                        Account::Staff,
+                        "ada@example.com",
+                        ip(&format!("203.0.113.{n}")),
+                    )
                     .is_ok()
             })
             .count();

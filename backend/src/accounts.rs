@@ -28,8 +28,7 @@ static NEW_HASHES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphor
 
 /// An argon2id hash of a random password nobody knows, with the same parameters as every new
 /// hash (a test checks they agree): verified when there is no account, so that takes as long.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$3gl15vCjNnRbzh/KneRBfw$8+S9LN7EgH5h7ru23DNTEn3wbGzTUU+zxAHU3WCn5HI";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$3gl15vCjNnRbzh/KneRBfw$8+S9LN7EgH5h7ru23DNTEn3wbGzTUU+zxAHU3WCn5HI";
 
 fn hasher() -> Argon2<'static> {
     let params =

@@ -282,7 +282,11 @@ impl Config {
                 raw.visitor_start_rate,
                 shipped.visitor_start,
             ),
-            chat_start: rate("BATON_CHAT_START_RATE", raw.chat_start_rate, shipped.chat_start),
+            chat_start: rate(
+                "BATON_CHAT_START_RATE",
+                raw.chat_start_rate,
+                shipped.chat_start,
+            ),
         };
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));

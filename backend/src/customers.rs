@@ -11,7 +11,11 @@ use crate::{
 
 /// Checks a sign-up form without touching the database: the email (normalised, returned), the
 /// name and the password. Run before any rate limit, so a mistyped form costs no attempt.
-pub fn check_sign_up(email: &str, display_name: &str, password: &str) -> Result<String, BackendError> {
+pub fn check_sign_up(
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<String, BackendError> {
     let email = parse_email(email)?;
     let name = display_name.trim();
     if name.is_empty() || name.chars().count() > 100 {

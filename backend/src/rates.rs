@@ -46,12 +46,7 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/{}",
-            self.count,
-            humantime::format_duration(self.per)
-        )
+        write!(f, "{}/{}", self.count, humantime::format_duration(self.per))
     }
 }
 
@@ -118,7 +113,10 @@ mod tests {
                 per: Duration::from_secs(60)
             }
         );
-        assert_eq!(Rate::parse(" 30 / h ").unwrap().per, Duration::from_secs(3600));
+        assert_eq!(
+            Rate::parse(" 30 / h ").unwrap().per,
+            Duration::from_secs(3600)
+        );
         assert_eq!(Rate::parse("10/15m").unwrap().per, Duration::from_secs(900));
         assert_eq!(
             Rate::parse("5/min").unwrap().refill_every(),

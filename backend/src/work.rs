@@ -195,9 +195,15 @@ pub async fn set_assignee(
         ));
     }
     let new_name = match assignee {
-        Some(agent) => Some(member_name(&mut tx, &space, agent.as_str()).await?.ok_or_else(|| {
-            BackendError::Invalid("Only members of the work item's space can be assigned.".into())
-        })?),
+        Some(agent) => Some(
+            member_name(&mut tx, &space, agent.as_str())
+                .await?
+                .ok_or_else(|| {
+                    BackendError::Invalid(
+                        "Only members of the work item's space can be assigned.".into(),
+                    )
+                })?,
+        ),
         None => None,
     };
     sqlx::query("UPDATE work_items SET assignee_id = $1, updated_at = $2 WHERE id = $3")

@@ -20,7 +20,9 @@ pub const MAX_CURSOR_CHARS: usize = 8192;
 /// The page size for a request: the default when unset, at least 1, at most the maximum.
 pub fn page_size(requested: Option<u32>) -> usize {
     requested.map_or(DEFAULT_PAGE_SIZE, |n| {
-        usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+        usize::try_from(n)
+            .unwrap_or(MAX_PAGE_SIZE)
+            .clamp(1, MAX_PAGE_SIZE)
     })
 }
 

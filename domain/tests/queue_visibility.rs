@@ -38,8 +38,14 @@ fn a_filter_by_customer_does_not_find_a_conversation_the_viewer_may_not_read() {
         "customer IN (casey@example.com, nobody@example.com)",
         "NOT customer != casey@example.com",
     ] {
-        assert!(!filter(query).matches(&hidden), "{query} found a hidden customer");
-        assert!(filter(query).matches(&readable), "{query} must find a readable one");
+        assert!(
+            !filter(query).matches(&hidden),
+            "{query} found a hidden customer"
+        );
+        assert!(
+            filter(query).matches(&readable),
+            "{query} must find a readable one"
+        );
     }
 }
 
@@ -84,7 +90,10 @@ fn ordering_by_customer_places_hidden_customers_as_if_they_had_none() {
         vec![
             (conversation(a, 5).as_seen(false), "w1"),
             (conversation(b, 5).as_seen(false), "w2"),
-            (conversation(Some(("Max One", "max@example.com")), 5).as_seen(true), "w3"),
+            (
+                conversation(Some(("Max One", "max@example.com")), 5).as_seen(true),
+                "w3",
+            ),
         ]
     };
     let query = "ORDER BY customer ASC";
@@ -92,24 +101,38 @@ fn ordering_by_customer_places_hidden_customers_as_if_they_had_none() {
     let other = order_of(query, &with(Some(("Zed Zulu", "zed@example.com")), CASEY));
 
     assert_eq!(one, other, "the hidden names changed the order");
-    assert_eq!(one, vec!["w1", "w2", "w3"], "hidden ones sort as empty, first");
+    assert_eq!(
+        one,
+        vec!["w1", "w2", "w3"],
+        "hidden ones sort as empty, first"
+    );
 }
 
 // SPEC R-VIEW-3
 #[test]
 fn the_details_of_a_work_item_are_hidden_only_for_conversations_the_viewer_may_not_read() {
-    let mut sim = Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1");
     sim.active("c1", "s1", "ann");
 
     assert!(may_see_work_item_details(None, &Reader::Agent(aid("bob"))));
-    assert!(may_see_work_item_details(Some(sim.conv("c1")), &Reader::Agent(aid("ann"))));
-    assert!(!may_see_work_item_details(Some(sim.conv("c1")), &Reader::Agent(aid("bob"))));
+    assert!(may_see_work_item_details(
+        Some(sim.conv("c1")),
+        &Reader::Agent(aid("ann"))
+    ));
+    assert!(!may_see_work_item_details(
+        Some(sim.conv("c1")),
+        &Reader::Agent(aid("bob"))
+    ));
 }
 
 // SPEC R-VIEW-6, R-VIEW-3
 #[test]
 fn a_profile_opens_for_site_admins_readers_and_colleagues_on_shared_work_only() {
-    let mut sim = Sim::new().space("s1", &["ann", "bob"]).available("ann", "s1");
+    let mut sim = Sim::new()
+        .space("s1", &["ann", "bob"])
+        .available("ann", "s1");
     sim.active("c1", "s1", "ann");
     let conversations = [sim.conv("c1").clone()];
     let (ann, bob) = (aid("ann"), aid("bob"));
@@ -120,7 +143,10 @@ fn a_profile_opens_for_site_admins_readers_and_colleagues_on_shared_work_only() 
     };
 
     assert!(may_open_profile(viewer(&ann, false, false), &conversations));
-    assert!(!may_open_profile(viewer(&bob, false, false), &conversations));
+    assert!(!may_open_profile(
+        viewer(&bob, false, false),
+        &conversations
+    ));
     assert!(may_open_profile(viewer(&bob, true, false), &conversations));
     assert!(may_open_profile(viewer(&bob, false, true), &conversations));
     assert!(!may_open_profile(viewer(&bob, false, false), &[]));
@@ -156,12 +182,18 @@ fn pages_cover_the_queue_once_each_in_order() {
     let items = items(7);
     let whole = order_of(
         "ORDER BY created DESC",
-        &items.iter().map(|(f, id)| (f.clone(), id.as_str())).collect::<Vec<_>>(),
+        &items
+            .iter()
+            .map(|(f, id)| (f.clone(), id.as_str()))
+            .collect::<Vec<_>>(),
     );
 
     let pages = all_pages("ORDER BY created DESC", &items, 3);
 
-    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 3, 1]);
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![3, 3, 1]
+    );
     assert_eq!(pages.concat(), whole);
 }
 
@@ -192,7 +224,11 @@ fn a_cursor_made_for_another_order_is_refused() {
     let cursor = by_created.sort_key(facts, id).encode();
 
     assert!(filter("ORDER BY customer").decode_cursor(&cursor).is_err());
-    assert!(filter("ORDER BY created, status").decode_cursor(&cursor).is_err());
+    assert!(
+        filter("ORDER BY created, status")
+            .decode_cursor(&cursor)
+            .is_err()
+    );
     assert!(by_created.decode_cursor("not a cursor").is_err());
     assert!(by_created.decode_cursor(&cursor).is_ok());
 }

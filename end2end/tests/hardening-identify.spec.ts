@@ -4,37 +4,15 @@
 // from the page that frames it, on one of the experience's allowed domains. A foreign window's
 // message is ignored (no identify request, the token is not used up), while the real host
 // page's Baton.identify still signs the customer in.
-import { test, expect, signInStaff, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, waitForHydration, watchForProblems } from './fixtures';
+import { identitySecret, signIdentity } from './identity';
 import { BrowserContext, Page } from '@playwright/test';
-import * as crypto from 'crypto';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 const HOST = 'http://127.0.0.1:3002/';
 // Not an allowed domain of the demo experience; served by the test itself (route.fulfill).
 const ATTACKER = 'http://attacker.test/';
-
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-
-/** An HS256 JWT signed with the experience's identity secret, as the shop's server would. */
-function signIdentity(secret: string, claims: Record<string, unknown>): string {
-  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const body = b64url(JSON.stringify(claims));
-  const mac = crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest();
-  return `${head}.${body}.${b64url(mac)}`;
-}
-
-/** The demo Baton Help experience's identity secret, as its admin sees it on the settings page. */
-async function identitySecret(page: Page): Promise<string> {
-  await signInStaff(page, 'admin@demo.baton.test');
-  await page.goto('/admin/experiences');
-  await waitForHydration(page);
-  await page.getByRole('link', { name: 'Baton Help' }).click();
-  await waitForHydration(page);
-  const field = page.getByLabel('Identity secret');
-  await expect(field).toHaveValue(/^[0-9a-f]{64}$/);
-  return field.inputValue();
-}
 
 /** A page on a foreign origin with a button that opens `url` in a new window it keeps. */
 async function attackerPage(context: BrowserContext, name: string, url: string): Promise<Page> {

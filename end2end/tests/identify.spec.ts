@@ -1,35 +1,13 @@
 // The embedding site signs its user in with Baton.identify(token): an HS256 JWT signed with the
 // experience's identity secret (SPEC R-CUST-2). A good token signs in at once, without Baton's
 // own sign-in; a replayed, forged or expired one is refused with a message the customer can act on.
-import { test, expect, signInStaff, waitForHydration, watchForProblems } from './fixtures';
+import { test, expect, watchForProblems } from './fixtures';
+import { identitySecret, signIdentity } from './identity';
 import { Browser, Page } from '@playwright/test';
-import * as crypto from 'crypto';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 const HOST = 'http://127.0.0.1:3002/';
-
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-
-/** What the embedding site's server would do: sign its user's identity with the shared secret. */
-function signIdentity(secret: string, claims: Record<string, unknown>): string {
-  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const body = b64url(JSON.stringify(claims));
-  const mac = crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest();
-  return `${head}.${body}.${b64url(mac)}`;
-}
-
-/** The demo Baton Help experience's identity secret, as its admin sees it on the settings page. */
-async function identitySecret(page: Page): Promise<string> {
-  await signInStaff(page, 'admin@demo.baton.test');
-  await page.goto('/admin/experiences');
-  await waitForHydration(page);
-  await page.getByRole('link', { name: 'Baton Help' }).click();
-  await waitForHydration(page);
-  const field = page.getByLabel('Identity secret');
-  await expect(field).toHaveValue(/^[0-9a-f]{64}$/);
-  return field.inputValue();
-}
 
 /** A visitor of the host page whose site calls Baton.identify(token) before opening the chat. */
 async function visitWithToken(browser: Browser, token: string) {

@@ -35,7 +35,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Gives the page renderer the nonce that `security_headers` put in the response's CSP, so
 /// the page's inline scripts carry the same one.
 fn provide_script_nonce() {
-    if let Some(nonce) = use_context::<Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
+    if let Some(nonce) =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned())
+    {
         provide_context(nonce);
     }
 }
@@ -71,7 +73,10 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
             },
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
             move || {
                 provide_context(fallback_state.clone());
                 provide_script_nonce();

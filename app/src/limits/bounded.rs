@@ -40,7 +40,11 @@ impl Bounded<DefaultClock> {
 impl<C: Clock + Clone> Bounded<C> {
     pub fn with_clock(rate: Rate, cap: usize, clock: C) -> Self {
         Bounded {
-            limiter: RateLimiter::new(quota(rate), DefaultKeyedStateStore::default(), clock.clone()),
+            limiter: RateLimiter::new(
+                quota(rate),
+                DefaultKeyedStateStore::default(),
+                clock.clone(),
+            ),
             keys: RandomState::new(),
             cap: cap.max(2),
             start: clock.now(),
@@ -118,8 +122,14 @@ mod tests {
             assert!(limiter.check("ada").is_ok());
         }
         let wait = limiter.check("ada").unwrap_err();
-        assert!(wait > Duration::from_secs(11) && wait <= Duration::from_secs(12), "{wait:?}");
-        assert!(limiter.check("grace").is_ok(), "other keys are not affected");
+        assert!(
+            wait > Duration::from_secs(11) && wait <= Duration::from_secs(12),
+            "{wait:?}"
+        );
+        assert!(
+            limiter.check("grace").is_ok(),
+            "other keys are not affected"
+        );
         clock.advance(Duration::from_secs(12));
         assert!(limiter.check("ada").is_ok());
     }
@@ -134,7 +144,11 @@ mod tests {
         assert_eq!(limiter.len(), 100);
         clock.advance(Duration::from_secs(61));
         limiter.check("one more").unwrap();
-        assert_eq!(limiter.len(), 1, "stale keys are forgotten on the minute's sweep");
+        assert_eq!(
+            limiter.len(),
+            1,
+            "stale keys are forgotten on the minute's sweep"
+        );
     }
 
     #[test]

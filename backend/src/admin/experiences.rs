@@ -235,7 +235,10 @@ pub async fn save(
     actor.require(Setting::Experience(id))?;
     let current = stored(db, id).await?.settings;
     let wanted_space = wanted.space.as_deref().filter(|s| !s.trim().is_empty());
-    if !actor.roles.may_route(current.space.as_deref(), wanted_space) {
+    if !actor
+        .roles
+        .may_route(current.space.as_deref(), wanted_space)
+    {
         return Err(BackendError::Invalid(
             "You can route live chat only into a space you administer. Ask a site admin, or an \
              admin of that space, to choose it."

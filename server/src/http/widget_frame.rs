@@ -21,7 +21,11 @@ pub async fn frame_policy(State(db): State<Db>, request: Request, next: Next) ->
         .map(|rest| rest.trim_end_matches('/').to_string())
         .filter(|k| !k.is_empty() && !k.contains('/'));
     // Made by `security_headers`, which runs first; the page's scripts carry it.
-    let nonce = request.extensions().get::<Nonce>().cloned().unwrap_or_default();
+    let nonce = request
+        .extensions()
+        .get::<Nonce>()
+        .cloned()
+        .unwrap_or_default();
     let mut response = next.run(request).await;
     let Some(key) = key else {
         return response;

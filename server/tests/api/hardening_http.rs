@@ -41,7 +41,10 @@ fn cookie_value(set_cookie: &str) -> String {
 
 /// Sends the start of a request and never finishes its headers; returns how long the server
 /// took to close the connection (or `None` if it was still open after `patience`).
-async fn half_sent_request_closes_after(addr: std::net::SocketAddr, patience: Duration) -> Option<Duration> {
+async fn half_sent_request_closes_after(
+    addr: std::net::SocketAddr,
+    patience: Duration,
+) -> Option<Duration> {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
@@ -50,7 +53,12 @@ async fn half_sent_request_closes_after(addr: std::net::SocketAddr, patience: Du
     let started = Instant::now();
     let mut buffer = [0u8; 1024];
     loop {
-        match tokio::time::timeout(patience.saturating_sub(started.elapsed()), stream.read(&mut buffer)).await {
+        match tokio::time::timeout(
+            patience.saturating_sub(started.elapsed()),
+            stream.read(&mut buffer),
+        )
+        .await
+        {
             Err(_) => return None,
             Ok(Ok(0) | Err(_)) => return Some(started.elapsed()),
             // A 408 before closing is fine; keep reading until the close.
@@ -64,10 +72,14 @@ async fn a_request_whose_headers_never_finish_is_cut_off_within_the_header_timeo
     let app = spawn_app().await;
     let limit = server::http::serve::HEADER_READ_TIMEOUT;
 
-    let closed_after = half_sent_request_closes_after(app.server.addr, limit + Duration::from_secs(5)).await;
+    let closed_after =
+        half_sent_request_closes_after(app.server.addr, limit + Duration::from_secs(5)).await;
 
     let closed_after = closed_after.expect("the server closed the slow connection");
-    assert!(closed_after <= limit + Duration::from_secs(2), "{closed_after:?}");
+    assert!(
+        closed_after <= limit + Duration::from_secs(2),
+        "{closed_after:?}"
+    );
     // And the server still answers everybody else.
     let health = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
@@ -87,7 +99,11 @@ async fn shutdown_does_not_wait_for_a_client_that_never_finishes_its_request() {
     app.stop().await;
 
     let bound = server::http::serve::SHUTDOWN_GRACE + Duration::from_secs(3);
-    assert!(started.elapsed() <= bound, "shutdown took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() <= bound,
+        "shutdown took {:?}",
+        started.elapsed()
+    );
     drop(slow);
 }
 
@@ -106,7 +122,15 @@ async fn a_body_larger_than_the_limit_is_refused_before_it_is_read() {
         .unwrap();
 
     assert_eq!(response.status(), 413);
-    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     app.stop().await;
 }
 
@@ -119,7 +143,13 @@ fn script_nonce(csp: &str) -> String {
 #[tokio::test]
 async fn every_inline_script_carries_the_nonce_the_page_policy_names() {
     let app = spawn_app().await;
-    for path in ["/", "/sign-in", "/support", "/w/wk_demo_help", "/no-such-page"] {
+    for path in [
+        "/",
+        "/sign-in",
+        "/support",
+        "/w/wk_demo_help",
+        "/no-such-page",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         let csp = response.headers()["content-security-policy"]
             .to_str()
@@ -129,7 +159,10 @@ async fn every_inline_script_carries_the_nonce_the_page_policy_names() {
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         let nonce = script_nonce(&csp);
         let html = response.text().await.unwrap();
-        let scripts: Vec<&str> = html.match_indices("<script").map(|(at, _)| &html[at..]).collect();
+        let scripts: Vec<&str> = html
+            .match_indices("<script")
+            .map(|(at, _)| &html[at..])
+            .collect();
         assert!(!scripts.is_empty(), "{path} has its hydration script");
         for script in scripts {
             let tag = &script[..script.find('>').unwrap()];
@@ -142,7 +175,12 @@ async fn every_inline_script_carries_the_nonce_the_page_policy_names() {
 #[tokio::test]
 async fn each_response_gets_a_fresh_nonce() {
     let app = spawn_app().await;
-    let csp = |r: &reqwest::Response| r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = |r: &reqwest::Response| {
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
     let first = csp(&app.client.get(app.url("/")).send().await.unwrap());
     let second = csp(&app.client.get(app.url("/")).send().await.unwrap());
     assert_ne!(script_nonce(&first), script_nonce(&second));
@@ -152,8 +190,15 @@ async fn each_response_gets_a_fresh_nonce() {
 #[tokio::test]
 async fn the_widget_page_keeps_its_frame_ancestors_and_gets_the_script_policy() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/w/wk_demo_help")).send().await.unwrap();
-    let csp = response.headers()["content-security-policy"].to_str().unwrap();
+    let response = app
+        .client
+        .get(app.url("/w/wk_demo_help"))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     assert!(csp.starts_with("frame-ancestors 'self'"), "{csp}");
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
     app.stop().await;
@@ -165,7 +210,12 @@ async fn over_plain_http_cookies_are_not_secure_and_there_is_no_hsts() {
     let response = sign_in_staff(&app).await;
     let cookie = session_cookie(&response).expect("signed in");
     assert!(!cookie.contains("Secure"), "{cookie}");
-    assert!(response.headers().get("strict-transport-security").is_none());
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
     app.stop().await;
 }
 
@@ -180,7 +230,9 @@ async fn behind_an_https_public_url_cookies_are_secure_and_responses_carry_hsts(
     let cookie = session_cookie(&response).expect("signed in");
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
-    let hsts = response.headers()["strict-transport-security"].to_str().unwrap();
+    let hsts = response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
     assert!(hsts.contains("max-age=31536000"), "{hsts}");
     app.stop().await;
 }
@@ -196,9 +248,15 @@ async fn the_database_holds_only_a_hash_of_each_session_id() {
         .await
         .unwrap();
 
-    assert!(ids.iter().all(|(stored,)| stored != &id), "the raw id is not stored");
+    assert!(
+        ids.iter().all(|(stored,)| stored != &id),
+        "the raw id is not stored"
+    );
     let hashed = stored_id(&id.parse().unwrap());
-    assert!(ids.iter().any(|(stored,)| stored == &hashed), "its SHA-256 is");
+    assert!(
+        ids.iter().any(|(stored,)| stored == &hashed),
+        "its SHA-256 is"
+    );
     app.stop().await;
 }
 
@@ -243,7 +301,10 @@ async fn a_session_in_use_is_extended_and_its_cookie_renewed() {
         .fetch_one(db)
         .await
         .unwrap();
-    assert!(expires_at > now + 13 * 24 * 3600 * 1000, "extended to 14 days from now");
+    assert!(
+        expires_at > now + 13 * 24 * 3600 * 1000,
+        "extended to 14 days from now"
+    );
     app.stop().await;
 }
 

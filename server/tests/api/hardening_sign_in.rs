@@ -60,7 +60,13 @@ async fn guess_until_refused(
     email: &str,
 ) -> reqwest::Response {
     for _ in 0..20 {
-        let response = post(app, client, endpoint, &[("email", email), ("password", "a guess")]).await;
+        let response = post(
+            app,
+            client,
+            endpoint,
+            &[("email", email), ("password", "a guess")],
+        )
+        .await;
         if response.status() != 422 {
             return response;
         }
@@ -140,7 +146,11 @@ fn ten_thousand_sign_ins_with_distinct_large_emails_from_as_many_addresses_stay_
         let from = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
         let _ = limits.sign_in(Account::Customer, &email, Some(from));
         // Three limiters take part in a sign-in (address; account and address; account).
-        assert!(limits.len() <= 3 * cap, "{} keys after {n} attempts", limits.len());
+        assert!(
+            limits.len() <= 3 * cap,
+            "{} keys after {n} attempts",
+            limits.len()
+        );
     }
 }
 
@@ -163,7 +173,13 @@ fn ten_thousand_sign_ins_with_distinct_large_emails_from_one_address_keep_a_hand
 #[tokio::test]
 async fn wrong_customer_passwords_for_a_staff_email_do_not_lock_the_staff_sign_in() {
     let app = spawn_app().await;
-    let refused = guess_until_refused(&app, &app.client, "customer-sign-in", "grace@demo.baton.test").await;
+    let refused = guess_until_refused(
+        &app,
+        &app.client,
+        "customer-sign-in",
+        "grace@demo.baton.test",
+    )
+    .await;
     assert_eq!(refused.status(), 429, "the customer sign-in is limited");
     assert!(retry_after(&refused) >= 1);
 
@@ -178,10 +194,14 @@ async fn guesses_from_another_address_do_not_lock_the_person_out_from_their_own(
     let attacker = client_from([127, 0, 0, 2]);
     let person = client_from([127, 0, 0, 1]);
 
-    let refused = guess_until_refused(&app, &attacker, "staff-sign-in", "ada@demo.baton.test").await;
+    let refused =
+        guess_until_refused(&app, &attacker, "staff-sign-in", "ada@demo.baton.test").await;
     assert_eq!(refused.status(), 429);
     let wait = retry_after(&refused);
-    assert!((1..=12).contains(&wait), "one attempt back every 12 s: {wait}");
+    assert!(
+        (1..=12).contains(&wait),
+        "one attempt back every 12 s: {wait}"
+    );
     let message = refused.text().await.unwrap();
     assert!(message.contains("Too many sign-in attempts"), "{message}");
     assert!(message.contains("try again in"), "{message}");
@@ -201,7 +221,11 @@ async fn a_sign_up_burst_from_one_address_gets_429_with_retry_after() {
     let sign_up = |email: String, password: &'static str| {
         let app = &app;
         async move {
-            let form = [("name", "Burst"), ("email", email.as_str()), ("password", password)];
+            let form = [
+                ("name", "Burst"),
+                ("email", email.as_str()),
+                ("password", password),
+            ];
             post(app, &app.client, "customer-sign-up", &form).await
         }
     };
@@ -222,7 +246,10 @@ async fn a_sign_up_burst_from_one_address_gets_429_with_retry_after() {
     assert_eq!(statuses, [200, 200, 200, 429, 429]);
     let refused = last.unwrap();
     let wait = retry_after(&refused);
-    assert!((1..=20 * 60).contains(&wait), "one more every 20 minutes: {wait}");
+    assert!(
+        (1..=20 * 60).contains(&wait),
+        "one more every 20 minutes: {wait}"
+    );
     let message = refused.text().await.unwrap();
     assert!(message.contains("Too many new accounts"), "{message}");
     assert!(message.contains("try again in"), "{message}");
@@ -287,7 +314,13 @@ async fn anonymous_chat_starts_from_one_address_are_throttled_with_429() {
     let message = refused.text().await.unwrap();
     assert!(message.contains("Too many new chats"), "{message}");
     // Another address is not affected.
-    let other = post(&app, &client_from([127, 0, 0, 3]), "widget/start", &[("key", SHOP)]).await;
+    let other = post(
+        &app,
+        &client_from([127, 0, 0, 3]),
+        "widget/start",
+        &[("key", SHOP)],
+    )
+    .await;
     assert_eq!(other.status(), 200);
     app.stop().await;
 }

@@ -30,9 +30,7 @@ async fn one(app: &TestApp, sql: &str) -> String {
 
 async fn site(app: &TestApp) -> Site {
     let db = app.server_db();
-    let user = |email: &'static str| {
-        format!("SELECT id FROM users WHERE email = '{email}'")
-    };
+    let user = |email: &'static str| format!("SELECT id FROM users WHERE email = '{email}'");
     let admin = one(app, &user("admin@demo.baton.test")).await;
     let ada = one(app, &user("ada@demo.baton.test")).await;
     let grace = one(app, &user("grace@demo.baton.test")).await;
@@ -46,7 +44,9 @@ async fn site(app: &TestApp) -> Site {
     .execute(&db.pool)
     .await
     .unwrap();
-    let billing = backend::directory::create_space(db, "Billing").await.unwrap();
+    let billing = backend::directory::create_space(db, "Billing")
+        .await
+        .unwrap();
     backend::directory::add_member(db, &billing, &bea, backend::directory::Role::SpaceAdmin)
         .await
         .unwrap();
@@ -75,7 +75,13 @@ async fn customer(app: &TestApp, id: &str, name: &str) -> String {
 
 /// A conversation of `customer` in the demo space, accepted by `accepted_by` (made Available
 /// for it), or ended at once with the Fallback message when nobody is Available.
-async fn conversation(app: &TestApp, site: &Site, id: &str, customer: &str, accepted_by: Option<&str>) {
+async fn conversation(
+    app: &TestApp,
+    site: &Site,
+    id: &str,
+    customer: &str,
+    accepted_by: Option<&str>,
+) {
     let engine = &app.server.engine;
     if let Some(agent) = accepted_by {
         engine
@@ -155,7 +161,11 @@ async fn a_filter_by_a_hidden_customer_finds_nothing_and_other_spaces_stay_out_o
         "customer IN (\"casey-1@example.com\") AND status = Active",
     ] {
         let for_grace = queue(&app, &grace, &[("filter", filter)]).await;
-        assert!(for_grace.rows.is_empty(), "{filter} revealed {:?}", for_grace.rows);
+        assert!(
+            for_grace.rows.is_empty(),
+            "{filter} revealed {:?}",
+            for_grace.rows
+        );
         let for_ada = queue(&app, &ada, &[("filter", filter)]).await;
         assert_eq!(ids(&for_ada), vec!["work-c-hidden"], "{filter}");
     }
@@ -167,7 +177,11 @@ async fn a_filter_by_a_hidden_customer_finds_nothing_and_other_spaces_stay_out_o
     task(&app, &site.billing, "w-billing", None, 1).await;
     let everything = queue(&app, &bea, &[("filter", "")]).await;
     assert_eq!(ids(&everything), vec!["w-billing"]);
-    for filter in ["customer = EMPTY", "customer != EMPTY", "space = \"Customer Support\""] {
+    for filter in [
+        "customer = EMPTY",
+        "customer != EMPTY",
+        "space = \"Customer Support\"",
+    ] {
         let for_bea = queue(&app, &bea, &[("filter", filter)]).await;
         assert!(
             ids(&for_bea).iter().all(|id| id == "w-billing"),
@@ -187,7 +201,10 @@ async fn ordering_by_customer_does_not_reveal_the_order_of_hidden_names() {
     let zoe = customer(&app, "zoe", "Zoe Zed").await;
     conversation(&app, &site, "c-zoe", &zoe, Some(&site.ada)).await;
     conversation(&app, &site, "c-aaron", &aaron, Some(&site.ada)).await;
-    let (ada, grace) = (session(&app, &site.ada).await, session(&app, &site.grace).await);
+    let (ada, grace) = (
+        session(&app, &site.ada).await,
+        session(&app, &site.grace).await,
+    );
     let ascending = [("filter", "type = Conversation ORDER BY customer ASC")];
     let descending = [("filter", "type = Conversation ORDER BY customer DESC")];
 
@@ -317,8 +334,16 @@ async fn an_experience_admin_cannot_route_live_chat_into_a_space_they_do_not_adm
         .execute(&app.server_db().pool)
         .await
         .unwrap();
-    let (grace, admin) = (session(&app, &site.grace).await, session(&app, &site.admin).await);
-    let routed = || one(&app, "SELECT space_id FROM experiences WHERE name = 'Baton Help'");
+    let (grace, admin) = (
+        session(&app, &site.grace).await,
+        session(&app, &site.admin).await,
+    );
+    let routed = || {
+        one(
+            &app,
+            "SELECT space_id FROM experiences WHERE name = 'Baton Help'",
+        )
+    };
 
     let (status, body) = call(
         &app,
@@ -380,7 +405,10 @@ async fn an_outsider_asking_the_service_status_learns_no_counts() {
     assert_eq!(outsider["database_answers"], true, "{outsider}");
     assert!(outsider["details"].is_null(), "{outsider}");
     for secret in ["spaces", "conversations", "SQLite", "Baton demo"] {
-        assert!(!outsider.to_string().contains(secret), "{secret} in {outsider}");
+        assert!(
+            !outsider.to_string().contains(secret),
+            "{secret} in {outsider}"
+        );
     }
     assert_eq!(staff["details"]["spaces"], 2, "{staff}");
     assert_eq!(staff["details"]["staff"], 4, "{staff}");
@@ -490,6 +518,11 @@ async fn a_profile_lists_a_long_history_a_page_at_a_time() {
     assert_eq!(second.conversations.len(), 5);
     assert_eq!(second.next, None);
     let oldest_first = first.conversations.last().unwrap().started_at;
-    assert!(second.conversations.iter().all(|c| c.started_at <= oldest_first));
+    assert!(
+        second
+            .conversations
+            .iter()
+            .all(|c| c.started_at <= oldest_first)
+    );
     app.stop().await;
 }

@@ -136,7 +136,10 @@ fn queue_row(row: QueueRow, assign: Action<String, Result<(), crate::AppError>>)
         view! { <button class="btn" on:click=move |_| { assign.dispatch(id.clone()); }>"Assign to me"</button> }.into_any()
     };
     let customer = match (&row.customer, &row.customer_id) {
-        (Some(name), Some(cid)) => view! { <a class="link" href=format!("/agent/customers/{cid}")>{name.clone()}</a> }.into_any(),
+        (Some(name), Some(cid)) => {
+            view! { <a class="link" href=format!("/agent/customers/{cid}")>{name.clone()}</a> }
+                .into_any()
+        }
         _ if !row.readable => view! { <span class="text-muted">"Details hidden"</span> }.into_any(),
         _ => view! { <span class="text-muted">"—"</span> }.into_any(),
     };

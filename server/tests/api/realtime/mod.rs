@@ -4,6 +4,7 @@
 mod access;
 mod bad_input;
 mod delivery;
+mod hardening;
 mod presence;
 
 use std::collections::HashSet;

@@ -4,74 +4,15 @@
 
 use backend::sessions::SignedIn;
 use domain::protocol::{ClientFrame, Principal, ServerFrame, close};
-use domain::{
-    AgentId, Author, Availability, Command, ConversationId, CustomerId, EventKind, Scope, SpaceId,
-    Start,
-};
+use domain::{Author, Command, ConversationId, EventKind};
 use tokio_tungstenite::tungstenite;
 
+use super::{active_chat, cast, resume, send, sent_seq};
 use crate::helpers::{TestApp, call, spawn_app};
 use crate::ws_client::WsClient;
 
 /// A domain the demo widget allows (see the demo seed).
 const ALLOWED_SITE: &str = "http://127.0.0.1:3002";
-
-struct Cast {
-    agent: String,
-    customer: String,
-    space: String,
-}
-
-async fn cast(app: &TestApp) -> Cast {
-    let db = &app.server_db().pool;
-    let (space, agent): (String, String) = sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let (customer,): (String,) =
-        sqlx::query_as("SELECT id FROM customers WHERE email = 'casey@demo.baton.test'")
-            .fetch_one(db)
-            .await
-            .unwrap();
-    Cast {
-        agent,
-        customer,
-        space,
-    }
-}
-
-/// Ada is Available, Casey starts a live chat, Ada accepts: an Active conversation.
-async fn active_chat(app: &TestApp, cast: &Cast, id: &str) -> ConversationId {
-    let engine = &app.server.engine;
-    let conversation = ConversationId::new(id);
-    engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(cast.agent.clone()),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
-    engine
-        .execute(Command::StartConversation {
-            id: conversation.clone(),
-            space: SpaceId::new(cast.space.clone()),
-            customer: Some(CustomerId::new(cast.customer.clone())),
-            via: Start::Direct,
-        })
-        .await
-        .unwrap();
-    engine
-        .execute(Command::Accept {
-            agent: AgentId::new(cast.agent.clone()),
-            conversation: conversation.clone(),
-        })
-        .await
-        .unwrap();
-    conversation
-}
 
 fn widget_url(app: &TestApp) -> String {
     format!(
@@ -87,40 +28,6 @@ async fn hello(client: &mut WsClient) -> Principal {
         .await
     {
         ServerFrame::Hello { you, .. } => you,
-        _ => unreachable!(),
-    }
-}
-
-async fn resume(client: &mut WsClient, conversation: &ConversationId) {
-    client
-        .send(&ClientFrame::Resume {
-            conversation: conversation.clone(),
-            last_seq: 0,
-        })
-        .await;
-    client
-        .expect("synced", |f| matches!(f, ServerFrame::Synced { .. }))
-        .await;
-}
-
-fn send(conversation: &ConversationId, client_id: &str, body: &str) -> ClientFrame {
-    ClientFrame::Send {
-        conversation: conversation.clone(),
-        client_id: client_id.into(),
-        body: body.into(),
-    }
-}
-
-async fn sent_seq(client: &mut WsClient, client_id: &str) -> i64 {
-    let wanted = client_id.to_string();
-    match client
-        .expect(
-            "sent",
-            |f| matches!(f, ServerFrame::Sent { client_id, .. } if *client_id == wanted),
-        )
-        .await
-    {
-        ServerFrame::Sent { seq, .. } => seq,
         _ => unreachable!(),
     }
 }
@@ -185,7 +92,7 @@ async fn a_socket_closes_when_its_session_signs_out_and_nothing_it_sends_afterwa
     let session = app.session_for(SignedIn::Staff(cast.agent.clone())).await;
     let mut socket = app.connect(&session).await;
     hello(&mut socket).await;
-    resume(&mut socket, &conversation).await;
+    resume(&mut socket, &conversation, 0).await;
     socket
         .send(&send(&conversation, "before-sign-out", "Still here"))
         .await;
@@ -236,8 +143,8 @@ async fn an_agents_message_with_the_customers_client_id_is_stored_and_delivered(
     let mut customer = app.connect(&customer).await;
     hello(&mut agent).await;
     hello(&mut customer).await;
-    resume(&mut agent, &conversation).await;
-    resume(&mut customer, &conversation).await;
+    resume(&mut agent, &conversation, 0).await;
+    resume(&mut customer, &conversation, 0).await;
 
     customer
         .send(&send(&conversation, "m-1", "Where is my order?"))
