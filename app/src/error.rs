@@ -41,6 +41,21 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server these are the caller's malformed arguments (a missing field, a value of
+        // the wrong type, a broken encoding): 400 with what was wrong, not a 500.
+        #[cfg(feature = "ssr")]
+        if let ServerFnErrorErr::Args(problem)
+        | ServerFnErrorErr::MissingArg(problem)
+        | ServerFnErrorErr::Deserialization(problem) = &value
+        {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::BAD_REQUEST);
+            }
+            let problem: String = problem.chars().take(200).collect();
+            return AppError::Invalid(format!(
+                "This request could not be read ({problem}). Reload the page and try again."
+            ));
+        }
         AppError::Transport(value.to_string())
     }
 }

@@ -326,3 +326,37 @@ async fn a_session_used_again_within_the_hour_is_not_rewritten() {
     assert!(session_cookie(&second).is_none());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_server_function_call_with_missing_or_mistyped_arguments_gets_400_with_what_was_wrong() {
+    let app = spawn_app().await;
+    let cookie = session_cookie(&sign_in_staff(&app).await).expect("signed in");
+    let id = cookie_value(&cookie);
+    // A missing field, then a value of the wrong type.
+    for (endpoint, form) in [
+        ("/api/agent/queue", [("space", "")]),
+        ("/api/agent/availability", [("available", "maybe")]),
+    ] {
+        let response = app
+            .client
+            .post(app.url(endpoint))
+            .header("cookie", format!("{COOKIE_NAME}={id}"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{endpoint}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("could not be read"), "{endpoint}: {body}");
+    }
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.stop().await;
+}
