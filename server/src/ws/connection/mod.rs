@@ -35,6 +35,10 @@ const CLIENT_HEARTBEAT: Duration = Duration::from_secs(25);
 const SERVER_PING: Duration = Duration::from_secs(20);
 /// Silence after which the peer is taken for gone.
 const IDLE_LIMIT: Duration = Duration::from_secs(70);
+/// How often a socket asks the session store whether its session still exists (expiry, or an
+/// end on another node). Sign-out on this node closes the socket at once through the bus; this
+/// is the backstop, kept rare so 10,000 idle sockets cost a few session reads a second.
+const SESSION_RECHECK: Duration = Duration::from_secs(300);
 /// Why a socket closes with [`close::UNAUTHORIZED`].
 const SIGNED_OUT: &str = "Signed out: sign in again to chat.";
 
@@ -140,6 +144,7 @@ impl Connection {
             None => None,
         };
         let mut ping = interval(SERVER_PING);
+        let mut session_checked = Instant::now();
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut shutdown = self.state.shutdown.clone();
         if *shutdown.borrow() {
@@ -181,8 +186,12 @@ impl Connection {
                             Err(_) => Err(End::Gone),
                             // Also the way a session that expired, or ended on another node, is
                             // noticed.
+                            Ok(()) if session_checked.elapsed() < SESSION_RECHECK => Ok(()),
                             Ok(()) => match self.binding.still_valid(&self.state.app.db).await {
-                                Ok(true) => Ok(()),
+                                Ok(true) => {
+                                    session_checked = Instant::now();
+                                    Ok(())
+                                }
                                 Ok(false) => Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT)),
                                 Err(error) => {
                                     tracing::debug!(%error, "cannot check a socket's session; asking again at the next ping");
