@@ -81,8 +81,7 @@ async fn a_request_whose_headers_never_finish_is_cut_off_within_the_header_timeo
         "{closed_after:?}"
     );
     // And the server still answers everybody else.
-    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(health.status(), 200);
+    assert_eq!(app.health().await, 200);
     app.stop().await;
 }
 
@@ -122,15 +121,7 @@ async fn a_body_larger_than_the_limit_is_refused_before_it_is_read() {
         .unwrap();
 
     assert_eq!(response.status(), 413);
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.health().await, 200);
     app.stop().await;
 }
 
@@ -349,14 +340,6 @@ async fn a_server_function_call_with_missing_or_mistyped_arguments_gets_400_with
         let body = response.text().await.unwrap();
         assert!(body.contains("could not be read"), "{endpoint}: {body}");
     }
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.health().await, 200);
     app.stop().await;
 }

@@ -65,8 +65,7 @@ async fn a_queue_filter_of_5000_nested_parentheses_gets_a_422_and_the_server_kee
     // The server is still there, and a filter at the limit works.
     let (status, body) = queue(parens(32)).await;
     assert_eq!(status, 200, "{body}");
-    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(health.status(), 200);
+    assert_eq!(app.health().await, 200);
     app.stop().await;
 }
 

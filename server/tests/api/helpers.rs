@@ -28,15 +28,9 @@ pub async fn spawn_app() -> TestApp {
 /// A server with some settings changed (for example shortened timers, SPEC R-TIME-5).
 pub async fn spawn_app_with(overrides: RawConfig) -> TestApp {
     let dir = std::env::temp_dir().join(format!("baton-api-{}", uuid_like()));
-    let raw = RawConfig {
-        data_dir: Some(dir.display().to_string()),
-        addr: Some("127.0.0.1:0".into()),
-        demo: Some(true),
-        log_level: Some("warn".into()),
-        ..overrides
-    };
-    let config = Config::load(None, raw).expect("test configuration is valid");
-    let server = start(config).await.expect("server starts");
+    let server = start(config_in(&dir, overrides))
+        .await
+        .expect("server starts");
     TestApp {
         address: format!("http://{}", server.addr),
         client: reqwest::Client::builder()
@@ -46,6 +40,18 @@ pub async fn spawn_app_with(overrides: RawConfig) -> TestApp {
         server,
         dir,
     }
+}
+
+/// A demo server's settings on a free loopback port, with its database in `dir`.
+fn config_in(dir: &std::path::Path, overrides: RawConfig) -> Config {
+    let raw = RawConfig {
+        data_dir: Some(dir.display().to_string()),
+        addr: Some("127.0.0.1:0".into()),
+        demo: Some(true),
+        log_level: Some("warn".into()),
+        ..overrides
+    };
+    Config::load(None, raw).expect("test configuration is valid")
 }
 
 fn uuid_like() -> String {
@@ -58,6 +64,12 @@ fn uuid_like() -> String {
 }
 
 impl TestApp {
+    /// The health check's status: whether the server still answers after a hostile request.
+    pub async fn health(&self) -> u16 {
+        let response = self.client.get(self.url("/healthz")).send().await.unwrap();
+        response.status().as_u16()
+    }
+
     pub fn server_db(&self) -> &backend::Db {
         &self.server.db
     }
@@ -94,15 +106,9 @@ impl TestApp {
             ..
         } = self;
         server.stop().await;
-        let raw = RawConfig {
-            data_dir: Some(dir.display().to_string()),
-            addr: Some("127.0.0.1:0".into()),
-            demo: Some(true),
-            log_level: Some("warn".into()),
-            ..overrides
-        };
-        let config = Config::load(None, raw).expect("test configuration is valid");
-        let server = start(config).await.expect("server restarts");
+        let server = start(config_in(&dir, overrides))
+            .await
+            .expect("server restarts");
         TestApp {
             address: format!("http://{}", server.addr),
             client,

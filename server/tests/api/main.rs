@@ -4,7 +4,6 @@ mod ai;
 mod authz;
 mod foundation;
 mod hardening_http;
-mod hardening_presence;
 mod hardening_queue;
 mod hardening_sign_in;
 mod hardening_visibility;

@@ -6,6 +6,7 @@ mod bad_input;
 mod delivery;
 mod hardening;
 mod presence;
+mod restart;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

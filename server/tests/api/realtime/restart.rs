@@ -5,32 +5,11 @@
 use std::time::{Duration, Instant};
 
 use backend::{config::RawConfig, sessions::SignedIn};
+use domain::UnavailableReason;
 use domain::protocol::ServerFrame;
-use domain::{AgentId, Availability, Command, Scope, UnavailableReason};
 
+use super::{Cast, cast, make_available};
 use crate::helpers::{TestApp, spawn_app};
-
-/// The demo's first agent (Ada) and her space.
-async fn first_agent(app: &TestApp) -> (String, String) {
-    sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(&app.server_db().pool)
-    .await
-    .unwrap()
-}
-
-async fn make_available(app: &TestApp, agent: &str) {
-    app.server
-        .engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(agent),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
-}
 
 async fn availability(app: &TestApp, space: &str, agent: &str) -> String {
     backend::directory::availability(app.server_db(), space, agent)
@@ -49,7 +28,7 @@ fn short_grace(grace: &str) -> RawConfig {
 async fn an_agent_available_when_the_server_restarts_becomes_unavailable_if_no_tab_reconnects_within_the_grace()
  {
     let app = spawn_app().await;
-    let (space, agent) = first_agent(&app).await;
+    let Cast { agent, space, .. } = cast(&app).await;
     make_available(&app, &agent).await;
 
     let app = app.restart_with(short_grace("300ms")).await;
@@ -83,7 +62,7 @@ async fn an_agent_available_when_the_server_restarts_becomes_unavailable_if_no_t
 #[tokio::test]
 async fn an_agent_whose_dashboard_reconnects_within_the_grace_after_a_restart_stays_available() {
     let app = spawn_app().await;
-    let (space, agent) = first_agent(&app).await;
+    let Cast { agent, space, .. } = cast(&app).await;
     make_available(&app, &agent).await;
 
     let app = app.restart_with(short_grace("2s")).await;
