@@ -1,10 +1,8 @@
-/*! Baton chat embed. Add to any page:
- *    <script src="https://YOUR-BATON/embed.js" data-baton-widget="WIDGET_KEY" async></script>
- *  It draws a launcher button and, only when the customer opens the chat, an iframe with the
- *  widget. Nothing else loads before that. API on window.Baton:
- *    Baton.open(), Baton.close(), Baton.identify(token), Baton.on(event, fn)
- *  Events: "open", "close", "message" ({count}), "ready".
- */
+/*! Baton chat: <script src="https://YOUR-BATON/embed.js" data-baton-widget="KEY" async></script>
+ *  Baton.open(), .close(), .identify(jwt), .on("open"|"close"|"message"|"ready", fn).
+ *  Nothing else loads until the chat opens, unless localStorage "baton:KEY" says a
+ *  conversation is open: then the iframe loads at once, hidden, so the chat and its unread
+ *  badge follow the visitor across pages and tabs. */
 (function () {
   'use strict';
   if (window.Baton && window.Baton.version) return;
@@ -15,12 +13,23 @@
   var key = script.getAttribute('data-baton-widget');
   var base = new URL(script.src, location.href).origin;
   if (!key) {
-    console.warn('Baton: the script tag needs data-baton-widget="<widget key>".');
+    console.warn('Baton: data-baton-widget is missing.');
     return;
   }
 
-  var frame = null, isOpen = false, ready = false, unread = 0, seen = 0, token = null;
+  // count: agent messages the iframe reported since it loaded; seen: those shown.
+  var frame, isOpen, ready, token, count = 0, seen = 0, active = false, slot = 'baton:' + key;
   var handlers = {};
+
+  function restore(s) {
+    active = !!(s && s.active);
+    seen = active && +s.seen || 0;
+    if (!active) count = 0; // ended: the next conversation counts from 0
+  }
+  function save() {
+    try { localStorage.setItem(slot, JSON.stringify({ active: active, seen: seen })); } catch (e) {}
+  }
+  try { restore(JSON.parse(localStorage.getItem(slot))); } catch (e) {} // blocked: start afresh
 
   function emit(name, detail) {
     (handlers[name] || []).forEach(function (fn) {
@@ -47,25 +56,23 @@
   var button = document.createElement('button');
   button.type = 'button';
   button.className = 'baton-launcher';
-  button.setAttribute('aria-label', 'Open chat');
-  button.setAttribute('aria-expanded', 'false');
   button.innerHTML =
     '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" aria-hidden="true">' +
     '<path d="M4 5h16v11H8l-4 4V5z" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>';
   var badge = document.createElement('span');
   badge.className = 'baton-badge';
-  badge.hidden = true;
   button.appendChild(badge);
   root.appendChild(button);
 
   function render() {
-    badge.hidden = unread === 0;
-    badge.textContent = unread > 9 ? '9+' : String(unread);
-    var label = isOpen ? 'Close chat' : 'Open chat';
-    if (unread > 0 && !isOpen) label += ' (' + unread + ' unread)';
-    button.setAttribute('aria-label', label);
-    button.setAttribute('aria-expanded', String(isOpen));
+    var unread = isOpen ? 0 : Math.max(0, count - seen);
+    badge.hidden = !unread;
+    badge.textContent = unread > 9 ? '9+' : unread;
+    button.setAttribute('aria-label', (isOpen ? 'Close' : 'Open') + ' chat' +
+      (unread ? ' (' + unread + ' unread)' : ''));
+    button.setAttribute('aria-expanded', !!isOpen);
   }
+  render();
 
   function post(message) {
     if (frame && ready) frame.contentWindow.postMessage(message, base);
@@ -77,7 +84,7 @@
     frame.className = 'baton-frame';
     frame.title = 'Chat';
     frame.src = base + '/w/' + encodeURIComponent(key);
-    frame.setAttribute('allow', 'clipboard-write');
+    frame.allow = 'clipboard-write';
     root.appendChild(frame);
   }
 
@@ -85,7 +92,8 @@
     ensureFrame();
     frame.style.display = 'block';
     isOpen = true;
-    unread = 0;
+    seen = Math.max(seen, count); // the iframe may not have replayed yet
+    save();
     render();
     emit('open');
   }
@@ -99,8 +107,7 @@
     emit('close');
   }
 
-  // Intent to open (hover, focus): fetch the widget's code ahead of the click. Not on idle:
-  // most visitors never open the chat and should not pay for it.
+  // On intent, not on idle: most visitors never open the chat.
   var warmed = false;
   function warm() {
     if (warmed) return;
@@ -125,18 +132,34 @@
     var data = e.data || {};
     if (data.type === 'baton:ready') {
       ready = true;
+      count = 0; // it replays the transcript
       if (token) post({ type: 'baton:identify', token: token });
       emit('ready');
     } else if (data.type === 'baton:close') {
       close();
     } else if (data.type === 'baton:message') {
-      var count = Number(data.count) || 0;
-      if (!isOpen && count > seen) unread += count - seen;
-      seen = Math.max(seen, count);
+      count = +data.count || 0;
+      if (isOpen) {
+        seen = count;
+        save();
+      }
       render();
       emit('message', { count: count });
+    } else if (data.type === 'baton:conversation') {
+      restore({ active: data.active, seen: seen });
+      save();
+      render();
     }
   });
+
+  window.addEventListener('storage', function (e) {
+    if (e.key !== slot) return;
+    try { restore(JSON.parse(e.newValue)); } catch (x) {}
+    if (active) ensureFrame();
+    render();
+  });
+
+  if (active) ensureFrame();
 
   function mount() { document.body.appendChild(root); }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
@@ -145,7 +168,6 @@
     version: 1,
     open: open,
     close: close,
-    /** Signs the customer in with a token your server signed (HS256 JWT: sub, exp, jti; name and email optional). */
     identify: function (jwt) {
       token = String(jwt);
       post({ type: 'baton:identify', token: token });

@@ -39,14 +39,20 @@ pub mod session {
     }
 
     pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
-        current()
+        let who = current()
             .await?
             .get::<SignedIn>(SIGNED_IN_KEY)
             .await
             .map_err(|error| {
                 tracing::warn!(%error, "session store unavailable");
                 AppError::Unavailable
-            })
+            })?;
+        // The widget's session can never act as a team member, even when someone presents a
+        // staff session's id as the widget's token.
+        Ok(match who {
+            Some(SignedIn::Staff(_)) if crate::widget_session::in_widget_channel() => None,
+            who => who,
+        })
     }
 
     /// The signed-in staff member's id, or `Forbidden`.
@@ -110,6 +116,9 @@ pub mod session {
 
     /// Starts a fresh session for `who` (a new id, so a planted cookie is useless).
     pub async fn begin(who: SignedIn) -> Result<(), AppError> {
+        if matches!(who, SignedIn::Staff(_)) && crate::widget_session::in_widget_channel() {
+            return Err(AppError::Invalid(super::STAFF_IN_WIDGET.into()).with_status_code(403));
+        }
         let session = current().await?;
         // Sockets opened under the old id (say, a visitor's) close now rather than at their next
         // session check: they would otherwise act for a session that no longer exists.
@@ -150,10 +159,14 @@ async fn admit_sign_in(
 }
 
 #[cfg(feature = "ssr")]
+const STAFF_IN_WIDGET: &str =
+    "Team members sign in on Baton's own pages, not in a customer's chat widget.";
+
+#[cfg(feature = "ssr")]
 const WRONG_CREDENTIALS: &str =
     "That email and password do not match an account. Check them and try again.";
 
-#[server(prefix = "/api", endpoint = "me")]
+#[server(prefix = "/api", endpoint = "me", client = crate::widget_session::SessionAwareClient)]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use backend::sessions::SignedIn;
     let state = crate::state::AppState::from_context()?;
@@ -172,6 +185,9 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 
 #[server(prefix = "/api", endpoint = "staff-sign-in")]
 pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppError> {
+    if crate::widget_session::in_widget_channel() {
+        return Err(AppError::Invalid(STAFF_IN_WIDGET.into()).with_status_code(403));
+    }
     let state = crate::state::AppState::from_context()?;
     let email = admit_sign_in(&state, crate::limits::Account::Staff, &email, &password).await?;
     let Some(id) = backend::accounts::authenticate(&state.db, &email, &password).await? else {
@@ -184,7 +200,7 @@ pub async fn staff_sign_in(email: String, password: String) -> Result<Me, AppErr
     Ok(Me::Staff { id, name })
 }
 
-#[server(prefix = "/api", endpoint = "customer-sign-in")]
+#[server(prefix = "/api", endpoint = "customer-sign-in", client = crate::widget_session::SessionAwareClient)]
 pub async fn customer_sign_in(email: String, password: String) -> Result<Me, AppError> {
     let state = crate::state::AppState::from_context()?;
     let email = admit_sign_in(&state, crate::limits::Account::Customer, &email, &password).await?;
@@ -198,7 +214,7 @@ pub async fn customer_sign_in(email: String, password: String) -> Result<Me, App
     Ok(Me::Customer { id, name })
 }
 
-#[server(prefix = "/api", endpoint = "customer-sign-up")]
+#[server(prefix = "/api", endpoint = "customer-sign-up", client = crate::widget_session::SessionAwareClient)]
 pub async fn customer_sign_up(
     name: String,
     email: String,
@@ -218,7 +234,7 @@ pub async fn customer_sign_up(
     })
 }
 
-#[server(prefix = "/api", endpoint = "sign-out")]
+#[server(prefix = "/api", endpoint = "sign-out", client = crate::widget_session::SessionAwareClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     let session = session::current().await?;
     let id = session.id();

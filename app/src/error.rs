@@ -17,6 +17,10 @@ pub enum AppError {
     /// Not signed in, or signed in as someone who may not do this.
     #[error("You are not allowed to do this.")]
     Forbidden,
+    /// The widget's session token is unknown, expired or was signed out (401): the widget forgets
+    /// it and asks the customer to sign in again.
+    #[error("Your chat session has ended or expired. Sign in again to go on.")]
+    SessionExpired,
     /// The thing does not exist, or the caller may not know it does.
     #[error("Not found.")]
     NotFound,
@@ -62,6 +66,18 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
+    /// Answers with `status` instead of the error's usual one: for a refusal whose message must
+    /// say more than [`AppError::Forbidden`]'s.
+    pub fn with_status_code(self, status: u16) -> Self {
+        if let (Some(response), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::StatusCode::from_u16(status),
+        ) {
+            response.set_status(status);
+        }
+        self
+    }
+
     /// The HTTP status this error answers with: a refusal is the caller's to fix (4xx), only
     /// Baton's own trouble is 5xx. Called while a server function runs, so the response it is
     /// building takes the status.
@@ -70,6 +86,7 @@ impl AppError {
         let status = match &self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::SessionExpired => StatusCode::UNAUTHORIZED,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod routes;
+pub mod widget_session;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -26,6 +26,9 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The largest text frame the server reads and answers with an error instead of closing.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
+/// Longest session token an `auth` frame may carry (tower-sessions ids are 22 characters).
+pub const MAX_SESSION_TOKEN_CHARS: usize = 64;
+
 /// Longest client message id (UUIDs are 36 characters; the rest is slack for other clients).
 pub const MAX_CLIENT_ID_CHARS: usize = 64;
 
@@ -33,6 +36,10 @@ pub const MAX_CLIENT_ID_CHARS: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
+    /// The widget's session, as the first frame of a socket opened with `/ws?auth=frame`. The
+    /// embedded widget holds no cookie (it is a third-party frame on the customer's site), and
+    /// a token in the URL would land in access logs, so it travels here. Only valid first.
+    Auth { session: String },
     /// Follow a conversation: replay every event after `last_seq` (0 for all), then stream.
     Resume {
         conversation: ConversationId,
@@ -219,6 +226,13 @@ pub fn parse_client_frame(text: &str) -> Result<ClientFrame, String> {
             format!("The frame is not a known message ({e}).")
         }
     })?;
+    if let ClientFrame::Auth { session } = &frame
+        && session.chars().count() > MAX_SESSION_TOKEN_CHARS
+    {
+        return Err(format!(
+            "A session token has at most {MAX_SESSION_TOKEN_CHARS} characters."
+        ));
+    }
     if let ClientFrame::Send { client_id, .. } = &frame {
         if client_id.trim().is_empty() || client_id.chars().count() > MAX_CLIENT_ID_CHARS {
             return Err(format!(

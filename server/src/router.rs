@@ -19,6 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use crate::http::security_headers::Https;
 use crate::http::{
     cross_site, health, security_headers, session_refresh, stylesheet, widget_frame,
+    widget_session,
 };
 use crate::ws::{self, WsState};
 
@@ -86,6 +87,11 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         .with_state(state)
         .merge(websocket)
         .layer(middleware::from_fn(session_refresh::slide_expiry))
+        // Inside the cookie layer: a widget request's header session replaces the cookie's.
+        .layer(middleware::from_fn_with_state(
+            db.clone(),
+            widget_session::widget_sessions,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             db,

@@ -242,7 +242,14 @@ fn print_welcome(addr: SocketAddr, database: &str, demo_host: Option<SocketAddr>
     println!("  database: {database}");
     println!("  health:   http://{addr}/healthz   readiness: http://{addr}/readyz");
     if let Some(host) = demo_host {
-        println!("  demo host page (a shop embedding the widget): http://{host}/");
+        // Named `localhost`, the shop is another *site* than Baton at 127.0.0.1: the chat runs
+        // as a third-party frame, exactly as on a real customer's website.
+        let shop = if host.ip().is_loopback() {
+            format!("http://localhost:{}/", host.port())
+        } else {
+            format!("http://{host}/")
+        };
+        println!("  demo host page (a shop on another site, embedding the widget): {shop}");
         println!("  support website: http://{addr}/support   settings: http://{addr}/admin");
         println!(
             "  demo sign-ins (password for all: {}):",

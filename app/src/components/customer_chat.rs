@@ -9,6 +9,7 @@ use domain::{
 };
 use leptos::prelude::*;
 
+use crate::AppError;
 use crate::auth::{Me, customer_sign_in, customer_sign_up, sign_out};
 use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, linked_text};
 use crate::components::form::Field;
@@ -17,12 +18,42 @@ use crate::pages::widget::actions::{
     begin_visit, claim_conversation, open_conversation, queue_position, start_chat, talk_to_person,
 };
 
+/// Who the customer is, however the page learns it: a server-rendered resource on the support
+/// website (cookie session), a browser-only one in the widget (whose session lives in the
+/// iframe's storage, which the server cannot see while it renders the page).
+#[derive(Clone, Copy)]
+pub struct Viewer {
+    current: Signal<Option<Result<Option<Me>, AppError>>>,
+    refetch: Callback<()>,
+}
+
+impl Viewer {
+    pub fn from_resource(me: Resource<Result<Option<Me>, AppError>>) -> Self {
+        Viewer {
+            current: Signal::derive(move || me.get()),
+            refetch: Callback::new(move |()| me.refetch()),
+        }
+    }
+
+    pub fn from_local(me: LocalResource<Result<Option<Me>, AppError>>) -> Self {
+        Viewer {
+            current: Signal::derive(move || me.get()),
+            refetch: Callback::new(move |()| me.refetch()),
+        }
+    }
+
+    pub fn get(&self) -> Option<Result<Option<Me>, AppError>> {
+        self.current.get()
+    }
+
+    pub fn refetch(&self) {
+        self.refetch.run(());
+    }
+}
+
 /// Everything below the experience's header. `me` is refetched after a sign-in.
 #[component]
-pub fn CustomerChat(
-    info: WidgetInfo,
-    me: Resource<Result<Option<Me>, crate::AppError>>,
-) -> impl IntoView {
+pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
     provide_context(FallbackMessage(info.fallback_message.clone()));
     if !info.chat_open {
         return view! {
@@ -44,6 +75,16 @@ pub fn CustomerChat(
                 // With a published AI agent, anyone may chat; sign-in comes at a handoff.
                 Ok(None) if !info.with_value(|i| i.sign_in_first) => view! { <VisitorChat info=info.get_value() me/> }.into_any(),
                 Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
+                // The widget's session ended (signed out elsewhere, expired): it is forgotten,
+                // so the customer starts again as anyone new does.
+                Err(AppError::SessionExpired) => view! {
+                    <p class="notice" role="status">{AppError::SessionExpired.to_string()}</p>
+                    {if info.with_value(|i| i.sign_in_first) {
+                        view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any()
+                    } else {
+                        view! { <VisitorChat info=info.get_value() me/> }.into_any()
+                    }}
+                }.into_any(),
                 Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
@@ -125,6 +166,21 @@ pub fn tell_host(kind: &str, count: Option<u32>) {
     let _ = (kind, count);
 }
 
+/// Posts `{type: "baton:conversation", active}` to the embedding page, if any.
+fn tell_host_conversation(active: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(Some(parent)) = window().parent() {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &"baton:conversation".into());
+            let _ = js_sys::Reflect::set(&message, &"active".into(), &active.into());
+            let _ = parent.post_message(&message, "*");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = active;
+}
+
 fn thread_status(live: Live, conversation: Option<ConversationId>) -> Option<ConversationStatus> {
     let c = conversation?;
     live.state
@@ -150,10 +206,7 @@ fn thread_has(
 /// socket the chat opens is recognised. Done from the browser once hydrated (an effect), which
 /// also keeps a second suspense boundary out of the page.
 #[component]
-fn VisitorChat(
-    info: WidgetInfo,
-    me: Resource<Result<Option<Me>, crate::AppError>>,
-) -> impl IntoView {
+fn VisitorChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
     let visit = Action::new(|_: &()| begin_visit());
     Effect::new(move |_| {
         visit.dispatch(());
@@ -169,11 +222,7 @@ fn VisitorChat(
 /// The chat itself, for a signed-in customer (`name`) or an anonymous visitor talking to the
 /// AI agent.
 #[component]
-fn Chat(
-    info: WidgetInfo,
-    name: Option<String>,
-    me: Resource<Result<Option<Me>, crate::AppError>>,
-) -> impl IntoView {
+fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
     let live = Live::start();
     let key = StoredValue::new(info.widget_key.clone());
     let with_ai = !info.sign_in_first;
@@ -196,7 +245,8 @@ fn Chat(
             conversation.set(Some(id));
         }
     });
-    // The embed script's launcher shows a badge for agent messages that arrive while closed.
+    // The embed script's launcher shows a badge for replies that arrive while the chat is
+    // closed, on this page or (counted against what was seen) on the next page of the site.
     Effect::new(move |last: Option<u32>| {
         let count = live.state.with(|s| {
             s.threads
@@ -206,7 +256,7 @@ fn Chat(
                     matches!(
                         e.event.kind,
                         EventKind::Message {
-                            author: domain::Author::Agent(_),
+                            author: domain::Author::Agent(_) | domain::Author::Ai,
                             ..
                         }
                     )
@@ -233,6 +283,18 @@ fn Chat(
             matches!(k, EventKind::Ended { .. })
         })
     };
+    // Whether there is an open conversation, once that is known: the embed script keeps the
+    // chat loaded on the site's next pages while there is one, so it follows the customer.
+    let active = Memo::new(move |_| {
+        let opened = open.get()?;
+        let has = conversation.get().is_some() || matches!(opened, Ok(Some(_)));
+        Some(has && !ended())
+    });
+    Effect::new(move |_| {
+        if let Some(active) = active.get() {
+            tell_host_conversation(active);
+        }
+    });
     let handoff_started = move || {
         thread_has(live, conversation.get(), |k| {
             matches!(

@@ -2,11 +2,11 @@
 //! the model asks for, forward the page's frames, ping, and on any drop reconnect after a
 //! jittered backoff (`domain::realtime::reconnect_delay`).
 
-use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame};
+use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame, close};
 use domain::realtime::reconnect_delay;
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::{FutureExt, SinkExt, StreamExt, select};
-use gloo_net::websocket::{Message, futures::WebSocket};
+use gloo_net::websocket::{Message, WebSocketError, futures::WebSocket};
 use gloo_timers::future::{IntervalStream, TimeoutFuture};
 use leptos::prelude::*;
 
@@ -23,15 +23,18 @@ pub fn spawn(live: Live, outbox: UnboundedReceiver<ClientFrame>) {
     leptos::task::spawn_local(run(live, outbox));
 }
 
-fn socket_url() -> Option<String> {
+/// The socket's address. The widget (which holds its session token, not a cookie) asks to sign
+/// in with its first frame; the token itself never goes in the URL.
+fn socket_url(frame_auth: bool) -> Option<String> {
     let location = window().location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
     } else {
         "ws"
     };
+    let auth = if frame_auth { "&auth=frame" } else { "" };
     Some(format!(
-        "{scheme}://{}/ws?v={PROTOCOL_VERSION}",
+        "{scheme}://{}/ws?v={PROTOCOL_VERSION}{auth}",
         location.host().ok()?
     ))
 }
@@ -50,10 +53,36 @@ async fn run(live: Live, mut outbox: UnboundedReceiver<ClientFrame>) {
             live.state.update(|s| s.on_close(attempt.max(1)));
             TimeoutFuture::new(TICK_MS).await;
         }
-        if let Some(url) = socket_url() {
-            if let Ok(socket) = WebSocket::open(&url) {
-                if serve(live, socket, &mut outbox).await {
+        // Read at every attempt: a sign-in in this tab or another rotates the widget's token.
+        let token = crate::widget_session::socket_token();
+        if let Some(url) = socket_url(token.is_some())
+            && let Ok(mut socket) = WebSocket::open(&url)
+        {
+            let signed = match &token {
+                Some(session) => {
+                    let auth = ClientFrame::Auth {
+                        session: session.clone(),
+                    };
+                    send_frame(&mut socket, &auth).await
+                }
+                None => true,
+            };
+            if signed {
+                let ended = serve(live, socket, &mut outbox).await;
+                if ended.greeted {
                     attempt = 0;
+                }
+                if ended.refused_sign_in
+                    && token.is_some()
+                    && crate::widget_session::socket_token() == token
+                {
+                    // The widget's session is gone (signed out in another tab, expired): forget
+                    // it and start the chat page again, which asks the customer to sign in.
+                    // A socket closed after its hello is not enough: a sign-in in this tab
+                    // closes the old session's socket too, and the new token is already stored.
+                    crate::widget_session::remember("");
+                    let _ = window().location().reload();
+                    return;
                 }
             }
         }
@@ -71,8 +100,27 @@ async fn run(live: Live, mut outbox: UnboundedReceiver<ClientFrame>) {
     }
 }
 
-/// Serves one connection until it drops. Returns whether it got as far as the hello.
-async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<ClientFrame>) -> bool {
+async fn send_frame(socket: &mut WebSocket, frame: &ClientFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(text) => socket.send(Message::Text(text)).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// How a connection ended.
+struct Ended {
+    /// It got as far as the server's hello.
+    greeted: bool,
+    /// The server refused the sign-in before the hello (close 4001).
+    refused_sign_in: bool,
+}
+
+/// Serves one connection until it drops.
+async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<ClientFrame>) -> Ended {
+    let gone = |greeted: bool| Ended {
+        greeted,
+        refused_sign_in: false,
+    };
     let (mut write, read) = socket.split();
     let mut read = read.fuse();
     let mut greeted = false;
@@ -98,18 +146,24 @@ async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<Cli
                     }
                 }
                 Some(Ok(Message::Bytes(_))) => {}
-                Some(Err(_)) | None => return greeted,
+                Some(Err(WebSocketError::ConnectionClose(event))) => {
+                    return Ended {
+                        greeted,
+                        refused_sign_in: !greeted && event.code == close::UNAUTHORIZED,
+                    };
+                }
+                Some(Err(_)) | None => return gone(greeted),
             },
             frame = outbox.next() => match frame {
                 Some(frame) if greeted => to_send.push(frame),
                 Some(_) => {}
-                None => return greeted,
+                None => return gone(greeted),
             },
             _ = ticks.next() => {
                 let at = now();
                 live.clock.set(at.as_millis());
                 if at.as_millis() - last_heard.as_millis() > SILENCE_LIMIT_MS || !browser_online() {
-                    return greeted;
+                    return gone(greeted);
                 }
                 if greeted {
                     to_send = live.state.try_update(|s| s.resend_due(at)).unwrap_or_default();
@@ -125,7 +179,7 @@ async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<Cli
                 continue;
             };
             if write.send(Message::Text(text)).await.is_err() {
-                return greeted;
+                return gone(greeted);
             }
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 use crate::auth::who_am_i;
 use crate::components::chat::linked_text;
-use crate::components::customer_chat::CustomerChat;
+use crate::components::customer_chat::{CustomerChat, Viewer};
 use crate::pages::widget::actions::load_widget_info;
 
 /// A support website in the index.
@@ -153,7 +153,7 @@ pub fn SupportSitePage() -> impl IntoView {
                             </nav>
                         })}
                         <section class="mt-6 grid gap-3" aria-label="Live chat">
-                            <CustomerChat info me/>
+                            <CustomerChat info me=Viewer::from_resource(me)/>
                         </section>
                     }.into_any(),
                     Err(AppError::NotFound) => view! { <p class="mt-6">"There is no support website here."</p> }.into_any(),

@@ -7,3 +7,4 @@ pub mod serve;
 pub mod session_refresh;
 pub mod stylesheet;
 pub mod widget_frame;
+pub mod widget_session;

@@ -3,14 +3,16 @@
 
 mod auth;
 mod connection;
+mod first_frame;
 mod limits;
 mod streams;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use app::state::AppState;
+use app::{state::AppState, widget_session::WidgetChannel};
 use axum::{
+    Extension,
     extract::{Query, State, WebSocketUpgrade},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
@@ -50,6 +52,10 @@ impl WsState {
             next_id: Arc::new(AtomicU64::new(1)),
         }
     }
+
+    fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
 }
 
 #[derive(Deserialize)]
@@ -58,6 +64,18 @@ pub struct Handshake {
     v: Option<u32>,
     /// The widget key, when a page on an embedding site connects for its widget.
     widget: Option<String>,
+    /// `frame`: the session comes in the first frame (the embedded widget, which has no cookie).
+    auth: Option<String>,
+    /// A session token in the URL, which Baton refuses: URLs end up in access logs.
+    session: Option<String>,
+    token: Option<String>,
+    access_token: Option<String>,
+}
+
+impl Handshake {
+    fn carries_a_token(&self) -> bool {
+        self.session.is_some() || self.token.is_some() || self.access_token.is_some()
+    }
 }
 
 /// Which pages may open a socket with the visitor's cookies: Baton's own, and pages on a
@@ -92,8 +110,16 @@ pub async fn upgrade(
     Query(handshake): Query<Handshake>,
     headers: HeaderMap,
     session: Session,
+    widget_channel: Option<Extension<WidgetChannel>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if handshake.carries_a_token() {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Send the session in the socket's first frame ({\"type\":\"auth\",\"session\":…}), never in its URL: URLs end up in logs.",
+        )
+            .into_response();
+    }
     // Only Baton's own pages, and pages on a widget's allowed domains (naming the widget),
     // may open a socket with the visitor's cookies. Clients without an Origin (tests, the
     // benchmark) carry no ambient cookies a foreign page could abuse.
@@ -115,6 +141,16 @@ pub async fn upgrade(
         )
             .into_response();
     }
+    if handshake.auth.as_deref() == Some("frame") {
+        drop(session);
+        return configure(ws).on_upgrade(move |socket| first_frame::run(socket, state));
+    }
+    // A session from the widget's header (a non-browser client) is the widget's: never staff.
+    let opener = if widget_channel.is_some() {
+        Opener::Widget
+    } else {
+        opener
+    };
     let (principal, binding) = match auth::signed_in(&state.app, &session, opener).await {
         Ok(Some(signed_in)) => signed_in,
         Ok(None) if opener == Opener::Widget => {
@@ -137,7 +173,11 @@ pub async fn upgrade(
         }
     };
     drop(session);
-    let id = state.next_id.fetch_add(1, Ordering::Relaxed);
+    let id = state.next_id();
+    configure(ws).on_upgrade(move |socket| connection::run(socket, state, principal, binding, id))
+}
+
+fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     ws
         // tungstenite's defaults (128 KiB read buffer, unbounded write buffer) would cost more
         // per idle socket than everything else together.
@@ -146,7 +186,6 @@ pub async fn upgrade(
         .max_write_buffer_size(256 * 1024)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| connection::run(socket, state, principal, binding, id))
 }
 
 const _: () = assert!(MAX_FRAME_BYTES < HARD_FRAME_LIMIT);

@@ -13,4 +13,5 @@ mod scheduler;
 mod settings;
 mod sign_in;
 mod visibility;
+mod widget_session;
 mod ws_client;

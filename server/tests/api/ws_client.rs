@@ -1,5 +1,6 @@
-//! A real websocket client for the tests: signs in through a minted session, speaks the
-//! protocol's frames, and waits for the frame a test expects (with a timeout, never forever).
+//! A real websocket client for the tests: signs in through a minted session (a cookie) or, as
+//! the embedded widget does, with its session token in the first frame; speaks the protocol's
+//! frames, and waits for the frame a test expects (with a timeout, never forever).
 
 use std::time::Duration;
 
@@ -49,6 +50,27 @@ impl TestApp {
         self.try_connect_to(&self.ws_url(), session, origin).await
     }
 
+    /// The widget's socket URL: no cookie, the session comes in the first frame (issue 16).
+    pub fn auth_frame_ws_url(&self) -> String {
+        format!("{}&auth=frame", self.ws_url())
+    }
+
+    /// Opens `/ws?v=1&auth=frame` without a cookie and sends `token` as the first frame, as
+    /// the widget does; panics if the handshake is refused. The caller then waits for `hello`
+    /// (or for the close that refuses the token).
+    pub async fn connect_with_auth_frame(&self, token: &str) -> WsClient {
+        let mut client = self
+            .try_connect_to(&self.auth_frame_ws_url(), None, None)
+            .await
+            .expect("websocket handshake accepted");
+        client
+            .send(&ClientFrame::Auth {
+                session: token.to_string(),
+            })
+            .await;
+        client
+    }
+
     pub async fn try_connect_to(
         &self,
         url: &str,
@@ -86,20 +108,31 @@ impl WsClient {
 
     /// The next protocol frame; `None` when the server closed the socket (with its close frame).
     pub async fn next(&mut self) -> Result<ServerFrame, Option<(u16, String)>> {
+        self.next_within(WAIT)
+            .await
+            .expect("a frame arrives in time")
+    }
+
+    /// Like [`WsClient::next`], waiting at most `wait`; `None` when nothing came in that time.
+    pub async fn next_within(
+        &mut self,
+        wait: Duration,
+    ) -> Option<Result<ServerFrame, Option<(u16, String)>>> {
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let message = tokio::time::timeout(WAIT, self.stream.next())
+            let message = tokio::time::timeout_at(deadline, self.stream.next())
                 .await
-                .expect("a frame arrives in time");
-            match message {
+                .ok()?;
+            return Some(match message {
                 Some(Ok(Message::Text(text))) => {
-                    return Ok(serde_json::from_str(&text).expect("server frames parse"));
+                    Ok(serde_json::from_str(&text).expect("server frames parse"))
                 }
                 Some(Ok(Message::Close(frame))) => {
-                    return Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
+                    Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())))
                 }
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return Err(None),
-            }
+                Some(Err(_)) | None => Err(None),
+            });
         }
     }
 

@@ -7,14 +7,14 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-#[server(prefix = "/api", endpoint = "widget/info")]
+#[server(prefix = "/api", endpoint = "widget/info", client = crate::widget_session::SessionAwareClient)]
 pub async fn load_widget_info(key: String) -> Result<WidgetInfo, AppError> {
     let state = crate::state::AppState::from_context()?;
     Ok(backend::widget::info(&state.db, &key).await?)
 }
 
 /// The open conversation of the signed-in customer or of this session's anonymous visitor.
-#[server(prefix = "/api", endpoint = "widget/open")]
+#[server(prefix = "/api", endpoint = "widget/open", client = crate::widget_session::SessionAwareClient)]
 pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> {
     let state = crate::state::AppState::from_context()?;
     let who = crate::auth::session::chatter(false).await?;
@@ -25,7 +25,7 @@ pub async fn open_conversation(key: String) -> Result<Option<String>, AppError> 
 
 /// Gives this browser an anonymous visitor id before its chat opens a socket, so an AI chat
 /// needs no sign-in (SPEC R-CUST-2).
-#[server(prefix = "/api", endpoint = "widget/visit")]
+#[server(prefix = "/api", endpoint = "widget/visit", client = crate::widget_session::SessionAwareClient)]
 pub async fn begin_visit() -> Result<(), AppError> {
     crate::auth::session::visitor_id(true).await?;
     Ok(())
@@ -33,7 +33,7 @@ pub async fn begin_visit() -> Result<(), AppError> {
 
 /// Starts a chat: with the AI agent when the experience has a published one (no sign-in
 /// needed, SPEC R-CUST-2), otherwise with the team for a signed-in customer.
-#[server(prefix = "/api", endpoint = "widget/start")]
+#[server(prefix = "/api", endpoint = "widget/start", client = crate::widget_session::SessionAwareClient)]
 pub async fn start_chat(key: String) -> Result<String, AppError> {
     let state = crate::state::AppState::from_context()?;
     let who = crate::auth::session::chatter(true).await?;
@@ -44,7 +44,7 @@ pub async fn start_chat(key: String) -> Result<String, AppError> {
 }
 
 /// **Talk to a person**: the AI agent hands the conversation to the team (SPEC R-HAND-1).
-#[server(prefix = "/api", endpoint = "widget/person")]
+#[server(prefix = "/api", endpoint = "widget/person", client = crate::widget_session::SessionAwareClient)]
 pub async fn talk_to_person(conversation: String) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
     let who = crate::auth::session::chatter(false).await?;
@@ -59,7 +59,7 @@ pub async fn talk_to_person(conversation: String) -> Result<(), AppError> {
 
 /// After signing in: the visitor's open AI conversation becomes the customer's, and a handoff
 /// waiting for the sign-in goes ahead (SPEC R-CUST-2, R-HAND-3).
-#[server(prefix = "/api", endpoint = "widget/claim")]
+#[server(prefix = "/api", endpoint = "widget/claim", client = crate::widget_session::SessionAwareClient)]
 pub async fn claim_conversation(key: String) -> Result<Option<String>, AppError> {
     let state = crate::state::AppState::from_context()?;
     let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
@@ -77,7 +77,7 @@ pub async fn claim_conversation(key: String) -> Result<Option<String>, AppError>
 }
 
 /// 1 when first in line; None once an agent has the conversation (or it ended).
-#[server(prefix = "/api", endpoint = "widget/queue-position")]
+#[server(prefix = "/api", endpoint = "widget/queue-position", client = crate::widget_session::SessionAwareClient)]
 pub async fn queue_position(conversation: String) -> Result<Option<i64>, AppError> {
     let state = crate::state::AppState::from_context()?;
     let customer = domain::CustomerId::new(crate::auth::session::customer_id().await?);
@@ -90,7 +90,7 @@ pub async fn queue_position(conversation: String) -> Result<Option<i64>, AppErro
 }
 
 /// Signs the customer in with a token their site signed (`Baton.identify(token)`).
-#[server(prefix = "/api", endpoint = "widget/identify")]
+#[server(prefix = "/api", endpoint = "widget/identify", client = crate::widget_session::SessionAwareClient)]
 pub async fn identify(key: String, token: String) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
     let customer = backend::widget::identify(&state.db, &key, &token).await?;

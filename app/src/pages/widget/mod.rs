@@ -10,15 +10,20 @@ use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
 use crate::auth::who_am_i;
-use crate::components::customer_chat::{CustomerChat, tell_host};
+use crate::components::customer_chat::{CustomerChat, Viewer, tell_host};
 use actions::{identify, load_widget_info};
 
 #[component]
 pub fn WidgetPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
+    // Before any server function runs: from here on they carry the widget's own session.
+    #[cfg(feature = "hydrate")]
+    crate::widget_session::enter_widget_mode();
     let info = Resource::new(key, load_widget_info);
-    let me = Resource::new(|| (), |_| who_am_i());
+    // Asked from the browser only: the widget's session is in the iframe's storage, which the
+    // server rendering this page cannot see (the page request carries no session at all).
+    let me = Viewer::from_local(LocalResource::new(who_am_i));
     let sign_in =
         Action::new(|(key, token): &(String, String)| identify(key.clone(), token.clone()));
     Effect::new(move |_| {
@@ -64,6 +69,13 @@ pub fn WidgetPage() -> impl IntoView {
                 pending.set(Some((event.origin(), token)));
             }
         });
+        // Another tab of the same site signed in or out: its token replaced this one's. Start
+        // again with the new session, so every tab shows the same customer and conversation.
+        let other_tab = window_event_listener(leptos::ev::storage, |event| {
+            if event.key().as_deref() == Some(crate::widget_session::STORAGE_KEY) {
+                let _ = window().location().reload();
+            }
+        });
         // Escape closes the chat wherever the focus is, as it does on the host page.
         let escape = window_event_listener(leptos::ev::keydown, |event| {
             if event.key() == "Escape" {
@@ -72,6 +84,7 @@ pub fn WidgetPage() -> impl IntoView {
         });
         on_cleanup(move || {
             handle.remove();
+            other_tab.remove();
             escape.remove();
         });
     }

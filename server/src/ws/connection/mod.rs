@@ -365,6 +365,11 @@ impl Connection {
                 Ok(())
             }
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+            // The session was settled before `hello`; a second one would be a confused client.
+            ClientFrame::Auth { .. } => {
+                self.refuse_bad_frame("This socket is already signed in; `auth` comes only first.")
+                    .await
+            }
         }
     }
 }

@@ -20,10 +20,12 @@ pub enum Answer {
     Forbidden,
     /// No answer and no table changed.
     Ignored,
+    /// An error frame with code `bad_frame` (the frame makes no sense here), nothing changed.
+    BadFrame,
     /// This person gets no socket at all (see `DOORS`).
     NoSocket,
 }
-use Answer::{Allow, Forbidden, Ignored, NoSocket};
+use Answer::{Allow, BadFrame, Forbidden, Ignored, NoSocket};
 
 /// THE frame table. Columns as in the server-function table.
 #[rustfmt::skip]
@@ -39,6 +41,8 @@ pub fn expected(frame: &ClientFrame) -> [Answer; 7] {
         // Not following something is everyone's right, and harmless.
         ClientFrame::Unsubscribe { .. } => [NoSocket, Allow, Allow, Allow, Allow, Allow, Allow],
         ClientFrame::Ping => [NoSocket, Allow, Allow, Allow, Allow, Allow, Allow],
+        // Signing in comes first on `auth=frame` sockets only; a signed-in socket cannot switch.
+        ClientFrame::Auth { .. } => [NoSocket, BadFrame, BadFrame, BadFrame, BadFrame, BadFrame, BadFrame],
     }
 }
 
@@ -64,6 +68,9 @@ pub fn samples(conversation: &ConversationId, who: Who) -> Vec<ClientFrame> {
             body: format!("hello from {}", who.slug()),
         },
         ClientFrame::Unsubscribe { conversation },
+        ClientFrame::Auth {
+            session: "another-session".into(),
+        },
         ClientFrame::Ping,
     ]
 }
@@ -291,6 +298,7 @@ fn judge(
         Allow if errors.is_empty() && (done || !must_be_done) => Ok(()),
         Forbidden if errors == [ErrorCode::Forbidden] && !done && !seen => Ok(()),
         Ignored if errors.is_empty() && !done && !seen => Ok(()),
+        BadFrame if errors == [ErrorCode::BadFrame] && !done && !seen => Ok(()),
         _ => Err(format!(
             "expected {want:?}, got errors {errors:?} (done: {done}, saw the conversation: {seen})"
         )),
