@@ -1,8 +1,7 @@
 /*! Baton chat: <script src="https://YOUR-BATON/embed.js" data-baton-widget="KEY" async></script>
  *  Baton.open(), .close(), .identify(jwt), .on("open"|"close"|"message"|"ready", fn).
- *  Nothing else loads until the chat opens, unless localStorage "baton:KEY" says a
- *  conversation is open: then the iframe loads at once, hidden, so the chat and its unread
- *  badge follow the visitor across pages and tabs. */
+ *  localStorage "baton:KEY" keeps the chat's session and whether a conversation is open, so
+ *  the chat follows the visitor across pages and tabs (see ARCHITECTURE.md). */
 (function () {
   'use strict';
   if (window.Baton && window.Baton.version) return;
@@ -17,24 +16,23 @@
     return;
   }
 
-  // count: agent messages the iframe reported since it loaded; seen: those shown.
-  var frame, isOpen, ready, token, count = 0, seen = 0, active = false, slot = 'baton:' + key;
+  // count: agent messages the iframe reported; seen: those shown.
+  var frame, isOpen, ready, token, session, count = 0, seen = 0, active = false, slot = 'baton:' + key;
   var handlers = {};
 
   function restore(s) {
+    session = s && s.session || '';
     active = !!(s && s.active);
     seen = active && +s.seen || 0;
     if (!active) count = 0; // ended: the next conversation counts from 0
   }
   function save() {
-    try { localStorage.setItem(slot, JSON.stringify({ active: active, seen: seen })); } catch (e) {}
+    try { localStorage.setItem(slot, JSON.stringify({ active: active, seen: seen, session: session })); } catch (e) {}
   }
   try { restore(JSON.parse(localStorage.getItem(slot))); } catch (e) {} // blocked: start afresh
 
   function emit(name, detail) {
-    (handlers[name] || []).forEach(function (fn) {
-      try { fn(detail); } catch (e) { console.error(e); }
-    });
+    (handlers[name] || []).forEach(function (fn) { try { fn(detail); } catch (e) { console.error(e); } });
   }
 
   var root = document.createElement('div');
@@ -107,7 +105,6 @@
     emit('close');
   }
 
-  // On intent, not on idle: most visitors never open the chat.
   var warmed = false;
   function warm() {
     if (warmed) return;
@@ -133,20 +130,21 @@
     if (data.type === 'baton:ready') {
       ready = true;
       count = 0; // it replays the transcript
+      post({ type: 'baton:session', token: session });
       if (token) post({ type: 'baton:identify', token: token });
       emit('ready');
     } else if (data.type === 'baton:close') {
       close();
     } else if (data.type === 'baton:message') {
       count = +data.count || 0;
-      if (isOpen) {
-        seen = count;
-        save();
-      }
+      if (isOpen) { seen = count; save(); }
       render();
       emit('message', { count: count });
+    } else if (data.type === 'baton:session') {
+      session = String(data.token || '');
+      save();
     } else if (data.type === 'baton:conversation') {
-      restore({ active: data.active, seen: seen });
+      restore({ active: data.active, seen: seen, session: session });
       save();
       render();
     }
@@ -154,7 +152,9 @@
 
   window.addEventListener('storage', function (e) {
     if (e.key !== slot) return;
+    var was = session;
     try { restore(JSON.parse(e.newValue)); } catch (x) {}
+    if (session !== was) post({ type: 'baton:session', token: session }); // signed in or out there
     if (active) ensureFrame();
     render();
   });

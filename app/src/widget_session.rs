@@ -2,12 +2,14 @@
 //!
 //! The widget is an iframe on Baton's origin inside a customer's website: a third-party frame,
 //! where browsers neither send nor store `SameSite=Lax` cookies and increasingly block
-//! third-party cookies altogether. So the widget keeps its session token in its own
-//! `localStorage` (which browsers partition by the top-level site) and sends it in the
-//! [`HEADER`] of every server-function call and in the websocket's first frame — never in a
-//! URL, where it would land in access logs. The server answers with the same header when the
-//! session was created or rotated (sign-in), and with it empty when the session ended (sign-out,
-//! expiry): the client stores or forgets the token accordingly.
+//! third-party cookies — and with them the frame's own `localStorage` — altogether. So the
+//! widget holds an opaque session token in memory, sends it in the [`HEADER`] of every
+//! server-function call and in the websocket's first frame (never in a URL, where it would land
+//! in access logs), and has it kept between pages by the embedding page's script (`embed.js`,
+//! first-party storage on the customer's site) and, where the browser allows, in its own
+//! partitioned storage. The server answers with the same header when the session was created or
+//! rotated (sign-in), and with it empty when the session ended (sign-out, expiry): the client
+//! stores or forgets the token accordingly.
 //!
 //! The support website and the dashboards are first-party pages and keep the HttpOnly cookie;
 //! only pages that called [`enter_widget_mode`] send the header.
@@ -30,17 +32,29 @@ pub fn in_widget_channel() -> bool {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
 
     /// The `localStorage` key of the token, in the iframe's (partitioned) storage.
     pub const STORAGE_KEY: &str = "baton.session";
 
     thread_local! {
         static WIDGET_MODE: Cell<bool> = const { Cell::new(false) };
+        /// The token in use. Kept in memory because the iframe's own storage is often not
+        /// available at all: browsers that block third-party cookies block a third-party
+        /// frame's `localStorage` with them.
+        static TOKEN: RefCell<String> = const { RefCell::new(String::new()) };
+        /// The embedding page that keeps the token in its own (first-party) storage, and gets
+        /// every new token back; set when it hands the token over.
+        static KEEPER: RefCell<Option<String>> = const { RefCell::new(None) };
     }
 
+    /// From now on server functions carry the widget's session. Starts from the token in the
+    /// iframe's own storage, where the browser allows one.
     pub fn enter_widget_mode() {
         WIDGET_MODE.with(|mode| mode.set(true));
+        if let Some(stored) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+            TOKEN.with(|t| *t.borrow_mut() = stored);
+        }
     }
 
     pub fn in_widget_mode() -> bool {
@@ -52,26 +66,55 @@ mod browser {
     }
 
     pub fn token() -> Option<String> {
-        storage()?
-            .get_item(STORAGE_KEY)
-            .ok()
-            .flatten()
-            .filter(|t| !t.is_empty())
+        Some(TOKEN.with(|t| t.borrow().clone())).filter(|t| !t.is_empty())
     }
 
-    /// Stores what the server said: a new token, or (empty) that the session ended.
+    /// The embedding page (at `origin`) handed over the token it keeps. Returns whether it
+    /// differs from the one in use. An empty one does not replace a token this iframe holds:
+    /// the page may have lost its storage, and the iframe then gives it the token back.
+    pub fn adopt(origin: &str, token: &str) -> bool {
+        KEEPER.with(|k| *k.borrow_mut() = Some(origin.to_string()));
+        let current = TOKEN.with(|t| t.borrow().clone());
+        if token.is_empty() && !current.is_empty() {
+            remember(&current);
+            return false;
+        }
+        if token == current {
+            return false;
+        }
+        TOKEN.with(|t| *t.borrow_mut() = token.to_string());
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(STORAGE_KEY, token);
+        }
+        true
+    }
+
+    /// Stores what the server said: a new token, or (empty) that the session ended; and tells
+    /// the embedding page, which keeps it for the site's other pages and tabs.
     pub fn remember(token: &str) {
-        let Some(storage) = storage() else { return };
-        let _ = if token.is_empty() {
-            storage.remove_item(STORAGE_KEY)
-        } else {
-            storage.set_item(STORAGE_KEY, token)
+        TOKEN.with(|t| *t.borrow_mut() = token.to_string());
+        if let Some(storage) = storage() {
+            let _ = if token.is_empty() {
+                storage.remove_item(STORAGE_KEY)
+            } else {
+                storage.set_item(STORAGE_KEY, token)
+            };
+        }
+        let Some(keeper) = KEEPER.with(|k| k.borrow().clone()) else {
+            return;
         };
+        if let Ok(Some(parent)) = leptos::prelude::window().parent() {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &"baton:session".into());
+            let _ = js_sys::Reflect::set(&message, &"token".into(), &token.into());
+            // Only to the page that keeps it, never to whatever else might frame this one.
+            let _ = parent.post_message(&message, &keeper);
+        }
     }
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{STORAGE_KEY, enter_widget_mode, in_widget_mode, remember, token};
+pub use browser::{STORAGE_KEY, adopt, enter_widget_mode, in_widget_mode, remember, token};
 
 /// The token to send in the websocket's first frame: `Some` only in the widget.
 pub fn socket_token() -> Option<String> {

@@ -9,7 +9,6 @@ import { expect, watchForProblems } from './fixtures';
 export const BATON = 'http://127.0.0.1:3000';
 export const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 /** Where the widget keeps its session token (the contract of issue 16). */
-const TOKEN_KEY = 'baton.session';
 const TOKEN_HEADER = 'x-baton-session';
 
 /** One person's browser: a context of its own, its first page, and what went wrong in it. */
@@ -172,11 +171,15 @@ export async function expectNoCookiesSent(requests: Request[]) {
   expect(apiHeaders.some((h) => TOKEN_HEADER in h), `server-function calls carry ${TOKEN_HEADER}`).toBe(true);
 }
 
-/** The session token in the widget frame's (partitioned) localStorage, or null. */
-export async function widgetToken(page: Page): Promise<string | null> {
-  const frame = page.frames().find((f) => f.url().startsWith(`${BATON}/w/`));
-  if (!frame) throw new Error('the widget frame is not loaded');
-  return frame.evaluate((key) => localStorage.getItem(key), TOKEN_KEY);
+/**
+ * The widget's session token as the host page keeps it for the frame (embed.js, first-party
+ * localStorage "baton:<widget key>"), or null. The frame's own storage is not readable on
+ * another site once third-party cookies are blocked, which is why the host page keeps it.
+ */
+export async function widgetToken(page: Page, key = 'wk_demo_help'): Promise<string | null> {
+  const kept = await page.evaluate((slot) => localStorage.getItem(slot), `baton:${key}`);
+  const session = kept ? JSON.parse(kept).session : null;
+  return session ? String(session) : null;
 }
 
 /** Asks Baton who a widget session token belongs to, as the widget's own calls do. */

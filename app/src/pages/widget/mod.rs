@@ -4,6 +4,8 @@
 //! unread badge); an identity token comes down (`Baton.identify`).
 
 pub mod actions;
+#[cfg(feature = "hydrate")]
+mod host;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -21,56 +23,68 @@ pub fn WidgetPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     crate::widget_session::enter_widget_mode();
     let info = Resource::new(key, load_widget_info);
-    // Asked from the browser only: the widget's session is in the iframe's storage, which the
-    // server rendering this page cannot see (the page request carries no session at all).
-    let me = Viewer::from_local(LocalResource::new(who_am_i));
+    // Whether the session to use is known: at once at the top level; in a frame, once the
+    // embedding page has handed over the token it keeps (or has had two seconds to).
+    let session_known = RwSignal::new(false);
+    // Who the customer is, asked from the browser once the session is known (the server
+    // rendering this page cannot see the widget's session: the page request carries none).
+    let me = StoredValue::new(None::<Viewer>);
     let sign_in =
         Action::new(|(key, token): &(String, String)| identify(key.clone(), token.clone()));
     Effect::new(move |_| {
-        if matches!(sign_in.value().get(), Some(Ok(()))) {
+        if matches!(sign_in.value().get(), Some(Ok(())))
+            && let Some(me) = me.get_value()
+        {
             me.refetch();
         }
     });
-    // The host page's identity token arrives by postMessage once the widget said it is ready.
-    // Only the page that embeds the widget may send one (see `from_embedding_page`), and only
-    // from one of the experience's allowed domains: otherwise any window holding a reference
-    // to this one (a page that opened it, a frame beside it) could sign the visitor in as a
-    // customer of its choosing (login CSRF). The allowed domains come with the widget's
-    // settings, so a token that arrives before they have loaded waits for them.
+    // The embedding page's messages (its session keeping and `Baton.identify`) are taken only
+    // from the page that frames the widget, and only from Baton's origin or one of the
+    // experience's allowed domains; see `host`. They wait for the widget's settings.
     #[cfg(feature = "hydrate")]
     {
-        let pending = RwSignal::new(None::<(String, String)>);
+        let inbox = RwSignal::new(Vec::<host::FromHost>::new());
         Effect::new(move |_| {
-            let Some((origin, token)) = pending.get() else {
+            if inbox.with(Vec::is_empty) {
                 return;
-            };
+            }
             let Some(Ok(info)) = info.get() else {
                 return;
             };
-            pending.set(None);
-            let own = window().location().origin().unwrap_or_default();
-            if origin == own || domain::experience::origin_allowed(&origin, &info.allowed_domains) {
-                sign_in.dispatch((key(), token));
+            for message in inbox.try_update(std::mem::take).unwrap_or_default() {
+                if !host::origin_trusted(&message.origin, &info.allowed_domains) {
+                    continue;
+                }
+                match message.what {
+                    host::What::Session(token) => {
+                        let changed = crate::widget_session::adopt(&message.origin, &token);
+                        if !session_known.get_untracked() {
+                            session_known.set(true);
+                        } else if changed {
+                            // Another tab signed in or out: start again with its session.
+                            let _ = window().location().reload();
+                        }
+                    }
+                    host::What::Identify(token) => {
+                        sign_in.dispatch((key(), token));
+                    }
+                }
             }
         });
-        let handle = window_event_listener(leptos::ev::message, move |event| {
-            if !from_embedding_page(&event) {
-                return;
-            }
-            let data = event.data();
-            let kind = js_sys::Reflect::get(&data, &"type".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            if kind.as_deref() == Some("baton:identify")
-                && let Some(token) = js_sys::Reflect::get(&data, &"token".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-            {
-                pending.set(Some((event.origin(), token)));
+        let listener = host::listen(move |message| inbox.update(|i| i.push(message)));
+        Effect::new(move |_| {
+            if host::framed() {
+                leptos::task::spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(host::KEEPER_WAIT_MS).await;
+                    if !session_known.get_untracked() {
+                        session_known.set(true);
+                    }
+                });
+            } else {
+                session_known.set(true);
             }
         });
-        // Another tab of the same site signed in or out: its token replaced this one's. Start
-        // again with the new session, so every tab shows the same customer and conversation.
+        // Another tab signed in or out, where the frame's own storage works: start again.
         let other_tab = window_event_listener(leptos::ev::storage, |event| {
             if event.key().as_deref() == Some(crate::widget_session::STORAGE_KEY) {
                 let _ = window().location().reload();
@@ -83,7 +97,7 @@ pub fn WidgetPage() -> impl IntoView {
             }
         });
         on_cleanup(move || {
-            handle.remove();
+            listener.remove();
             other_tab.remove();
             escape.remove();
         });
@@ -107,7 +121,14 @@ pub fn WidgetPage() -> impl IntoView {
                 </p>
                 <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                     {move || info.get().map(|r| match r {
-                        Ok(info) => view! { <CustomerChat info me/> }.into_any(),
+                        // Drawn once the session is known, in the browser: the server renders a
+                        // placeholder.
+                        Ok(info) if session_known.get() => {
+                            let viewer = Viewer::from_local(LocalResource::new(who_am_i));
+                            me.set_value(Some(viewer));
+                            view! { <CustomerChat info me=viewer/> }.into_any()
+                        }
+                        Ok(_) => view! { <p class="text-muted">"Loading…"</p> }.into_any(),
                         Err(AppError::NotFound) => view! {
                             <p>"This chat is not set up: the site's widget key is unknown."</p>
                         }.into_any(),
@@ -117,22 +138,4 @@ pub fn WidgetPage() -> impl IntoView {
             </div>
         </div>
     }
-}
-
-/// Whether a message came from the page this widget is framed in: the widget must be in a
-/// frame (at the top level `window.parent` is the window itself, and whoever opened it could
-/// post to it), and the message's source must be that parent, not another window or frame.
-/// Framing itself is limited to the allowed domains by the route's `frame-ancestors`.
-#[cfg(feature = "hydrate")]
-fn from_embedding_page(event: &web_sys::MessageEvent) -> bool {
-    let own = window();
-    let Ok(Some(parent)) = own.parent() else {
-        return false;
-    };
-    if js_sys::Object::is(parent.as_ref(), own.as_ref()) {
-        return false;
-    }
-    event
-        .source()
-        .is_some_and(|source| js_sys::Object::is(source.as_ref(), parent.as_ref()))
 }

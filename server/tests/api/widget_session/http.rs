@@ -98,7 +98,11 @@ async fn the_header_token_needs_no_cookie_and_a_cookie_beside_the_header_is_igno
     let token_and_cookie = post(&app, Some(&casey), Some(&ada), "me", &[]).await;
     let token_alone = post(&app, Some(&casey), None, "me", &[]).await;
 
-    assert_eq!(by_cookie.json()["kind"], "staff", "the dashboard cookie still works");
+    assert_eq!(
+        by_cookie.json()["kind"],
+        "staff",
+        "the dashboard cookie still works"
+    );
     assert_eq!(empty_header_and_cookie.status, 200);
     assert_eq!(
         empty_header_and_cookie.json(),
@@ -111,7 +115,12 @@ async fn the_header_token_needs_no_cookie_and_a_cookie_beside_the_header_is_igno
         "{}",
         token_and_cookie.body
     );
-    assert_eq!(token_alone.json()["kind"], "customer", "{}", token_alone.body);
+    assert_eq!(
+        token_alone.json()["kind"],
+        "customer",
+        "{}",
+        token_alone.body
+    );
     // Nor may the cookie act through the widget channel for staff work.
     let staff_work = post(&app, Some(""), Some(&ada), "agent/conversations", &[]).await;
     assert_eq!(staff_work.status, 403, "{staff_work:?}");

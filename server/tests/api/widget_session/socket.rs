@@ -173,7 +173,10 @@ async fn a_staff_session_in_the_auth_frame_closes_the_socket_with_4001_and_never
     assert_unauthorized(closed_without_hello(&mut ws, Duration::from_secs(5)).await);
     // The same session still gets its agent socket from the dashboard, with its cookie.
     let mut dashboard = app.connect(&ada).await;
-    assert!(matches!(hello(&mut dashboard).await, Principal::Agent { .. }));
+    assert!(matches!(
+        hello(&mut dashboard).await,
+        Principal::Agent { .. }
+    ));
     app.stop().await;
 }
 
