@@ -13,9 +13,9 @@ pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod routes;
-pub mod widget_session;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod widget_session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -177,8 +177,9 @@ mod client {
         ) -> impl Future<
             Output = Result<
                 (
-                    impl futures::Stream<Item = Result<leptos::server_fn::Bytes, leptos::server_fn::Bytes>>
-                    + Send
+                    impl futures::Stream<
+                        Item = Result<leptos::server_fn::Bytes, leptos::server_fn::Bytes>,
+                    > + Send
                     + 'static,
                     impl futures::Sink<leptos::server_fn::Bytes> + Send + 'static,
                 ),

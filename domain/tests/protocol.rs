@@ -2,7 +2,9 @@
 
 use domain::ConversationId;
 use domain::protocol::Typist;
-use domain::protocol::{ClientFrame, MAX_FRAME_BYTES, ServerFrame, parse_client_frame};
+use domain::protocol::{
+    ClientFrame, MAX_FRAME_BYTES, MAX_SESSION_TOKEN_CHARS, ServerFrame, parse_client_frame,
+};
 
 #[test]
 fn a_send_frame_reads_from_plain_json() {
@@ -88,4 +90,23 @@ fn server_frames_are_tagged_by_type() {
     assert_eq!(json["who"]["kind"], "customer");
     let back: ServerFrame = serde_json::from_value(json).unwrap();
     assert_eq!(back, frame);
+}
+
+#[test]
+fn the_widgets_auth_frame_carries_its_session_token() {
+    let frame = parse_client_frame(r#"{"type":"auth","session":"E7d_2WaCtdNigvXZGl2wGA"}"#);
+    assert_eq!(
+        frame,
+        Ok(ClientFrame::Auth {
+            session: "E7d_2WaCtdNigvXZGl2wGA".into()
+        })
+    );
+}
+
+#[test]
+fn an_auth_frame_with_an_overlong_token_is_refused_before_any_lookup() {
+    let token = "a".repeat(MAX_SESSION_TOKEN_CHARS + 1);
+    let problem = parse_client_frame(&format!(r#"{{"type":"auth","session":"{token}"}}"#))
+        .expect_err("refused");
+    assert!(problem.contains("at most 64 characters"), "{problem}");
 }

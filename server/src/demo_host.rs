@@ -52,7 +52,9 @@ mod tests {
             .await
             .unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
         (status, String::from_utf8(bytes.to_vec()).unwrap())
     }
 
@@ -64,7 +66,9 @@ mod tests {
             assert!(html.contains(
                 r#"<script src="http://127.0.0.1:3000/embed.js" data-baton-widget="wk_demo_help" async></script>"#
             ));
-            assert!(html.contains(r#"<a href="/""#) && html.contains(r#"<a href="/checkout.html""#));
+            assert!(
+                html.contains(r#"<a href="/""#) && html.contains(r#"<a href="/checkout.html""#)
+            );
             assert!(!html.contains("{{"), "{path} has an unfilled placeholder");
         }
     }

@@ -18,8 +18,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::http::security_headers::Https;
 use crate::http::{
-    cross_site, health, security_headers, session_refresh, stylesheet, widget_frame,
-    widget_session,
+    cross_site, health, security_headers, session_refresh, stylesheet, widget_frame, widget_session,
 };
 use crate::ws::{self, WsState};
 

@@ -116,7 +116,11 @@ struct Ended {
 }
 
 /// Serves one connection until it drops.
-async fn serve(live: Live, socket: WebSocket, outbox: &mut UnboundedReceiver<ClientFrame>) -> Ended {
+async fn serve(
+    live: Live,
+    socket: WebSocket,
+    outbox: &mut UnboundedReceiver<ClientFrame>,
+) -> Ended {
     let gone = |greeted: bool| Ended {
         greeted,
         refused_sign_in: false,

@@ -102,7 +102,11 @@ fn expired() -> Response {
 }
 
 fn unavailable() -> Response {
-    error_response(StatusCode::SERVICE_UNAVAILABLE, &AppError::Unavailable, false)
+    error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &AppError::Unavailable,
+        false,
+    )
 }
 
 fn error_response(status: StatusCode, error: &AppError, forget: bool) -> Response {
