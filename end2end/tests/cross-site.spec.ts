@@ -4,12 +4,12 @@
 // and on a host page on Baton's own site (http://127.0.0.1:3002). Customer and agent each have
 // a browser context of their own; the tests of one host run in order and share them.
 // SPEC R-CUST-1…5 (the widget, sign-in first, the kept transcript), R-CUST-2 (identify).
-import { test, expect, signInAvailableAgent } from './fixtures';
+import { test, expect, signInAvailableAgent, signUpAsCustomer } from './fixtures';
 import { identitySecret, signIdentity } from './identity';
 import {
   Party, SCREENSHOTS, acceptOffer, closeChat, endAndResolve, expectNoCookiesSent, expectNoProblems,
   expectSignedIn, expectTranscript, launcher, newParty, newTab, openChat, pressEnter,
-  recordWidgetRequests, send, signUpInWidget, stepAway, typeSlowly, whoHoldsToken, widgetOf, widgetToken,
+  recordWidgetRequests, send, stepAway, typeSlowly, whoHoldsToken, widgetOf, widgetToken,
 } from './host-page';
 import { Page, Request } from '@playwright/test';
 import * as path from 'path';
@@ -73,7 +73,7 @@ for (const host of HOSTS) {
       await shop.goto(`${host.origin}/`);
       const widget = await openChat(shop);
       await shot(shop, '1 sign-in in the widget');
-      await signUpInWidget(widget, host.customer);
+      await signUpAsCustomer(widget, host.customer);
       await widget.getByRole('button', { name: 'Start a conversation' }).click();
       await expect(widget.getByTestId('waiting')).toContainText('Waiting for agent');
       await shot(shop, '1 waiting for an agent');

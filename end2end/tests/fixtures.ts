@@ -1,6 +1,6 @@
 // Shared test fixture: every test fails on a console error, a page error or a hydration
 // warning, and leaves a screenshot of how the page ended under end2end/screenshots/.
-import { test as base, expect, Browser, Page } from '@playwright/test';
+import { test as base, expect, Browser, FrameLocator, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -61,12 +61,21 @@ export async function newCustomer(browser: Browser, name: string) {
   watchForProblems(page, problems);
   await page.goto('/support/wk_demo_help');
   await waitForHydration(page);
-  const signUp = page.getByRole('form', { name: 'Create an account' });
+  await signUpAsCustomer(page, name);
+  return { context, page, problems };
+}
+
+/**
+ * Creates a customer account (a unique email from the name) with the chat's own form, on the
+ * support website or inside the widget's frame; the chat then offers to start a conversation.
+ */
+export async function signUpAsCustomer(chat: Page | FrameLocator, name: string) {
+  await expect(chat.getByTestId('sign-in-prompt')).toBeVisible();
+  const signUp = chat.getByRole('form', { name: 'Create an account' });
   await signUp.getByLabel('Your name').fill(name);
   const slug = name.toLowerCase().replace(/[^a-z]+/g, '-');
   await signUp.getByLabel('Email').fill(`${slug}-${Date.now()}@example.com`);
   await signUp.getByLabel('Password').fill('a long password');
   await signUp.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Start a conversation' })).toBeVisible();
-  return { context, page, problems };
+  await expect(chat.getByRole('button', { name: 'Start a conversation' })).toBeVisible();
 }

@@ -66,17 +66,6 @@ export async function closeChat(page: Page) {
   await expect(launcher(page)).toBeVisible();
 }
 
-/** Creates a customer account in the widget's own form; the widget then offers a chat. */
-export async function signUpInWidget(widget: FrameLocator, name: string) {
-  await expect(widget.getByTestId('sign-in-prompt')).toBeVisible();
-  const form = widget.getByRole('form', { name: 'Create an account' });
-  await form.getByLabel('Your name').fill(name);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '-');
-  await form.getByLabel('Email').fill(`${slug}-${Date.now()}@example.com`);
-  await form.getByLabel('Password').fill('a long password');
-  await form.getByRole('button', { name: 'Create account' }).click();
-  await expect(widget.getByRole('button', { name: 'Start a conversation' })).toBeVisible();
-}
 
 /** The widget shows the customer signed in, with their transcript and no sign-in form. */
 export async function expectSignedIn(widget: FrameLocator, name: string) {

@@ -1,7 +1,7 @@
 // The embedded widget on the demo host page, a plain page on another origin that adds Baton
 // with one script tag (SPEC R-CUST-1…5, R-ROUTE-6, R-TIME-3). Customer and agent each have a
 // browser context of their own.
-import { test, expect, signInAvailableAgent, watchForProblems, waitForHydration } from './fixtures';
+import { test, expect, signInAvailableAgent, signUpAsCustomer, watchForProblems, waitForHydration } from './fixtures';
 import { Browser, Page, FrameLocator } from '@playwright/test';
 import * as path from 'path';
 
@@ -32,16 +32,6 @@ async function openWidget(page: Page): Promise<FrameLocator> {
   return widget;
 }
 
-async function signUpIn(widget: FrameLocator, name: string) {
-  await expect(widget.getByTestId('sign-in-prompt')).toBeVisible();
-  const form = widget.getByRole('form', { name: 'Create an account' });
-  await form.getByLabel('Your name').fill(name);
-  await form.getByLabel('Email').fill(`${name.toLowerCase().replace(/[^a-z]+/g, '-')}-${Date.now()}@example.com`);
-  await form.getByLabel('Password').fill('a long password');
-  await form.getByRole('button', { name: 'Create account' }).click();
-  await expect(widget.getByRole('button', { name: 'Start a conversation' })).toBeVisible();
-}
-
 test('the host page loads only the embed script until the chat is opened', async ({ page, problems, browser }) => {
   const v = await visitor(browser);
   await expect(v.page.getByRole('button', { name: 'Open chat' })).toBeVisible();
@@ -69,7 +59,7 @@ test('a customer signs in in the widget, chats with an agent, and is told when i
   await signInAvailableAgent(page, 'ada@demo.baton.test');
   const v = await visitor(browser);
   const widget = await openWidget(v.page);
-  await signUpIn(widget, 'Willa Widget');
+  await signUpAsCustomer(widget, 'Willa Widget');
   await widget.getByRole('button', { name: 'Start a conversation' }).click();
   await expect(widget.getByTestId('waiting')).toContainText('Waiting for agent');
   await expect(widget.getByTestId('queue-position')).toContainText('You are next in line.');
@@ -120,7 +110,7 @@ test('a customer signs in in the widget, chats with an agent, and is told when i
 test('with no agent Available the customer sees the Fallback message at once', async ({ page, problems, browser }) => {
   const v = await visitor(browser);
   const widget = await openWidget(v.page);
-  await signUpIn(widget, 'Nora Nobody');
+  await signUpAsCustomer(widget, 'Nora Nobody');
   await widget.getByRole('button', { name: 'Start a conversation' }).click();
   await expect(widget.getByTestId('transcript')).toContainText('No agent can take your chat right now. Write to help@demo.baton.test');
   await expect(widget.getByRole('link', { name: 'https://demo.baton.test/help' })).toBeVisible();
@@ -136,7 +126,7 @@ test('an idle conversation warns both sides, then ends (shortened timers)', asyn
   await signInAvailableAgent(page, 'grace@demo.baton.test');
   const v = await visitor(browser);
   const widget = await openWidget(v.page);
-  await signUpIn(widget, 'Iris Idle');
+  await signUpAsCustomer(widget, 'Iris Idle');
   await widget.getByRole('button', { name: 'Start a conversation' }).click();
   const offer = page.getByRole('alertdialog', { name: 'Incoming conversation' });
   await offer.getByRole('button', { name: 'Accept' }).click();
