@@ -2,5 +2,7 @@
 
 pub mod chat;
 pub mod customer_chat;
+pub mod customer_sign_in;
 pub mod form;
+pub mod host_messages;
 pub mod time;

@@ -12,7 +12,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
 use crate::auth::who_am_i;
-use crate::components::customer_chat::{CustomerChat, Viewer, tell_host};
+use crate::components::customer_chat::{CustomerChat, Viewer};
+use crate::components::host_messages::tell_host;
 use actions::{identify, load_widget_info};
 
 #[component]

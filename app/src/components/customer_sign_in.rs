@@ -1,0 +1,64 @@
+//! The customer's sign-in and sign-up, before a chat with a person (SPEC R-CUST-2): on the
+//! support website, in the widget, and at an AI agent's handoff.
+
+use leptos::prelude::*;
+
+use crate::auth::{customer_sign_in, customer_sign_up};
+use crate::components::form::Field;
+
+/// SPEC R-CUST-2: sign in (or create an account) before chatting with a person.
+#[component]
+pub fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let sign_in = Action::new(|(email, password): &(String, String)| {
+        customer_sign_in(email.clone(), password.clone())
+    });
+    let sign_up = Action::new(|(name, email, password): &(String, String, String)| {
+        customer_sign_up(name.clone(), email.clone(), password.clone())
+    });
+    let done = on_done.clone();
+    Effect::new(move |_| {
+        if matches!(sign_in.value().get(), Some(Ok(_)))
+            || matches!(sign_up.value().get(), Some(Ok(_)))
+        {
+            done();
+        }
+    });
+    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (new_name, new_email, new_password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let error = move || {
+        [sign_in.value().get(), sign_up.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <p class="text-muted" data-testid="sign-in-prompt">"Sign in to chat with our support team."</p>
+        <p role="alert" class="text-danger text-sm">{error}</p>
+        <div class="sign-in-grid">
+            <form class="card grid gap-3" aria-label="Sign in" on:submit=move |ev| {
+                ev.prevent_default();
+                sign_in.dispatch((email.get_untracked(), password.get_untracked()));
+            }>
+                <h2 class="text-lg font-semibold">"Sign in"</h2>
+                <Field label="Email" kind="email" autocomplete="email" value=email/>
+                <Field label="Password" kind="password" autocomplete="current-password" value=password/>
+                <button class="btn btn-primary" type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
+            </form>
+            <form class="card grid gap-3" aria-label="Create an account" on:submit=move |ev| {
+                ev.prevent_default();
+                sign_up.dispatch((new_name.get_untracked(), new_email.get_untracked(), new_password.get_untracked()));
+            }>
+                <h2 class="text-lg font-semibold">"New here?"</h2>
+                <Field label="Your name" kind="text" autocomplete="name" value=new_name/>
+                <Field label="Email" kind="email" autocomplete="email" value=new_email/>
+                <Field label="Password" kind="password" autocomplete="new-password" value=new_password minlength=8/>
+                <button class="btn" type="submit" disabled=move || sign_up.pending().get()>"Create account"</button>
+            </form>
+        </div>
+    }
+}
