@@ -26,6 +26,9 @@ async function visitWithToken(browser: Browser, token: string) {
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
 test('a token from the embedding site signs the customer in; a replay, a forgery and an expired token are refused', async ({ page, problems, browser }) => {
+  // Four visitors, each a browser context loading the widget from scratch, after an admin's
+  // sign-in: more than the default 30 s on a busy 2-core machine (it took 28–30 s).
+  test.setTimeout(60_000);
   const secret = await identitySecret(page);
   const sub = `site-user-${Date.now()}`;
   const token = signIdentity(secret, { sub, exp: inAnHour(), jti: `jti-${Date.now()}`, name: 'Iris Identified' });
