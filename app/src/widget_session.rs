@@ -82,16 +82,13 @@ mod browser {
         if token == current {
             return false;
         }
-        TOKEN.with(|t| *t.borrow_mut() = token.to_string());
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(STORAGE_KEY, token);
-        }
+        keep(token);
         true
     }
 
-    /// Stores what the server said: a new token, or (empty) that the session ended; and tells
-    /// the embedding page, which keeps it for the site's other pages and tabs.
-    pub fn remember(token: &str) {
+    /// Uses `token` from now on, and keeps it in the frame's own storage where the browser
+    /// allows (empty: forgets it).
+    fn keep(token: &str) {
         TOKEN.with(|t| *t.borrow_mut() = token.to_string());
         if let Some(storage) = storage() {
             let _ = if token.is_empty() {
@@ -100,6 +97,12 @@ mod browser {
                 storage.set_item(STORAGE_KEY, token)
             };
         }
+    }
+
+    /// Stores what the server said: a new token, or (empty) that the session ended; and tells
+    /// the embedding page, which keeps it for the site's other pages and tabs.
+    pub fn remember(token: &str) {
+        keep(token);
         let Some(keeper) = KEEPER.with(|k| k.borrow().clone()) else {
             return;
         };

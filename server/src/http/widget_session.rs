@@ -18,8 +18,11 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use backend::{Db, sessions::DbSessionStore};
-use tower_sessions::{Expiry, Session, SessionStore, session::Id};
+use backend::{
+    Db,
+    sessions::{DbSessionStore, SIGNED_IN_KEY},
+};
+use tower_sessions::{Expiry, Session, session::Id};
 
 pub use app::widget_session::HEADER;
 
@@ -49,25 +52,28 @@ fn presented(request: &Request) -> Presented {
 }
 
 pub async fn widget_sessions(State(db): State<Db>, mut request: Request, next: Next) -> Response {
-    let store = DbSessionStore::new(db);
     let id = match presented(&request) {
         Presented::Nothing => return next.run(request).await,
         Presented::Fresh => None,
         Presented::Malformed => return expired(),
-        Presented::Token(id) => match store.load(&id).await {
-            Ok(Some(_)) => Some(id),
-            Ok(None) => return expired(),
-            Err(error) => {
-                tracing::warn!(%error, "session store unavailable");
-                return unavailable();
-            }
-        },
+        Presented::Token(id) => Some(id),
     };
     let session = Session::new(
         id,
-        Arc::new(store),
+        Arc::new(DbSessionStore::new(db)),
         Some(Expiry::OnInactivity(WIDGET_SESSION_IDLE)),
     );
+    if id.is_some() {
+        // The first look at the session reads its record (once: the function that runs next
+        // gets it from memory); tower-sessions drops an id the store does not know.
+        if let Err(error) = session.get_value(SIGNED_IN_KEY).await {
+            tracing::warn!(%error, "session store unavailable");
+            return unavailable();
+        }
+        if session.id().is_none() {
+            return expired();
+        }
+    }
     request.extensions_mut().insert(session.clone());
     request.extensions_mut().insert(WidgetChannel);
     let mut response = next.run(request).await;

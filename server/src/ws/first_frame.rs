@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::{Message, WebSocket};
 use backend::sessions::DbSessionStore;
 use domain::protocol::{ClientFrame, close, parse_client_frame};
 use tower_sessions::{Session, session::Id};
@@ -71,19 +71,5 @@ async fn first_token(socket: &mut WebSocket) -> Option<String> {
 }
 
 async fn refuse(mut socket: WebSocket, code: u16, reason: &'static str) {
-    let frame = Message::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }));
-    if socket.send(frame).await.is_ok() {
-        // Read the client's close reply, so the close frame is not lost to a reset.
-        let _ = tokio::time::timeout(Duration::from_secs(2), async {
-            while let Some(Ok(message)) = socket.recv().await {
-                if matches!(message, Message::Close(_)) {
-                    break;
-                }
-            }
-        })
-        .await;
-    }
+    connection::close_socket(&mut socket, code, reason).await;
 }

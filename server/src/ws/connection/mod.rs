@@ -90,26 +90,31 @@ pub async fn run(socket: WebSocket, state: WsState, who: Who, binding: Binding, 
 /// How long a closing socket waits for the client's close reply.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-impl Connection {
-    /// The closing handshake: send the close frame, then read (and ignore) what the client still
-    /// had in flight until its close reply. Dropping a socket with unread data would make the
-    /// kernel reset the connection, and the client would lose the frames explaining why.
-    async fn close(&mut self, code: u16, reason: &'static str) {
-        let frame = Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        }));
-        if self.socket.send(frame).await.is_err() {
-            return;
-        }
-        let _ = tokio::time::timeout(CLOSE_WAIT, async {
-            while let Some(Ok(message)) = self.socket.recv().await {
-                if matches!(message, Message::Close(_)) {
-                    break;
-                }
+/// The closing handshake: send the close frame, then read (and ignore) what the client still
+/// had in flight until its close reply. Dropping a socket with unread data would make the
+/// kernel reset the connection, and the client would lose the frame explaining why.
+pub async fn close_socket(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let frame = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    if socket.send(frame).await.is_err() {
+        return;
+    }
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
             }
-        })
-        .await;
+        }
+    })
+    .await;
+}
+
+impl Connection {
+    /// Closes with `code` and `reason` (see [`close_socket`]).
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        close_socket(&mut self.socket, code, reason).await;
     }
 
     async fn serve(&mut self) -> End {
