@@ -14,6 +14,14 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The test command lints with clippy and checks formatting with rustfmt.
+for component in clippy rustfmt; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes)"
   # --locked alone fails: the lock file's dependencies want a newer rustc.

@@ -14,6 +14,13 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
+echo "[test] formatting and lints"
+cargo fmt --all --check
+# Same cfg as the builds below, so clippy's dependency checks are shared with them.
+RUSTFLAGS="--cfg erase_components" cargo clippy --workspace --exclude widget --all-targets -- -D warnings
+# The widget crate is the browser's entry: lint it for the target it is built for.
+RUSTFLAGS="--cfg erase_components" cargo clippy -p widget --target wasm32-unknown-unknown -- -D warnings
+
 echo "[test] building the app (server + wasm)"
 cargo leptos build --split
 

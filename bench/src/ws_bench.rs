@@ -258,8 +258,8 @@ async fn open_socket(
                 ServerFrame::Event { event, .. } => {
                     if let EventKind::Message { body, .. } = &event.kind {
                         let mut parts = body.split('|');
-                        if parts.next().and_then(|s| s.chars().next()) == Some(other) {
-                            if let Some(sent) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
+                        if parts.next().and_then(|s| s.chars().next()) == Some(other)
+                            && let Some(sent) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
                                 let now = started.elapsed().as_micros() as u64;
                                 tally
                                     .latencies_us
@@ -268,7 +268,6 @@ async fn open_socket(
                                     .push(now.saturating_sub(sent));
                                 tally.delivered.fetch_add(1, Ordering::Relaxed);
                             }
-                        }
                     }
                 }
                 ServerFrame::Sent { .. } => {
@@ -419,7 +418,7 @@ async fn run(args: Args) -> Result<(), String> {
         let index = (sent as usize) % sockets.len().max(1);
         let (conversation, customer, agent) = &sockets[index];
         let turn = per_conversation.entry(index).or_default();
-        let side = if *turn % 2 == 0 { 'c' } else { 'a' };
+        let side = if (*turn).is_multiple_of(2) { 'c' } else { 'a' };
         *turn += 1;
         let now_us = started.elapsed().as_micros();
         let frame = ClientFrame::Send {

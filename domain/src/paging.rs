@@ -49,7 +49,7 @@ pub fn encode_cursor<T: Serialize>(key: &T) -> String {
 
 /// Decodes a cursor made by [`encode_cursor`].
 pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> Result<T, BadCursor> {
-    if cursor.len() > MAX_CURSOR_CHARS || cursor.len() % 2 != 0 {
+    if cursor.len() > MAX_CURSOR_CHARS || !cursor.len().is_multiple_of(2) {
         return Err(BadCursor);
     }
     let bytes = (0..cursor.len())

@@ -233,13 +233,12 @@ pub fn parse_client_frame(text: &str) -> Result<ClientFrame, String> {
             "A session token has at most {MAX_SESSION_TOKEN_CHARS} characters."
         ));
     }
-    if let ClientFrame::Send { client_id, .. } = &frame {
-        if client_id.trim().is_empty() || client_id.chars().count() > MAX_CLIENT_ID_CHARS {
+    if let ClientFrame::Send { client_id, .. } = &frame
+        && (client_id.trim().is_empty() || client_id.chars().count() > MAX_CLIENT_ID_CHARS) {
             return Err(format!(
                 "client_id must have 1 to {MAX_CLIENT_ID_CHARS} characters."
             ));
         }
-    }
     Ok(frame)
 }
 

@@ -102,14 +102,13 @@ impl Live {
                     .input(text.trim().is_empty(), now)
             })
             .flatten();
-        if let Some(typing) = signal {
-            if self.state.with_untracked(|s| s.is_online()) {
+        if let Some(typing) = signal
+            && self.state.with_untracked(|s| s.is_online()) {
                 self.push(Some(ClientFrame::Typing {
                     conversation: conversation.clone(),
                     typing,
                 }));
             }
-        }
     }
 
     pub fn ack(&self, conversation: &ConversationId, seq: i64) {

@@ -111,12 +111,11 @@ impl Bus for InProcessBus {
         let Ok(mut topics) = self.topics.lock() else {
             return;
         };
-        if let Some(sender) = topics.map.get(topic) {
-            if sender.send(Arc::new(message)).is_err() {
+        if let Some(sender) = topics.map.get(topic)
+            && sender.send(Arc::new(message)).is_err() {
                 // Every subscriber has gone: forget the topic so the map does not grow forever.
                 topics.map.remove(topic);
             }
-        }
     }
 
     fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>> {

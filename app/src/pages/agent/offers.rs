@@ -36,15 +36,15 @@ fn preview(live: Live, conversation: &ConversationId) -> Vec<String> {
 #[cfg(feature = "hydrate")]
 fn announce(customer: &str) {
     // A short chime; browsers may refuse audio before any click, which is fine.
-    if let Ok(audio) = web_sys::AudioContext::new() {
-        if let (Ok(tone), Ok(volume)) = (audio.create_oscillator(), audio.create_gain()) {
-            tone.frequency().set_value(880.0);
-            volume.gain().set_value(0.08);
-            let _ = tone.connect_with_audio_node(&volume);
-            let _ = volume.connect_with_audio_node(&audio.destination());
-            let _ = tone.start();
-            let _ = tone.stop_with_when(audio.current_time() + 0.3);
-        }
+    if let Ok(audio) = web_sys::AudioContext::new()
+        && let (Ok(tone), Ok(volume)) = (audio.create_oscillator(), audio.create_gain())
+    {
+        tone.frequency().set_value(880.0);
+        volume.gain().set_value(0.08);
+        let _ = tone.connect_with_audio_node(&volume);
+        let _ = volume.connect_with_audio_node(&audio.destination());
+        let _ = tone.start();
+        let _ = tone.stop_with_when(audio.current_time() + 0.3);
     }
     let _ = customer;
 }
