@@ -164,7 +164,7 @@ pub async fn set_assignee(
     work_item: &str,
     assignee: Option<&AgentId>,
 ) -> Result<(), BackendError> {
-    let actor = crate::admin::Actor::load(db, by.as_str()).await?;
+    let actor = crate::store::Actor::load(db, by.as_str()).await?;
     let mut tx = db.begin_write().await?;
     let lock = if db.backend == Backend::Postgres {
         " FOR UPDATE OF w"
@@ -212,10 +212,10 @@ pub async fn set_assignee(
         .bind(work_item)
         .execute(&mut *tx)
         .await?;
-    crate::admin::audit::record(
+    crate::store::audit::record(
         &mut tx,
         &actor,
-        &[crate::admin::audit::Change::new(
+        &[crate::store::audit::Change::new(
             format!("{work_type} {title}"),
             "Assignee",
             old_name.unwrap_or_default(),
@@ -275,7 +275,7 @@ pub async fn create_follow_up(
             "Only the assignee creates follow-up work from a conversation.".into(),
         ));
     }
-    let types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
+    let types = crate::store::space_work::work_types(db, conv.space.as_str()).await?;
     let Some(work_type) = types
         .iter()
         .find(|t| t.eq_ignore_ascii_case(work_type.trim()))
@@ -318,9 +318,9 @@ pub async fn details(
     let conv = readable_conversation(db, viewer, id).await?;
     // The space's goal for conversations, else its goal for all work types, else the default.
     let space_goal =
-        crate::admin::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
+        crate::store::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
     let sla_goal_ms = space_goal.map_or(default_sla_goal_ms, |minutes| minutes * 60_000);
-    let work_types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
+    let work_types = crate::store::space_work::work_types(db, conv.space.as_str()).await?;
     let customer_name = match &conv.customer {
         Some(c) => crate::realtime::reads::customer_name(db, c.as_str())
             .await?

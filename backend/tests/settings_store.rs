@@ -8,9 +8,10 @@ use std::{sync::Arc, time::Duration};
 
 use backend::{
     Db, Engine,
-    admin::{Actor, experiences, site, spaces},
+    admin::{experiences, site, spaces},
     clock::SystemClock,
     demo,
+    store::{self, Actor},
 };
 use domain::{Timers, experience::ChatSettings};
 
@@ -24,7 +25,7 @@ conformance!(
 );
 
 async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
-    let id = backend::admin::create_first_admin(
+    let id = backend::store::users::create_first_admin(
         db,
         "Owner@Example.com",
         "Olive Owner",
@@ -34,8 +35,13 @@ async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
     .unwrap();
     let owner = Actor::load(db, &id).await.unwrap();
     assert!(owner.roles.site_admin);
-    let second =
-        backend::admin::create_first_admin(db, "late@example.com", "Late", "a long password").await;
+    let second = backend::store::users::create_first_admin(
+        db,
+        "late@example.com",
+        "Late",
+        "a long password",
+    )
+    .await;
     assert!(
         matches!(&second, Err(backend::BackendError::Invalid(m)) if m.contains("already set up")),
         "{second:?}"
@@ -43,7 +49,7 @@ async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
 }
 
 async fn an_invitation_link_makes_a_member_once(db: &Db) {
-    use backend::admin::{invitations, space_members};
+    use backend::{admin::space_members, store::invitations};
     let (admin, _) = seeded(db).await;
     let help = experience(db, "Baton Help").await;
     let space = help.settings.space.unwrap();
@@ -93,13 +99,13 @@ async fn seeded(db: &Db) -> (Actor, Engine) {
     (actor, engine)
 }
 
-async fn experience(db: &Db, name: &str) -> experiences::Stored {
+async fn experience(db: &Db, name: &str) -> store::experiences::Stored {
     let (id,): (String,) = sqlx::query_as("SELECT id FROM experiences WHERE name = $1")
         .bind(name)
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    experiences::stored(db, &id).await.unwrap()
+    store::experiences::stored(db, &id).await.unwrap()
 }
 
 async fn an_experience_saves_only_with_a_live_chat_space_and_every_change_is_audited(db: &Db) {
@@ -181,7 +187,7 @@ async fn live_chat_stays_on_while_an_experience_routes_to_the_space(db: &Db) {
             .unwrap();
     assert_eq!((old.as_str(), new.as_str()), ("On", "Off"));
     // R-MODE-4 the other way round: Standard is refused while… nothing uses live chat now.
-    let mut settings = site::load(db).await.unwrap();
+    let mut settings = store::site::load(db).await.unwrap();
     settings.plan = domain::experience::Plan::Standard;
     site::save(&engine, &admin, settings).await.unwrap();
 }

@@ -8,35 +8,21 @@ use domain::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Actor,
-    audit::{self, Change},
-    random_hex, taken,
-};
 use crate::{
     accounts::parse_email,
     clock::now_ms,
     db::{Backend, Db},
     error::BackendError,
+    store::{
+        Actor,
+        audit::{self, Change},
+        experiences::{
+            ExperienceAdmin, ExperienceSummary, admins, all, new_identity_secret, new_widget_key,
+            stored, summary,
+        },
+        taken,
+    },
 };
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceSummary {
-    pub id: String,
-    pub name: String,
-    pub mode: SupportMode,
-    pub space: Option<String>,
-    pub website: bool,
-    pub embedded: bool,
-    pub widget_key: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceAdmin {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
 
 /// Everything the experience's settings page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,97 +35,9 @@ pub struct ExperienceView {
     pub admins: Vec<ExperienceAdmin>,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-);
-
-const COLUMNS: &str = "id, name, support_mode, website, embedded, space_id, fallback_message, \
-                       help_text, widget_key, allowed_domains, identity_secret, ai_published";
-
-/// A stored experience, decoded.
-#[derive(Clone, Debug)]
-pub struct Stored {
-    pub id: String,
-    pub settings: ChatSettings,
-    pub widget_key: String,
-    pub identity_secret: String,
-    pub ai_published: bool,
-}
-
-fn decode(row: Row) -> Result<Stored, BackendError> {
-    let (id, name, mode, website, embedded, space, fallback, help, key, domains, secret, ai) = row;
-    Ok(Stored {
-        settings: ChatSettings {
-            name,
-            mode: SupportMode::from_code(&mode)
-                .ok_or_else(|| BackendError::Corrupt(format!("unknown support mode {mode:?}")))?,
-            website: website != 0,
-            embedded: embedded != 0,
-            space,
-            fallback_message: fallback,
-            help_text: help,
-            allowed_domains: serde_json::from_str(&domains)?,
-        },
-        id,
-        widget_key: key,
-        identity_secret: secret,
-        ai_published: ai != 0,
-    })
-}
-
-pub async fn stored(db: &Db, id: &str) -> Result<Stored, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE id = $1");
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    decode(row.ok_or(BackendError::NotFound)?)
-}
-
-/// The experience behind a widget key (the embed script and the widget route use the key).
-pub async fn by_key(db: &Db, key: &str) -> Result<Stored, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE widget_key = $1");
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?;
-    decode(row.ok_or(BackendError::NotFound)?)
-}
-
-async fn all_stored(db: &Db) -> Result<Vec<Stored>, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences ORDER BY name");
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
-    rows.into_iter().map(decode).collect()
-}
-
-fn summary(s: Stored) -> ExperienceSummary {
-    ExperienceSummary {
-        id: s.id,
-        name: s.settings.name,
-        mode: s.settings.mode,
-        space: s.settings.space,
-        website: s.settings.website,
-        embedded: s.settings.embedded,
-        widget_key: s.widget_key,
-    }
-}
-
 /// The experiences this person may change.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, BackendError> {
-    Ok(all_stored(db)
+    Ok(all(db)
         .await?
         .into_iter()
         .filter(|e| actor.roles.may_change(Setting::Experience(&e.id)))
@@ -147,36 +45,16 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, Back
         .collect())
 }
 
-/// Experiences that show the built-in support website, for its index page (public).
-pub async fn with_website(db: &Db) -> Result<Vec<ExperienceSummary>, BackendError> {
-    Ok(all_stored(db)
-        .await?
-        .into_iter()
-        .filter(|e| e.settings.website)
-        .map(summary)
-        .collect())
-}
-
 pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperienceView, BackendError> {
     actor.require(Setting::Experience(id))?;
     let s = stored(db, id).await?;
-    let admins: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.email FROM experience_admins a JOIN users u ON u.id = a.user_id \
-         WHERE a.experience_id = $1 ORDER BY u.display_name",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
     Ok(ExperienceView {
         id: s.id,
         settings: s.settings,
         widget_key: s.widget_key,
         identity_secret: s.identity_secret,
         ai_published: s.ai_published,
-        admins: admins
-            .into_iter()
-            .map(|(id, name, email)| ExperienceAdmin { id, name, email })
-            .collect(),
+        admins: admins(db, id).await?,
     })
 }
 
@@ -199,7 +77,7 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     .bind(&id)
     .bind(name)
     .bind(new_widget_key())
-    .bind(random_hex(32))
+    .bind(new_identity_secret())
     .bind(now_ms())
     .execute(&mut *tx)
     .await
@@ -217,10 +95,6 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-pub fn new_widget_key() -> String {
-    format!("wk_{}", random_hex(12))
 }
 
 /// Saves the chat settings after the checks of SPEC R-MODE-3/4. The routed space is read in
@@ -245,7 +119,7 @@ pub async fn save(
                 .into(),
         ));
     }
-    let plan = super::site::plan(db).await?;
+    let plan = crate::store::site::plan(db).await?;
     let mut tx = db.begin_write().await?;
     let space = match wanted.space.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(space) => {
@@ -353,7 +227,7 @@ pub async fn save(
 pub async fn rotate_secret(db: &Db, actor: &Actor, id: &str) -> Result<String, BackendError> {
     actor.require(Setting::Experience(id))?;
     let name = stored(db, id).await?.settings.name;
-    let secret = random_hex(32);
+    let secret = new_identity_secret();
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE experiences SET identity_secret = $1 WHERE id = $2")
         .bind(&secret)

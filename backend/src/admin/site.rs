@@ -1,47 +1,18 @@
 //! Site settings (site admins): name, plan, **Maximum conversations** and the resolutions.
 
-use domain::{Command, experience::Plan, roles::Setting};
-use serde::{Deserialize, Serialize};
+use domain::{Command, roles::Setting};
 
-use super::{
-    Actor,
-    audit::{self, Change},
+use crate::{
+    engine::{Alongside, Engine},
+    error::BackendError,
+    store::{
+        Actor,
+        audit::{self, Change},
+        site::{SiteSettingsView, load},
+    },
 };
-use crate::{db::Db, engine::Alongside, engine::Engine, error::BackendError};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteSettingsView {
-    pub name: String,
-    pub plan: Plan,
-    pub max_conversations: u32,
-    pub resolutions: Vec<String>,
-}
 
 pub const MAX_RESOLUTIONS: usize = 20;
-
-/// The site's settings as stored.
-pub async fn load(db: &Db) -> Result<SiteSettingsView, BackendError> {
-    let row: Option<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT name, plan, max_conversations, resolutions FROM site_settings WHERE id = 1",
-    )
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((name, plan, max, resolutions)) = row else {
-        return Err(BackendError::NotFound);
-    };
-    Ok(SiteSettingsView {
-        name,
-        plan: Plan::from_label(&plan)
-            .ok_or_else(|| BackendError::Corrupt(format!("unknown plan {plan:?}")))?,
-        max_conversations: u32::try_from(max).unwrap_or(0),
-        resolutions: serde_json::from_str(&resolutions)?,
-    })
-}
-
-/// The plan decides whether live chat is possible at all (SPEC R-MODE-4).
-pub async fn plan(db: &Db) -> Result<Plan, BackendError> {
-    Ok(load(db).await?.plan)
-}
 
 /// Saves the site settings; every changed value is recorded in the audit log.
 pub async fn save(
@@ -61,13 +32,8 @@ pub async fn save(
     let resolutions = tidy_resolutions(&wanted.resolutions)?;
     domain::SiteSettings::check_max_conversations(wanted.max_conversations)?;
     if !wanted.plan.allows_live_chat() {
-        let live: Vec<(String,)> = sqlx::query_as(
-            "SELECT name FROM experiences WHERE support_mode <> 'ai_agent' ORDER BY name",
-        )
-        .fetch_all(&db.pool)
-        .await?;
-        if !live.is_empty() {
-            let names: Vec<String> = live.into_iter().map(|(n,)| n).collect();
+        let names = crate::store::experiences::using_live_chat(db).await?;
+        if !names.is_empty() {
             return Err(BackendError::Invalid(format!(
                 "The Standard plan has no live chat, and these customer experiences use it: {}. Switch them to the AI agent support mode first.",
                 names.join(", ")

@@ -4,53 +4,26 @@
 use domain::{Availability, Command, Scope, SpaceId, roles::Setting};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Actor,
-    audit::{self, Change},
-    random_hex,
-    spaces::name_of,
-};
 use crate::{
-    accounts::parse_email, clock::now_ms, db::Db, directory::Role, engine::Engine,
+    accounts::parse_email,
+    db::Db,
+    engine::Engine,
     error::BackendError,
+    store::{
+        Actor,
+        audit::{self, Change},
+        invitations::{self, PendingInvitation},
+        spaces::{self, Member, Role, add_member_in, name_of},
+        taken,
+        users::staff_by_email,
+    },
 };
-
-/// Invitations are good for a week.
-pub const INVITATION_DAYS: i64 = 7;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub role: String,
-    pub availability: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingInvitation {
-    pub email: String,
-    pub role: String,
-    /// The path of the link to pass on: `/invite/<token>`.
-    pub link: String,
-    pub expires_at: i64,
-}
 
 /// What inviting did: an existing staff account joins at once; anyone else gets a link.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Invited {
     Added { name: String },
     Link { link: String },
-}
-
-pub fn parse_role(role: &str) -> Result<Role, BackendError> {
-    match role {
-        "space_admin" => Ok(Role::SpaceAdmin),
-        "agent" => Ok(Role::Agent),
-        _ => Err(BackendError::Invalid(
-            "Choose a role: space admin or agent.".into(),
-        )),
-    }
 }
 
 fn role_label(code: &str) -> &'static str {
@@ -63,23 +36,7 @@ fn role_label(code: &str) -> &'static str {
 
 pub async fn members(db: &Db, actor: &Actor, space: &str) -> Result<Vec<Member>, BackendError> {
     actor.require(Setting::Space(space))?;
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.email, m.role, m.availability FROM space_members m \
-         JOIN users u ON u.id = m.user_id WHERE m.space_id = $1 ORDER BY m.position",
-    )
-    .bind(space)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, email, role, availability)| Member {
-            id,
-            name,
-            email,
-            role,
-            availability,
-        })
-        .collect())
+    spaces::members(db, space).await
 }
 
 pub async fn invitations(
@@ -88,23 +45,7 @@ pub async fn invitations(
     space: &str,
 ) -> Result<Vec<PendingInvitation>, BackendError> {
     actor.require(Setting::Space(space))?;
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT token, email, role, expires_at FROM invitations \
-         WHERE space_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at",
-    )
-    .bind(space)
-    .bind(now_ms())
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(token, email, role, expires_at)| PendingInvitation {
-            email,
-            role,
-            link: format!("/invite/{token}"),
-            expires_at,
-        })
-        .collect())
+    invitations::pending(db, space).await
 }
 
 /// Adds a staff member by email, or makes an invitation link when they have no account yet.
@@ -118,21 +59,15 @@ pub async fn invite(
     actor.require(Setting::Space(space))?;
     let space_name = name_of(db, space).await?;
     let email = parse_email(email)?;
-    let role = parse_role(role)?;
-    let existing: Option<(String, String)> =
-        sqlx::query_as("SELECT id, display_name FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&db.pool)
-            .await?;
+    let role = Role::parse(role)?;
+    let existing = staff_by_email(db, &email).await?;
     let subject = format!("Space {space_name}");
     let mut tx = db.begin_write().await?;
     let invited = match existing {
         Some((user, name)) => {
             add_member_in(&mut tx, space, &user, role)
                 .await
-                .map_err(|e| {
-                    super::taken(e, || format!("{name} is already a member of this space."))
-                })?;
+                .map_err(|e| taken(e, || format!("{name} is already a member of this space.")))?;
             audit::record(
                 &mut tx,
                 actor,
@@ -140,28 +75,14 @@ pub async fn invite(
                     &subject,
                     format!("Member {email}"),
                     "",
-                    role_label(role_code(role)),
+                    role_label(role.code()),
                 )],
             )
             .await?;
             Invited::Added { name }
         }
         None => {
-            let token = random_hex(24);
-            let now = now_ms();
-            sqlx::query(
-                "INSERT INTO invitations (token, space_id, email, role, invited_by, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&token)
-            .bind(space)
-            .bind(&email)
-            .bind(role_code(role))
-            .bind(&actor.id)
-            .bind(now)
-            .bind(now + INVITATION_DAYS * 24 * 3_600_000)
-            .execute(&mut *tx)
-            .await?;
+            let link = invitations::create_in(&mut tx, space, &email, role, &actor.id).await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -169,49 +90,15 @@ pub async fn invite(
                     &subject,
                     format!("Invitation {email}"),
                     "",
-                    role_label(role_code(role)),
+                    role_label(role.code()),
                 )],
             )
             .await?;
-            Invited::Link {
-                link: format!("/invite/{token}"),
-            }
+            Invited::Link { link }
         }
     };
     tx.commit().await?;
     Ok(invited)
-}
-
-fn role_code(role: Role) -> &'static str {
-    match role {
-        Role::SpaceAdmin => "space_admin",
-        Role::Agent => "agent",
-    }
-}
-
-/// Adds a member at the end of the round-robin order, Unavailable until they say otherwise.
-pub(crate) async fn add_member_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    space: &str,
-    user: &str,
-    role: Role,
-) -> Result<(), sqlx::Error> {
-    let (next,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(MAX(position), -1) + 1 FROM space_members WHERE space_id = $1",
-    )
-    .bind(space)
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO space_members (space_id, user_id, role, position, availability) VALUES ($1, $2, $3, $4, 'Unavailable')",
-    )
-    .bind(space)
-    .bind(user)
-    .bind(role_code(role))
-    .bind(next)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub async fn set_role(
@@ -222,7 +109,7 @@ pub async fn set_role(
     role: &str,
 ) -> Result<(), BackendError> {
     actor.require(Setting::Space(space))?;
-    let new = role_code(parse_role(role)?);
+    let new = Role::parse(role)?.code();
     let space_name = name_of(db, space).await?;
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT m.role, u.email FROM space_members m JOIN users u ON u.id = m.user_id \

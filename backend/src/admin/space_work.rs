@@ -3,43 +3,19 @@
 //! response goals, narrowed by work type (SPEC R-VIEW-2, R-VIEW-4).
 
 use domain::{queue::QueueFilter, roles::Setting};
-use serde::{Deserialize, Serialize};
 
-use super::{
-    Actor,
-    audit::{self, Change},
-    spaces::name_of,
-    taken,
+use crate::{
+    clock::now_ms,
+    db::Db,
+    error::BackendError,
+    store::{
+        Actor,
+        audit::{self, Change},
+        space_work::{CONVERSATION, sla_goals, work_types},
+        spaces::name_of,
+        taken,
+    },
 };
-use crate::{clock::now_ms, db::Db, error::BackendError};
-
-/// The work type of every live chat; it is built in and cannot be added or removed.
-pub const CONVERSATION: &str = "Conversation";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedQueue {
-    pub id: String,
-    pub space: String,
-    pub name: String,
-    pub filter: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlaGoal {
-    /// Empty for "all work types".
-    pub work_type: String,
-    pub minutes: i64,
-}
-
-/// The work types follow-up work in this space may take (Conversation excluded).
-pub async fn work_types(db: &Db, space: &str) -> Result<Vec<String>, BackendError> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM work_types WHERE space_id = $1 ORDER BY name")
-            .bind(space)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(n,)| n).collect())
-}
 
 pub async fn add_work_type(
     db: &Db,
@@ -117,38 +93,6 @@ pub async fn remove_work_type(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub async fn queues(db: &Db, space: &str) -> Result<Vec<SavedQueue>, BackendError> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT q.id, s.name, q.name, q.filter FROM queues q JOIN spaces s ON s.id = q.space_id \
-         WHERE q.space_id = $1 ORDER BY q.name",
-    )
-    .bind(space)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(saved_queue).collect())
-}
-
-/// The saved queues of every space the agent is a member of, for the queue page.
-pub async fn queues_for_member(db: &Db, user: &str) -> Result<Vec<SavedQueue>, BackendError> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT q.id, s.name, q.name, q.filter FROM queues q JOIN spaces s ON s.id = q.space_id \
-         WHERE q.space_id IN (SELECT space_id FROM space_members WHERE user_id = $1) ORDER BY s.name, q.name",
-    )
-    .bind(user)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(saved_queue).collect())
-}
-
-fn saved_queue((id, space, name, filter): (String, String, String, String)) -> SavedQueue {
-    SavedQueue {
-        id,
-        space,
-        name,
-        filter,
-    }
 }
 
 /// Saves a queue. The filter must parse; the refusal points at the mistake.
@@ -229,34 +173,6 @@ pub async fn remove_queue(db: &Db, actor: &Actor, queue: &str) -> Result<(), Bac
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub async fn sla_goals(db: &Db, space: &str) -> Result<Vec<SlaGoal>, BackendError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT work_type, minutes FROM sla_goals WHERE space_id = $1 ORDER BY work_type",
-    )
-    .bind(space)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(work_type, minutes)| SlaGoal { work_type, minutes })
-        .collect())
-}
-
-/// The goal that applies to a work type in a space: its own goal, else the space's goal for
-/// all work types, else none (SPEC R-VIEW-4).
-pub async fn sla_goal_for(
-    db: &Db,
-    space: &str,
-    work_type: &str,
-) -> Result<Option<i64>, BackendError> {
-    let goals = sla_goals(db, space).await?;
-    Ok(goals
-        .iter()
-        .find(|g| g.work_type == work_type)
-        .or_else(|| goals.iter().find(|g| g.work_type.is_empty()))
-        .map(|g| g.minutes))
 }
 
 /// Sets (or with `minutes` = None removes) the goal for a work type, "" meaning all types.

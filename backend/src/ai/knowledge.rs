@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use super::retrieval::Article;
 use crate::{
-    admin::{
+    clock::now_ms,
+    db::Db,
+    error::BackendError,
+    store::{
         Actor,
         audit::{self, Change},
         experiences,
     },
-    clock::now_ms,
-    db::Db,
-    error::BackendError,
 };
 
 pub const MAX_TITLE_CHARS: usize = 200;

@@ -11,7 +11,7 @@ use domain::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{admin::Actor, db::Db, error::BackendError, realtime::reads};
+use crate::{db::Db, error::BackendError, realtime::reads, store::Actor};
 
 /// The most conversations the review list shows at once, newest first.
 pub const REVIEW_LIMIT: i64 = 200;

@@ -105,10 +105,10 @@ pub struct AuditRow {
 }
 
 #[cfg(feature = "ssr")]
-async fn actor() -> Result<(crate::state::AppState, backend::admin::Actor), AppError> {
+async fn actor() -> Result<(crate::state::AppState, backend::store::Actor), AppError> {
     let state = crate::state::AppState::from_context()?;
     let user = crate::auth::session::staff_id().await?;
-    let actor = backend::admin::Actor::load(&state.db, &user).await?;
+    let actor = backend::store::Actor::load(&state.db, &user).await?;
     Ok((state, actor))
 }
 
@@ -126,7 +126,7 @@ fn lines(text: &str) -> Vec<String> {
 pub async fn site_settings() -> Result<SiteForm, AppError> {
     let (state, actor) = actor().await?;
     actor.require(domain::roles::Setting::Site)?;
-    let s = backend::admin::site::load(&state.db).await?;
+    let s = backend::store::site::load(&state.db).await?;
     Ok(SiteForm {
         name: s.name,
         plan: s.plan,
@@ -155,7 +155,7 @@ pub async fn save_site_settings(
     backend::admin::site::save(
         &state.engine,
         &actor,
-        backend::admin::site::SiteSettingsView {
+        backend::store::site::SiteSettingsView {
             name,
             plan,
             max_conversations: max,
@@ -359,7 +359,7 @@ pub async fn create_experience(name: String) -> Result<String, AppError> {
 pub async fn load_experience_page(experience: String) -> Result<ExperiencePage, AppError> {
     let (state, actor) = actor().await?;
     let view = backend::admin::experiences::view(&state.db, &actor, &experience).await?;
-    let spaces = backend::admin::spaces::all(&state.db).await?;
+    let spaces = backend::store::spaces::all(&state.db).await?;
     Ok(ExperiencePage {
         id: view.id,
         settings: view.settings,

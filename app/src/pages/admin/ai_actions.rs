@@ -53,10 +53,10 @@ pub struct ReviewTranscript {
 }
 
 #[cfg(feature = "ssr")]
-async fn actor() -> Result<(crate::state::AppState, backend::admin::Actor), AppError> {
+async fn actor() -> Result<(crate::state::AppState, backend::store::Actor), AppError> {
     let state = crate::state::AppState::from_context()?;
     let user = crate::auth::session::staff_id().await?;
-    let actor = backend::admin::Actor::load(&state.db, &user).await?;
+    let actor = backend::store::Actor::load(&state.db, &user).await?;
     Ok((state, actor))
 }
 

@@ -235,7 +235,7 @@ pub struct SavedQueue {
 pub async fn saved_queues() -> Result<Vec<SavedQueue>, AppError> {
     let (state, agent) = agent().await?;
     Ok(
-        backend::admin::space_work::queues_for_member(&state.db, agent.as_str())
+        backend::store::space_work::queues_for_member(&state.db, agent.as_str())
             .await?
             .into_iter()
             .map(|q| SavedQueue {
