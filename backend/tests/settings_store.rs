@@ -22,6 +22,7 @@ conformance!(
     an_identity_token_signs_in_once_and_forged_expired_or_replayed_ones_are_refused,
     the_first_admin_is_set_up_once_from_the_browser,
     an_invitation_link_makes_a_member_once,
+    two_saves_at_once_each_audit_the_value_the_other_left,
 );
 
 async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
@@ -155,6 +156,64 @@ async fn an_experience_saves_only_with_a_live_chat_space_and_every_change_is_aud
             ),
         ],
         "only what changed is recorded"
+    );
+}
+
+/// The audit's old value is read inside the save's write transaction: two saves that wait for
+/// the same lock each record, as old, what the row held when they got it, so the entries chain
+/// (A → B, then B → C). Read before the transaction, both would record the value they saw
+/// before waiting, and one entry would name a value the row no longer held.
+async fn two_saves_at_once_each_audit_the_value_the_other_left(db: &Db) {
+    let (admin, _) = seeded(db).await;
+    let help = experience(db, "Baton Help").await;
+    // Another change holds the write lock (SQLite's one writer; the row on PostgreSQL) while
+    // both saves start, so each has to wait for it.
+    let mut other = db.begin_write().await.unwrap();
+    if db.backend == backend::Backend::Postgres {
+        sqlx::query("SELECT id FROM experiences WHERE id = $1 FOR UPDATE")
+            .bind(&help.id)
+            .fetch_one(&mut *other)
+            .await
+            .unwrap();
+    }
+    let saves: Vec<_> = ["Help One", "Help Two"]
+        .into_iter()
+        .map(|name| {
+            let (db, admin, id) = (db.clone(), admin.clone(), help.id.clone());
+            let settings = ChatSettings {
+                name: name.into(),
+                ..help.settings.clone()
+            };
+            tokio::spawn(async move { experiences::save(&db, &admin, &id, settings).await })
+        })
+        .collect();
+    // Long enough for both to reach the lock (a save that came later would only make this
+    // pass without proving anything, never fail it).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.commit().await.unwrap();
+    for save in saves {
+        save.await.unwrap().unwrap();
+    }
+    let names: Vec<(String, String)> = sqlx::query_as(
+        "SELECT old_value, new_value FROM audit_log WHERE field = 'Name' ORDER BY at, id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let now = store::experiences::stored(db, &help.id)
+        .await
+        .unwrap()
+        .settings
+        .name;
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0].0, "Baton Help", "{names:?}");
+    assert_eq!(
+        names[1].0, names[0].1,
+        "the second save saw the first: {names:?}"
+    );
+    assert_eq!(
+        names[1].1, now,
+        "the last entry names what the row holds: {names:?}"
     );
 }
 

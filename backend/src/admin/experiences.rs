@@ -15,12 +15,13 @@ use crate::{
     error::BackendError,
     store::{
         Actor,
-        audit::{self, Change},
+        audit::{Audited, Change, found},
         experiences::{
             ExperienceAdmin, ExperienceSummary, admins, all, new_identity_secret, new_widget_key,
-            stored, summary,
+            stored, stored_in, summary,
         },
         taken,
+        users::{email_of_in, staff_by_email_in},
     },
 };
 
@@ -61,7 +62,7 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperienceView, Ba
 /// Creates an experience in the AI agent support mode with the support website (no live chat
 /// needs no space yet); the admin chooses the rest on its settings page. Site admins only.
 pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, BackendError> {
-    actor.require(Setting::CreateExperience)?;
+    let mut change = Audited::begin(db, actor, Setting::CreateExperience).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > domain::experience::MAX_NAME_CHARS {
         return Err(BackendError::Invalid(
@@ -69,7 +70,6 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
         ));
     }
     let id = uuid::Uuid::now_v7().to_string();
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO experiences (id, name, support_mode, website, embedded, widget_key, identity_secret, created_at) \
          VALUES ($1, $2, 'ai_agent', 1, 0, $3, $4, $5)",
@@ -79,35 +79,31 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     .bind(new_widget_key())
     .bind(new_identity_secret())
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await
     .map_err(|e| taken(e, || format!("A customer experience called {name:?} already exists.")))?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Customer experience",
-            "",
-            "created",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Customer experience",
+        "",
+        "created",
+    ));
+    change.commit().await?;
     Ok(id)
 }
 
-/// Saves the chat settings after the checks of SPEC R-MODE-3/4. The routed space is read in
-/// the save's own transaction (locked on PostgreSQL), so Live chat cannot be switched off
-/// between the check and the commit.
+/// Saves the chat settings after the checks of SPEC R-MODE-3/4. The current settings (what the
+/// audit calls old) and the routed space are read in the save's own transaction (the space
+/// locked on PostgreSQL), so Live chat cannot be switched off between the check and the
+/// commit, and a concurrent save cannot leave the audit naming a value the row no longer held.
 pub async fn save(
     db: &Db,
     actor: &Actor,
     id: &str,
     wanted: ChatSettings,
 ) -> Result<ChatSettings, BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let current = stored(db, id).await?.settings;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let current = stored_in(change.tx(), id).await?.settings;
     let wanted_space = wanted.space.as_deref().filter(|s| !s.trim().is_empty());
     if !actor
         .roles
@@ -119,9 +115,8 @@ pub async fn save(
                 .into(),
         ));
     }
-    let plan = crate::store::site::plan(db).await?;
-    let mut tx = db.begin_write().await?;
-    let space = match wanted.space.as_deref().filter(|s| !s.trim().is_empty()) {
+    let plan = crate::store::site::load_in(change.tx()).await?.plan;
+    let space = match wanted_space {
         Some(space) => {
             let lock = if db.backend == Backend::Postgres {
                 " FOR UPDATE"
@@ -131,7 +126,7 @@ pub async fn save(
             let sql = format!("SELECT name, live_chat FROM spaces WHERE id = $1{lock}");
             let row: Option<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(space)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(change.tx())
                 .await?;
             row.map(|(name, live_chat)| RoutedSpace {
                 name,
@@ -155,7 +150,7 @@ pub async fn save(
     .bind(&checked.help_text)
     .bind(serde_json::to_string(&checked.allowed_domains)?)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await
     .map_err(|e| {
         taken(e, || {
@@ -169,7 +164,7 @@ pub async fn save(
         (Some(id), None) => id.clone(),
     };
     let yes_no = |v: bool| if v { "On" } else { "Off" };
-    let changes = [
+    for audited in [
         Change::new(&subject, "Name", &current.name, &checked.name),
         Change::new(
             &subject,
@@ -217,77 +212,61 @@ pub async fn save(
             current.allowed_domains.join(", "),
             checked.allowed_domains.join(", "),
         ),
-    ];
-    audit::record(&mut tx, actor, &changes).await?;
-    tx.commit().await?;
+    ] {
+        change.changed(audited);
+    }
+    change.commit().await?;
     Ok(checked)
 }
 
 /// A new identity secret: tokens signed with the old one are refused from now on.
 pub async fn rotate_secret(db: &Db, actor: &Actor, id: &str) -> Result<String, BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
     let secret = new_identity_secret();
-    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE experiences SET identity_secret = $1 WHERE id = $2")
         .bind(&secret)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
     // The secret itself never goes into the log.
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Identity secret",
-            "old",
-            "rotated",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Identity secret",
+        "old",
+        "rotated",
+    ));
+    change.commit().await?;
     Ok(secret)
 }
 
 /// Makes a staff member (by email) an admin of this experience.
 pub async fn add_admin(db: &Db, actor: &Actor, id: &str, email: &str) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
     let email = parse_email(email)?;
-    let user: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some((user,)) = user else {
+    let Some((user, _)) = staff_by_email_in(change.tx(), &email).await? else {
         return Err(BackendError::Invalid(format!(
             "No team member has the email {email}. Invite them to a space first."
         )));
     };
-    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO experience_admins (experience_id, user_id) VALUES ($1, $2)")
         .bind(id)
         .bind(&user)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await
         .map_err(|e| {
             taken(e, || {
                 format!("{email} is already an admin of this experience.")
             })
         })?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Admin",
-            "",
-            &email,
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Admin",
+        "",
+        &email,
+    ));
+    change.commit().await
 }
 
 pub async fn remove_admin(
@@ -296,34 +275,21 @@ pub async fn remove_admin(
     id: &str,
     user: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
-    let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(&db.pool)
-        .await?;
-    let email = email.map(|(e,)| e).unwrap_or_default();
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
+    let email = email_of_in(change.tx(), user).await?;
     let done =
         sqlx::query("DELETE FROM experience_admins WHERE experience_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user)
-            .execute(&mut *tx)
+            .execute(change.tx())
             .await?;
-    if done.rows_affected() == 0 {
-        return Err(BackendError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Admin",
-            &email,
-            "",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    found(done)?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Admin",
+        &email,
+        "",
+    ));
+    change.commit().await
 }

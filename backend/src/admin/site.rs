@@ -7,8 +7,9 @@ use crate::{
     error::BackendError,
     store::{
         Actor,
-        audit::{self, Change},
-        site::{SiteSettingsView, load},
+        audit::{Audited, Change},
+        experiences,
+        site::{SiteSettingsView, load, load_in},
     },
 };
 
@@ -20,9 +21,9 @@ pub async fn save(
     actor: &Actor,
     wanted: SiteSettingsView,
 ) -> Result<SiteSettingsView, BackendError> {
-    actor.require(Setting::Site)?;
     let db = engine.db();
-    let current = load(db).await?;
+    let mut change = Audited::begin(db, actor, Setting::Site).await?;
+    let current = load_in(change.tx()).await?;
     let name = wanted.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(BackendError::Invalid(
@@ -32,7 +33,7 @@ pub async fn save(
     let resolutions = tidy_resolutions(&wanted.resolutions)?;
     domain::SiteSettings::check_max_conversations(wanted.max_conversations)?;
     if !wanted.plan.allows_live_chat() {
-        let names = crate::store::experiences::using_live_chat(db).await?;
+        let names = experiences::using_live_chat_in(change.tx()).await?;
         if !names.is_empty() {
             return Err(BackendError::Invalid(format!(
                 "The Standard plan has no live chat, and these customer experiences use it: {}. Switch them to the AI agent support mode first.",
@@ -40,51 +41,44 @@ pub async fn save(
             )));
         }
     }
-    let changes = [
-        Change::new("Site", "Site name", &current.name, &name),
-        Change::new("Site", "Plan", current.plan.label(), wanted.plan.label()),
-        Change::new(
-            "Site",
-            "Maximum conversations",
-            current.max_conversations,
-            wanted.max_conversations,
-        ),
-        Change::new(
-            "Site",
-            "Resolutions",
-            current.resolutions.join(", "),
-            resolutions.join(", "),
-        ),
-    ];
     // Name, plan and resolutions commit with their audit entries. A changed limit is then a
     // second command through the engine (with its own audit entry in its transaction), because
     // raising it may route waiting conversations at once. Validated above, so it cannot fail
     // for a rule after the first part has committed.
-    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE site_settings SET name = $1, plan = $2, resolutions = $3 WHERE id = 1")
         .bind(&name)
         .bind(wanted.plan.label())
         .bind(serde_json::to_string(&resolutions)?)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    if current.max_conversations == wanted.max_conversations {
-        audit::record(&mut tx, actor, &changes).await?;
-        tx.commit().await?;
-    } else {
-        audit::record(
-            &mut tx,
-            actor,
-            &[changes[0].clone(), changes[1].clone(), changes[3].clone()],
-        )
-        .await?;
-        tx.commit().await?;
+    change.changed(Change::new("Site", "Site name", &current.name, &name));
+    change.changed(Change::new(
+        "Site",
+        "Plan",
+        current.plan.label(),
+        wanted.plan.label(),
+    ));
+    change.changed(Change::new(
+        "Site",
+        "Resolutions",
+        current.resolutions.join(", "),
+        resolutions.join(", "),
+    ));
+    change.commit().await?;
+    if current.max_conversations != wanted.max_conversations {
+        let limit = [Change::new(
+            "Site",
+            "Maximum conversations",
+            current.max_conversations,
+            wanted.max_conversations,
+        )];
         engine
             .execute_with(
                 Command::SetMaxConversations {
                     max: wanted.max_conversations,
                 },
                 Alongside {
-                    audit: Some((actor, &changes[2..3])),
+                    audit: Some((actor, &limit)),
                     ..Alongside::default()
                 },
             )

@@ -11,11 +11,11 @@ use crate::{
     error::BackendError,
     store::{
         Actor,
-        audit::{self, Change},
+        audit::{Audited, Change, found},
         invitations::{self, PendingInvitation},
-        spaces::{self, Member, Role, add_member_in, name_of},
+        spaces::{self, Member, Role, add_member_in, membership_in, name_of, name_of_in},
         taken,
-        users::staff_by_email,
+        users::staff_by_email_in,
     },
 };
 
@@ -56,48 +56,35 @@ pub async fn invite(
     email: &str,
     role: &str,
 ) -> Result<Invited, BackendError> {
-    actor.require(Setting::Space(space))?;
-    let space_name = name_of(db, space).await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let subject = format!("Space {}", name_of_in(change.tx(), space).await?);
     let email = parse_email(email)?;
     let role = Role::parse(role)?;
-    let existing = staff_by_email(db, &email).await?;
-    let subject = format!("Space {space_name}");
-    let mut tx = db.begin_write().await?;
-    let invited = match existing {
+    let invited = match staff_by_email_in(change.tx(), &email).await? {
         Some((user, name)) => {
-            add_member_in(&mut tx, space, &user, role)
+            add_member_in(change.tx(), space, &user, role)
                 .await
                 .map_err(|e| taken(e, || format!("{name} is already a member of this space.")))?;
-            audit::record(
-                &mut tx,
-                actor,
-                &[Change::new(
-                    &subject,
-                    format!("Member {email}"),
-                    "",
-                    role_label(role.code()),
-                )],
-            )
-            .await?;
+            change.changed(Change::new(
+                &subject,
+                format!("Member {email}"),
+                "",
+                role_label(role.code()),
+            ));
             Invited::Added { name }
         }
         None => {
-            let link = invitations::create_in(&mut tx, space, &email, role, &actor.id).await?;
-            audit::record(
-                &mut tx,
-                actor,
-                &[Change::new(
-                    &subject,
-                    format!("Invitation {email}"),
-                    "",
-                    role_label(role.code()),
-                )],
-            )
-            .await?;
+            let link = invitations::create_in(change.tx(), space, &email, role, &actor.id).await?;
+            change.changed(Change::new(
+                &subject,
+                format!("Invitation {email}"),
+                "",
+                role_label(role.code()),
+            ));
             Invited::Link { link }
         }
     };
-    tx.commit().await?;
+    change.commit().await?;
     Ok(invited)
 }
 
@@ -108,40 +95,23 @@ pub async fn set_role(
     user: &str,
     role: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
     let new = Role::parse(role)?.code();
-    let space_name = name_of(db, space).await?;
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT m.role, u.email FROM space_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.space_id = $1 AND m.user_id = $2",
-    )
-    .bind(space)
-    .bind(user)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((old, email)) = row else {
-        return Err(BackendError::NotFound);
-    };
-    let mut tx = db.begin_write().await?;
+    let space_name = name_of_in(change.tx(), space).await?;
+    let (old, email) = membership_in(change.tx(), space, user).await?;
     sqlx::query("UPDATE space_members SET role = $1 WHERE space_id = $2 AND user_id = $3")
         .bind(new)
         .bind(space)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            format!("Member {email}"),
-            role_label(&old),
-            role_label(new),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        format!("Member {email}"),
+        role_label(&old),
+        role_label(new),
+    ));
+    change.commit().await
 }
 
 /// Removes a member. They are first made Unavailable in the space through the engine, so any
@@ -154,18 +124,9 @@ pub async fn remove(
 ) -> Result<(), BackendError> {
     actor.require(Setting::Space(space))?;
     let db = engine.db();
-    let space_name = name_of(db, space).await?;
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT m.role, u.email FROM space_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.space_id = $1 AND m.user_id = $2",
-    )
-    .bind(space)
-    .bind(user)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((role, email)) = row else {
-        return Err(BackendError::NotFound);
-    };
+    // Someone who is not a member is refused before the engine changes anything.
+    name_of(db, space).await?;
+    spaces::membership(db, space, user).await?;
     engine
         .execute(Command::SetAvailability {
             agent: domain::AgentId::new(user),
@@ -173,28 +134,25 @@ pub async fn remove(
             availability: Availability::Unavailable,
         })
         .await?;
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let space_name = name_of_in(change.tx(), space).await?;
+    let (role, email) = membership_in(change.tx(), space, user).await?;
     sqlx::query("UPDATE spaces SET rr_cursor = NULL WHERE id = $1 AND rr_cursor = $2")
         .bind(space)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    sqlx::query("DELETE FROM space_members WHERE space_id = $1 AND user_id = $2")
+    let done = sqlx::query("DELETE FROM space_members WHERE space_id = $1 AND user_id = $2")
         .bind(space)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            format!("Member {email}"),
-            role_label(&role),
-            "removed",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    found(done)?;
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        format!("Member {email}"),
+        role_label(&role),
+        "removed",
+    ));
+    change.commit().await
 }

@@ -9,8 +9,8 @@ use crate::{
     error::BackendError,
     store::{
         Actor,
-        audit::{self, Change},
-        spaces::{self, Role, SpaceSummary, check_name, name_of},
+        audit::{Audited, Change},
+        spaces::{self, Role, SpaceSummary, check_name, name_of_in},
     },
 };
 
@@ -26,35 +26,22 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<SpaceSummary>, BackendEr
 /// Creates a space with **Live chat** on (SPEC R-SPACE-1) and the usual follow-up work types.
 /// The creator becomes its space admin. Site admins only.
 pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, BackendError> {
-    actor.require(Setting::CreateSpace)?;
+    let mut change = Audited::begin(db, actor, Setting::CreateSpace).await?;
     let name = check_name(name)?;
-    let mut tx = db.begin_write().await?;
-    let id = spaces::create_in(&mut tx, &name).await?;
-    spaces::add_member_in(&mut tx, &id, &actor.id, Role::SpaceAdmin).await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(format!("Space {name}"), "Space", "", "created")],
-    )
-    .await?;
-    tx.commit().await?;
+    let id = spaces::create_in(change.tx(), &name).await?;
+    spaces::add_member_in(change.tx(), &id, &actor.id, Role::SpaceAdmin).await?;
+    change.changed(Change::new(format!("Space {name}"), "Space", "", "created"));
+    change.commit().await?;
     Ok(id)
 }
 
 pub async fn rename(db: &Db, actor: &Actor, space: &str, name: &str) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
-    let old = name_of(db, space).await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let old = name_of_in(change.tx(), space).await?;
     let name = check_name(name)?;
-    let mut tx = db.begin_write().await?;
-    spaces::rename_in(&mut tx, space, &name).await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(format!("Space {name}"), "Name", &old, &name)],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    spaces::rename_in(change.tx(), space, &name).await?;
+    change.changed(Change::new(format!("Space {name}"), "Name", &old, &name));
+    change.commit().await
 }
 
 /// The **Live chat** switch. Turning it off while an experience routes live chat here is

@@ -84,15 +84,14 @@ pub async fn stored(db: &Db, id: &str) -> Result<Stored, BackendError> {
     decode(row.ok_or(BackendError::NotFound)?)
 }
 
-/// The experience as stored, read in `tx` (a change reads the old values it audits there).
-pub async fn stored_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: &str,
-) -> Result<Stored, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE id = $1");
+/// The experience as stored, read in `tx` and locked for the change on PostgreSQL (a change
+/// reads the old values it audits there).
+pub async fn stored_in(tx: &mut sqlx::AnyConnection, id: &str) -> Result<Stored, BackendError> {
+    let lock = super::for_update(tx);
+    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE id = $1{lock}");
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     decode(row.ok_or(BackendError::NotFound)?)
 }
@@ -139,11 +138,13 @@ pub async fn with_website(db: &Db) -> Result<Vec<ExperienceSummary>, BackendErro
 }
 
 /// The names of the experiences whose support mode includes live chat, by name.
-pub async fn using_live_chat(db: &Db) -> Result<Vec<String>, BackendError> {
+pub async fn using_live_chat_in(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<Vec<String>, BackendError> {
     let live: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM experiences WHERE support_mode <> 'ai_agent' ORDER BY name",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(live.into_iter().map(|(n,)| n).collect())
 }

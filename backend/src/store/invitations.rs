@@ -51,7 +51,7 @@ pub async fn pending(db: &Db, space: &str) -> Result<Vec<PendingInvitation>, Bac
 
 /// Makes an invitation good for [`INVITATION_DAYS`] in `tx`; returns the link's path.
 pub async fn create_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     space: &str,
     email: &str,
     role: Role,
@@ -70,7 +70,7 @@ pub async fn create_in(
     .bind(invited_by)
     .bind(now)
     .bind(now + INVITATION_DAYS * 24 * 3_600_000)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(format!("/invite/{token}"))
 }

@@ -24,6 +24,18 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What a read of the row a change is about to write appends: `FOR UPDATE` on PostgreSQL,
+/// where a plain read inside a transaction does not stop a concurrent change from committing
+/// in between (and the audit would name a value the row no longer held); nothing on SQLite,
+/// where a write transaction already holds the database's one write lock.
+pub(crate) fn for_update(conn: &sqlx::AnyConnection) -> &'static str {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        " FOR UPDATE"
+    } else {
+        ""
+    }
+}
+
 /// Maps a unique-constraint failure to a clear refusal.
 pub(crate) fn taken(error: sqlx::Error, message: impl FnOnce() -> String) -> BackendError {
     match error {

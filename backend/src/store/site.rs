@@ -16,11 +16,25 @@ pub struct SiteSettingsView {
 
 /// The site's settings as stored.
 pub async fn load(db: &Db) -> Result<SiteSettingsView, BackendError> {
-    let row: Option<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT name, plan, max_conversations, resolutions FROM site_settings WHERE id = 1",
-    )
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = sqlx::query_as(SELECT_SETTINGS)
+        .fetch_optional(&db.pool)
+        .await?;
+    decode(row)
+}
+
+/// The site's settings read in `conn`, locked for the change on PostgreSQL.
+pub async fn load_in(conn: &mut sqlx::AnyConnection) -> Result<SiteSettingsView, BackendError> {
+    let sql = format!("{SELECT_SETTINGS}{}", super::for_update(conn));
+    let row = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_optional(&mut *conn)
+        .await?;
+    decode(row)
+}
+
+const SELECT_SETTINGS: &str =
+    "SELECT name, plan, max_conversations, resolutions FROM site_settings WHERE id = 1";
+
+fn decode(row: Option<(String, String, i64, String)>) -> Result<SiteSettingsView, BackendError> {
     let Some((name, plan, max, resolutions)) = row else {
         return Err(BackendError::NotFound);
     };

@@ -25,10 +25,17 @@ pub struct SlaGoal {
 
 /// The work types follow-up work in this space may take (Conversation excluded).
 pub async fn work_types(db: &Db, space: &str) -> Result<Vec<String>, BackendError> {
+    work_types_in(&mut *db.pool.acquire().await?, space).await
+}
+
+pub async fn work_types_in(
+    conn: &mut sqlx::AnyConnection,
+    space: &str,
+) -> Result<Vec<String>, BackendError> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT name FROM work_types WHERE space_id = $1 ORDER BY name")
             .bind(space)
-            .fetch_all(&db.pool)
+            .fetch_all(&mut *conn)
             .await?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }
@@ -56,6 +63,19 @@ pub async fn queues_for_member(db: &Db, user: &str) -> Result<Vec<SavedQueue>, B
     Ok(rows.into_iter().map(saved_queue).collect())
 }
 
+/// A saved queue's space id, name and filter, read in `conn`.
+pub async fn queue_in(
+    conn: &mut sqlx::AnyConnection,
+    queue: &str,
+) -> Result<Option<(String, String, String)>, BackendError> {
+    Ok(
+        sqlx::query_as("SELECT space_id, name, filter FROM queues WHERE id = $1")
+            .bind(queue)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 fn saved_queue((id, space, name, filter): (String, String, String, String)) -> SavedQueue {
     SavedQueue {
         id,
@@ -66,11 +86,18 @@ fn saved_queue((id, space, name, filter): (String, String, String, String)) -> S
 }
 
 pub async fn sla_goals(db: &Db, space: &str) -> Result<Vec<SlaGoal>, BackendError> {
+    sla_goals_in(&mut *db.pool.acquire().await?, space).await
+}
+
+pub async fn sla_goals_in(
+    conn: &mut sqlx::AnyConnection,
+    space: &str,
+) -> Result<Vec<SlaGoal>, BackendError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT work_type, minutes FROM sla_goals WHERE space_id = $1 ORDER BY work_type",
     )
     .bind(space)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()

@@ -60,15 +60,31 @@ pub async fn name_of(db: &Db, space: &str) -> Result<String, BackendError> {
     row.map(|(n,)| n).ok_or(BackendError::NotFound)
 }
 
+/// The space's name, read in `conn` and locked for the change on PostgreSQL.
+pub async fn name_of_in(
+    conn: &mut sqlx::AnyConnection,
+    space: &str,
+) -> Result<String, BackendError> {
+    let sql = format!(
+        "SELECT name FROM spaces WHERE id = $1{}",
+        super::for_update(conn)
+    );
+    let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(space)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(n,)| n).ok_or(BackendError::NotFound)
+}
+
 /// A space's name and whether Live chat is on, read in `tx`.
 pub async fn live_chat_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     space: &str,
 ) -> Result<(String, bool), BackendError> {
     let row: Option<(String, i64)> =
         sqlx::query_as("SELECT name, live_chat FROM spaces WHERE id = $1")
             .bind(space)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     let (name, live_chat) = row.ok_or(BackendError::NotFound)?;
     Ok((name, live_chat != 0))
@@ -91,23 +107,20 @@ pub(crate) fn name_taken(name: &str) -> impl FnOnce() -> String + '_ {
 
 /// Creates a space with **Live chat** on (SPEC R-SPACE-1) and the usual follow-up work types
 /// in `tx`, and returns its id. `name` has passed [`check_name`].
-pub async fn create_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    name: &str,
-) -> Result<String, BackendError> {
+pub async fn create_in(tx: &mut sqlx::AnyConnection, name: &str) -> Result<String, BackendError> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query("INSERT INTO spaces (id, name, live_chat, created_at) VALUES ($1, $2, 1, $3)")
         .bind(&id)
         .bind(name)
         .bind(now_ms())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(|e| taken(e, name_taken(name)))?;
     for work_type in domain::views::FOLLOW_UP_TYPES {
         sqlx::query("INSERT INTO work_types (space_id, name) VALUES ($1, $2)")
             .bind(&id)
             .bind(work_type)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(id)
@@ -124,14 +137,14 @@ pub async fn create(db: &Db, name: &str) -> Result<String, BackendError> {
 }
 
 pub async fn rename_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     space: &str,
     name: &str,
 ) -> Result<(), BackendError> {
     sqlx::query("UPDATE spaces SET name = $1 WHERE id = $2")
         .bind(name)
         .bind(space)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(|e| taken(e, name_taken(name)))?;
     Ok(())
@@ -165,7 +178,7 @@ impl Role {
 
 /// Adds a member at the end of the round-robin order, Unavailable until they say otherwise.
 pub(crate) async fn add_member_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     space: &str,
     user: &str,
     role: Role,
@@ -174,7 +187,7 @@ pub(crate) async fn add_member_in(
         "SELECT COALESCE(MAX(position), -1) + 1 FROM space_members WHERE space_id = $1",
     )
     .bind(space)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
         "INSERT INTO space_members (space_id, user_id, role, position, availability) VALUES ($1, $2, $3, $4, 'Unavailable')",
@@ -183,7 +196,7 @@ pub(crate) async fn add_member_in(
     .bind(user)
     .bind(role.code())
     .bind(next)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
@@ -239,19 +252,34 @@ pub async fn members(db: &Db, space: &str) -> Result<Vec<Member>, BackendError> 
         .collect())
 }
 
-/// A member's role code and email, read in `tx`; `NotFound` when they are not a member.
-pub async fn membership_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+/// A member's role code and email; `NotFound` when they are not a member.
+pub async fn membership(
+    db: &Db,
     space: &str,
     user: &str,
 ) -> Result<(String, String), BackendError> {
-    let row: Option<(String, String)> = sqlx::query_as(
+    membership_in(&mut *db.pool.acquire().await?, space, user).await
+}
+
+/// A member's role code and email, read in `tx` and locked for the change on PostgreSQL; `NotFound` when they are not a member.
+pub async fn membership_in(
+    tx: &mut sqlx::AnyConnection,
+    space: &str,
+    user: &str,
+) -> Result<(String, String), BackendError> {
+    let lock = if super::for_update(tx).is_empty() {
+        ""
+    } else {
+        " FOR UPDATE OF m"
+    };
+    let sql = format!(
         "SELECT m.role, u.email FROM space_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.space_id = $1 AND m.user_id = $2",
-    )
-    .bind(space)
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?;
+         WHERE m.space_id = $1 AND m.user_id = $2{lock}"
+    );
+    let row: Option<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(space)
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await?;
     row.ok_or(BackendError::NotFound)
 }

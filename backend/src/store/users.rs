@@ -104,7 +104,7 @@ pub async fn create_staff(db: &Db, new: NewStaff) -> Result<String, BackendError
 
 /// The one statement that creates a staff account (checked email, trimmed name, argon2 hash).
 pub(crate) async fn insert_staff(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     email: &str,
     name: &str,
     hash: &str,
@@ -121,7 +121,7 @@ pub(crate) async fn insert_staff(
     .bind(hash)
     .bind(i64::from(site_admin))
     .bind(now_ms())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(id)
 }
@@ -134,23 +134,26 @@ pub async fn count_staff(db: &Db) -> Result<i64, BackendError> {
 }
 
 /// The id of the staff member with this (normalised) email, with their name.
-pub async fn staff_by_email(
-    db: &Db,
+pub async fn staff_by_email_in(
+    conn: &mut sqlx::AnyConnection,
     email: &str,
 ) -> Result<Option<(String, String)>, BackendError> {
     Ok(
         sqlx::query_as("SELECT id, display_name FROM users WHERE email = $1")
             .bind(email)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?,
     )
 }
 
 /// A staff member's email, empty for an unknown id.
-pub async fn email_of(db: &Db, user: &str) -> Result<String, BackendError> {
+pub async fn email_of_in(
+    conn: &mut sqlx::AnyConnection,
+    user: &str,
+) -> Result<String, BackendError> {
     let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
         .bind(user)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(email.map(|(e,)| e).unwrap_or_default())
 }
