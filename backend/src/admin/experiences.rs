@@ -3,10 +3,10 @@
 //! identity secret and embed snippet. Edited by the experience's admins (and site admins).
 
 use domain::{
-    experience::{ChatSettings, RoutedSpace, SupportMode, check_chat_settings},
+    experience::{ChatSettings, RoutedSpace, check_chat_settings},
     roles::Setting,
+    views::settings::{ExperiencePage, ExperienceSummary},
 };
-use serde::{Deserialize, Serialize};
 
 use crate::{
     accounts::parse_email,
@@ -17,24 +17,12 @@ use crate::{
         Actor,
         audit::{Audited, Change, found},
         experiences::{
-            ExperienceAdmin, ExperienceSummary, admins, all, new_identity_secret, new_widget_key,
-            stored, stored_in, summary,
+            admins, all, new_identity_secret, new_widget_key, stored, stored_in, summary,
         },
-        taken,
+        spaces, taken,
         users::{email_of_in, staff_by_email_in},
     },
 };
-
-/// Everything the experience's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceView {
-    pub id: String,
-    pub settings: ChatSettings,
-    pub widget_key: String,
-    pub identity_secret: String,
-    pub ai_published: bool,
-    pub admins: Vec<ExperienceAdmin>,
-}
 
 /// The experiences this person may change.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, BackendError> {
@@ -46,16 +34,18 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, Back
         .collect())
 }
 
-pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperienceView, BackendError> {
+/// Everything the experience's settings page shows, with the spaces it may route to.
+pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperiencePage, BackendError> {
     actor.require(Setting::Experience(id))?;
     let s = stored(db, id).await?;
-    Ok(ExperienceView {
+    Ok(ExperiencePage {
         id: s.id,
         settings: s.settings,
         widget_key: s.widget_key,
         identity_secret: s.identity_secret,
         ai_published: s.ai_published,
         admins: admins(db, id).await?,
+        spaces: spaces::all(db).await?,
     })
 }
 

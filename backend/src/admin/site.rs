@@ -1,6 +1,6 @@
 //! Site settings (site admins): name, plan, **Maximum conversations** and the resolutions.
 
-use domain::{Command, roles::Setting};
+use domain::{Command, roles::Setting, views::settings::SiteSettingsView};
 
 use crate::{
     engine::{Alongside, Engine},
@@ -9,7 +9,7 @@ use crate::{
         Actor,
         audit::{Audited, Change},
         experiences,
-        site::{SiteSettingsView, load, load_in},
+        site::{load, load_in},
     },
 };
 

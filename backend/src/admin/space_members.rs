@@ -1,7 +1,11 @@
 //! A space's members and their roles. Baton sends no mail yet, so inviting someone who has no
 //! account makes an invitation link for the space admin to pass on.
 
-use domain::{Availability, Command, Scope, SpaceId, roles::Setting};
+use domain::{
+    Availability, Command, Scope, SpaceId,
+    roles::Setting,
+    views::settings::{Member, PendingInvitation},
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -12,8 +16,8 @@ use crate::{
     store::{
         Actor,
         audit::{Audited, Change, found},
-        invitations::{self, PendingInvitation},
-        spaces::{self, Member, Role, add_member_in, membership_in, name_of, name_of_in},
+        invitations,
+        spaces::{self, Role, add_member_in, membership_in, name_of, name_of_in},
         taken,
         users::staff_by_email_in,
     },

@@ -1,7 +1,7 @@
 //! Spaces (SPEC R-SPACE-1, R-SPACE-2): create, rename and the **Live chat** switch. Members,
 //! work types, queues and SLA goals are in the sibling modules.
 
-use domain::{Command, SpaceId, roles::Setting};
+use domain::{Command, SpaceId, roles::Setting, views::settings::SpaceSummary};
 
 use crate::{
     db::Db,
@@ -10,7 +10,7 @@ use crate::{
     store::{
         Actor,
         audit::{Audited, Change},
-        spaces::{self, Role, SpaceSummary, check_name, name_of_in},
+        spaces::{self, Role, check_name, name_of_in},
     },
 };
 

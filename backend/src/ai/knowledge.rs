@@ -6,8 +6,8 @@ use domain::{
     ai::{HandoffSettings, check_handoff_settings},
     experience::SupportMode,
     roles::Setting,
+    views::ai::{AiAgentView, ArticleView},
 };
-use serde::{Deserialize, Serialize};
 
 use super::retrieval::Article;
 use crate::{
@@ -23,26 +23,6 @@ use crate::{
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 20_000;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArticleView {
-    pub id: String,
-    pub title: String,
-    pub body: String,
-    pub published: bool,
-    pub updated_at: i64,
-}
-
-/// Everything the AI agent's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AiAgentView {
-    pub experience_id: String,
-    pub experience_name: String,
-    pub mode: SupportMode,
-    pub published: bool,
-    pub settings: HandoffSettings,
-    pub articles: Vec<ArticleView>,
-}
 
 /// The AI agent's handoff settings; the defaults until an admin saves some.
 pub async fn handoff_settings(db: &Db, experience: &str) -> Result<HandoffSettings, BackendError> {

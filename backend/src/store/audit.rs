@@ -3,7 +3,7 @@
 //! [`Audited`].
 
 use domain::roles::Setting;
-use serde::{Deserialize, Serialize};
+use domain::views::settings::AuditEntry;
 
 use super::Actor;
 use crate::{clock::now_ms, db::Db, error::BackendError};
@@ -72,19 +72,6 @@ pub fn found(done: sqlx::any::AnyQueryResult) -> Result<(), BackendError> {
     } else {
         Ok(())
     }
-}
-
-/// One change, as the audit log page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at: i64,
-    pub actor: String,
-    /// What was changed: "Site", "Space Customer Support", "Customer experience Shop help".
-    pub subject: String,
-    /// The setting's name as the settings page labels it.
-    pub field: String,
-    pub old_value: String,
-    pub new_value: String,
 }
 
 /// A change about to be written, before it has a time.

@@ -3,28 +3,10 @@
 //! the widget, the AI agent, the websocket's Origin check and the settings pages.
 
 use domain::experience::{ChatSettings, SupportMode};
-use serde::{Deserialize, Serialize};
+use domain::views::settings::{ExperienceAdmin, ExperienceSummary};
 
 use super::random_hex;
 use crate::{db::Db, error::BackendError};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceSummary {
-    pub id: String,
-    pub name: String,
-    pub mode: SupportMode,
-    pub space: Option<String>,
-    pub website: bool,
-    pub embedded: bool,
-    pub widget_key: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceAdmin {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
 
 type Row = (
     String,

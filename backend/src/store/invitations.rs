@@ -2,6 +2,7 @@
 //! makes a link for the space admin to pass on; accepting it, the invited person chooses a name
 //! and a password and becomes a staff member of that space in one transaction.
 
+use domain::views::settings::PendingInvitation;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -18,15 +19,6 @@ use crate::{
 
 /// Invitations are good for a week.
 pub const INVITATION_DAYS: i64 = 7;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingInvitation {
-    pub email: String,
-    pub role: String,
-    /// The path of the link to pass on: `/invite/<token>`.
-    pub link: String,
-    pub expires_at: i64,
-}
 
 /// The space's invitations not yet accepted and still good, oldest first.
 pub async fn pending(db: &Db, space: &str) -> Result<Vec<PendingInvitation>, BackendError> {

@@ -2,17 +2,9 @@
 //! first start, and the counts the landing page shows.
 
 use domain::experience::Plan;
-use serde::{Deserialize, Serialize};
+use domain::views::settings::SiteSettingsView;
 
 use crate::{db::Db, error::BackendError};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteSettingsView {
-    pub name: String,
-    pub plan: Plan,
-    pub max_conversations: u32,
-    pub resolutions: Vec<String>,
-}
 
 /// The site's settings as stored.
 pub async fn load(db: &Db) -> Result<SiteSettingsView, BackendError> {

@@ -1,27 +1,11 @@
 //! A space's work settings as stored: the work types follow-up work may take, saved queues and
 //! time-to-first-response goals (SPEC R-VIEW-2, R-VIEW-4).
 
-use serde::{Deserialize, Serialize};
-
 use crate::{db::Db, error::BackendError};
+use domain::views::settings::{SavedQueue, SlaGoal};
 
 /// The work type of every live chat; it is built in and cannot be added or removed.
 pub const CONVERSATION: &str = "Conversation";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedQueue {
-    pub id: String,
-    pub space: String,
-    pub name: String,
-    pub filter: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlaGoal {
-    /// Empty for "all work types".
-    pub work_type: String,
-    pub minutes: i64,
-}
 
 /// The work types follow-up work in this space may take (Conversation excluded).
 pub async fn work_types(db: &Db, space: &str) -> Result<Vec<String>, BackendError> {

@@ -2,18 +2,9 @@
 //! the name checks, in one transaction with its follow-up work types), members in round-robin
 //! order, and pending invitations.
 
-use serde::{Deserialize, Serialize};
-
 use super::taken;
 use crate::{clock::now_ms, db::Db, error::BackendError};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpaceSummary {
-    pub id: String,
-    pub name: String,
-    pub live_chat: bool,
-    pub members: i64,
-}
+use domain::views::settings::{Member, SpaceSummary};
 
 /// Every space with its member count, by name.
 pub async fn summaries(db: &Db) -> Result<Vec<SpaceSummary>, BackendError> {
@@ -220,15 +211,6 @@ pub async fn availability(db: &Db, space: &str, user: &str) -> Result<String, Ba
     .await?
     .ok_or(BackendError::NotFound)?;
     Ok(state)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub role: String,
-    pub availability: String,
 }
 
 /// The space's members in round-robin order.
