@@ -4,7 +4,6 @@
 
 use domain::{
     ai::{HandoffSettings, check_handoff_settings},
-    experience::SupportMode,
     roles::Setting,
     views::ai::{AiAgentView, ArticleView},
 };
