@@ -19,7 +19,7 @@ use argon2::{
 use rand_core::OsRng;
 use tokio::sync::Semaphore;
 
-use crate::{clock::now_ms, db::Db, error::BackendError};
+use crate::{db::Db, error::BackendError};
 
 /// One argon2 computation at a time.
 static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
@@ -126,48 +126,6 @@ pub fn check_password_strength(password: &str) -> Result<(), BackendError> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewStaff {
-    pub email: String,
-    pub display_name: String,
-    pub password: String,
-    pub site_admin: bool,
-}
-
-/// Creates a staff account and returns its id. A taken email is a clear `Invalid` error.
-pub async fn create_staff(db: &Db, new: NewStaff) -> Result<String, BackendError> {
-    let email = parse_email(&new.email)?;
-    check_password_strength(&new.password)?;
-    let name = new.display_name.trim();
-    if name.is_empty() {
-        return Err(BackendError::Invalid("The name must not be empty.".into()));
-    }
-    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&db.pool)
-        .await?;
-    if taken.is_some() {
-        return Err(BackendError::Invalid(format!(
-            "An account for {email} already exists."
-        )));
-    }
-    let hash = hash_password(new.password).await?;
-    let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, site_admin, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(&email)
-    .bind(name)
-    .bind(&hash)
-    .bind(i64::from(new.site_admin))
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
-    Ok(id)
-}
-
 /// Whose accounts a sign-in is checked against.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Accounts {
@@ -212,13 +170,6 @@ pub async fn authenticate(
     password: &str,
 ) -> Result<Option<String>, BackendError> {
     authenticate_in(db, Accounts::Staff, email, password).await
-}
-
-pub async fn count_staff(db: &Db) -> Result<i64, BackendError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -2,10 +2,13 @@
 //! It runs only when the site has no settings row yet, so a second start re-seeds nothing.
 
 use crate::{
-    accounts::{NewStaff, create_staff},
     db::Db,
-    directory::{self, Role},
     error::BackendError,
+    store::{
+        experiences, site,
+        spaces::{self, Role},
+        users::{NewStaff, create_staff},
+    },
 };
 
 /// A sign-in the demo creates, printed at start so a newcomer can click through at once.
@@ -41,31 +44,12 @@ pub const DEMO_LOGINS: [DemoLogin; 4] = [
     },
 ];
 
-/// Whether the site has been set up (by the demo or by `create-admin`).
-pub async fn site_exists(db: &Db) -> Result<bool, BackendError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM site_settings WHERE id = 1")
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.is_some())
-}
-
-/// Creates the site settings row if missing (first start of a production database).
-pub async fn ensure_site(db: &Db, name: &str) -> Result<(), BackendError> {
-    if !site_exists(db).await? {
-        sqlx::query("INSERT INTO site_settings (id, name) VALUES (1, $1)")
-            .bind(name)
-            .execute(&db.pool)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Seeds the demo site when the database is empty. Returns true when it seeded.
 pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
-    if site_exists(db).await? {
+    if site::site_exists(db).await? {
         return Ok(false);
     }
-    ensure_site(db, "Baton demo").await?;
+    site::ensure_site(db, "Baton demo").await?;
     let mut ids = Vec::new();
     let staff = DEMO_LOGINS.iter().filter(|login| login.role != "customer");
     for (login, name) in staff.zip(["Alex Admin", "Ada Lovelace", "Grace Hopper"]) {
@@ -81,9 +65,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, BackendError> {
         .await?;
         ids.push(id);
     }
-    let space_id = directory::create_space(db, "Customer Support").await?;
+    let space_id = spaces::create(db, "Customer Support").await?;
     for (id, role) in ids.iter().zip([Role::SpaceAdmin, Role::Agent, Role::Agent]) {
-        directory::add_member(db, &space_id, id, role).await?;
+        spaces::add_member(db, &space_id, id, role).await?;
     }
     seed_settings(db, &space_id).await?;
     for login in DEMO_LOGINS.iter().filter(|login| login.role == "customer") {
@@ -128,7 +112,7 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
         .bind(help)
         .bind(key)
         .bind(domains)
-        .bind(crate::admin::random_hex(32))
+        .bind(experiences::new_identity_secret())
         .bind(crate::clock::now_ms())
         .execute(&db.pool)
         .await?;
@@ -155,7 +139,7 @@ async fn seed_settings(db: &Db, space: &str) -> Result<(), BackendError> {
 
 /// The Shop Assistant's AI agent: the demo knowledge base, published, with one handoff phrase.
 async fn seed_knowledge_base(db: &Db, widget_key: &str) -> Result<(), BackendError> {
-    let experience = crate::admin::experiences::by_key(db, widget_key).await?.id;
+    let experience = experiences::by_key(db, widget_key).await?.id;
     let now = crate::clock::now_ms();
     for (title, body) in crate::demo_kb::DEMO_ARTICLES {
         sqlx::query(
@@ -183,35 +167,4 @@ async fn seed_knowledge_base(db: &Db, widget_key: &str) -> Result<(), BackendErr
         .execute(&db.pool)
         .await?;
     Ok(())
-}
-
-/// Counts shown on the landing page's status check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SiteOverview {
-    pub site_name: Option<String>,
-    pub spaces: i64,
-    pub staff: i64,
-    pub conversations: i64,
-}
-
-pub async fn overview(db: &Db) -> Result<SiteOverview, BackendError> {
-    let site_name: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM site_settings WHERE id = 1")
-            .fetch_optional(&db.pool)
-            .await?;
-    let (spaces,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM spaces")
-        .fetch_one(&db.pool)
-        .await?;
-    let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    let (conversations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(SiteOverview {
-        site_name: site_name.map(|(n,)| n),
-        spaces,
-        staff,
-        conversations,
-    })
 }

@@ -11,12 +11,12 @@ pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod demo_kb;
-pub mod directory;
 pub mod engine;
 pub mod error;
 pub mod rates;
 pub mod realtime;
 pub mod sessions;
+pub mod store;
 pub mod widget;
 pub mod work;
 

@@ -12,12 +12,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
 use serde::Deserialize;
 
 use crate::{
-    admin::experiences::{self, Stored},
     ai::AiAgent,
     clock::now_ms,
     db::Db,
     engine::{Alongside, Engine},
     error::BackendError,
+    store::experiences::{self, Stored},
 };
 
 fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
@@ -49,7 +49,7 @@ fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
 /// The widget's view of the experience behind `key`.
 pub async fn info(db: &Db, key: &str) -> Result<WidgetInfo, BackendError> {
     let stored = experiences::by_key(db, key).await?;
-    let plan = crate::admin::site::plan(db).await?;
+    let plan = crate::store::site::plan(db).await?;
     Ok(info_from(stored, plan.allows_live_chat()))
 }
 
@@ -120,7 +120,7 @@ pub async fn start(
     if let Some(open) = open_in(db, &stored.id, who).await? {
         return Ok(open);
     }
-    let plan = crate::admin::site::plan(db).await?;
+    let plan = crate::store::site::plan(db).await?;
     let info = info_from(stored.clone(), plan.allows_live_chat());
     if let Some(reason) = info.closed_reason {
         return Err(BackendError::Invalid(reason));

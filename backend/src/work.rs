@@ -15,6 +15,7 @@ use crate::{
     clock::now_ms,
     db::{Backend, Db},
     error::BackendError,
+    store::audit::{Audited, Change},
 };
 
 pub use domain::views::FOLLOW_UP_TYPES;
@@ -164,8 +165,8 @@ pub async fn set_assignee(
     work_item: &str,
     assignee: Option<&AgentId>,
 ) -> Result<(), BackendError> {
-    let actor = crate::admin::Actor::load(db, by.as_str()).await?;
-    let mut tx = db.begin_write().await?;
+    let actor = crate::store::Actor::load(db, by.as_str()).await?;
+    let mut change = Audited::begin_then_check(db, &actor).await?;
     let lock = if db.backend == Backend::Postgres {
         " FOR UPDATE OF w"
     } else {
@@ -178,12 +179,14 @@ pub async fn set_assignee(
     let row: Option<(String, String, String, Option<String>)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(work_item)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(change.tx())
             .await?;
     let Some((work_type, space, title, old_name)) = row else {
         return Err(BackendError::NotFound);
     };
-    let by_member = member_name(&mut tx, &space, by.as_str()).await?.is_some();
+    let by_member = member_name(change.tx(), &space, by.as_str())
+        .await?
+        .is_some();
     if !actor.roles.may_assign_work(by_member) {
         tracing::info!(agent = %by, work_item, "assignment refused: not a member of the space");
         return Err(BackendError::Forbidden);
@@ -196,7 +199,7 @@ pub async fn set_assignee(
     }
     let new_name = match assignee {
         Some(agent) => Some(
-            member_name(&mut tx, &space, agent.as_str())
+            member_name(change.tx(), &space, agent.as_str())
                 .await?
                 .ok_or_else(|| {
                     BackendError::Invalid(
@@ -210,26 +213,21 @@ pub async fn set_assignee(
         .bind(assignee.map(|a| a.as_str().to_string()))
         .bind(now_ms())
         .bind(work_item)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    crate::admin::audit::record(
-        &mut tx,
-        &actor,
-        &[crate::admin::audit::Change::new(
-            format!("{work_type} {title}"),
-            "Assignee",
-            old_name.unwrap_or_default(),
-            new_name.unwrap_or_default(),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        format!("{work_type} {title}"),
+        "Assignee",
+        old_name.unwrap_or_default(),
+        new_name.unwrap_or_default(),
+    ));
+    change.commit().await?;
     Ok(())
 }
 
 /// The display name of `user` when they are a member of `space`.
 async fn member_name(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     space: &str,
     user: &str,
 ) -> Result<Option<String>, BackendError> {
@@ -239,7 +237,7 @@ async fn member_name(
     )
     .bind(space)
     .bind(user)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     Ok(row.map(|(name,)| name))
 }
@@ -275,7 +273,7 @@ pub async fn create_follow_up(
             "Only the assignee creates follow-up work from a conversation.".into(),
         ));
     }
-    let types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
+    let types = crate::store::space_work::work_types(db, conv.space.as_str()).await?;
     let Some(work_type) = types
         .iter()
         .find(|t| t.eq_ignore_ascii_case(work_type.trim()))
@@ -318,9 +316,9 @@ pub async fn details(
     let conv = readable_conversation(db, viewer, id).await?;
     // The space's goal for conversations, else its goal for all work types, else the default.
     let space_goal =
-        crate::admin::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
+        crate::store::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
     let sla_goal_ms = space_goal.map_or(default_sla_goal_ms, |minutes| minutes * 60_000);
-    let work_types = crate::admin::space_work::work_types(db, conv.space.as_str()).await?;
+    let work_types = crate::store::space_work::work_types(db, conv.space.as_str()).await?;
     let customer_name = match &conv.customer {
         Some(c) => crate::realtime::reads::customer_name(db, c.as_str())
             .await?

@@ -10,10 +10,10 @@ use std::{sync::Arc, time::Duration};
 
 use backend::{
     Db, Engine,
-    admin::Actor,
     ai::{AiAgent, knowledge, review},
     clock::SystemClock,
     demo,
+    store::Actor,
     widget::{self, Chatter},
 };
 use domain::{

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use backend::{
     BackendError, Db, Engine,
-    accounts::{NewStaff, create_staff},
     clock::ManualClock,
-    demo,
-    directory::{self, Role},
+    store::{
+        site,
+        spaces::{self, Role},
+        users::{self, NewStaff, create_staff},
+    },
 };
 use domain::{
     AgentId, Author, Availability, Command, ConversationId, CustomerId, DomainError, Effect,
@@ -29,8 +31,8 @@ struct Site {
 }
 
 async fn site(db: &Db) -> Site {
-    demo::ensure_site(db, "Test site").await.unwrap();
-    let space = directory::create_space(db, "Support").await.unwrap();
+    site::ensure_site(db, "Test site").await.unwrap();
+    let space = spaces::create(db, "Support").await.unwrap();
     let mut agents = Vec::new();
     for name in ["ada", "grace"] {
         let id = create_staff(
@@ -44,12 +46,12 @@ async fn site(db: &Db) -> Site {
         )
         .await
         .unwrap();
-        directory::add_member(db, &space, &id, Role::Agent)
+        spaces::add_member(db, &space, &id, Role::Agent)
             .await
             .unwrap();
         agents.push(AgentId::new(id));
     }
-    let customer = directory::create_customer(db, "customer@example.com", "Casey")
+    let customer = users::create_customer(db, "customer@example.com", "Casey")
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::starting_at(T0));
@@ -224,7 +226,7 @@ async fn an_unanswered_offer_sets_the_agent_unavailable_and_moves_on(db: &Db) {
     site.clock.advance(SECOND);
     assert_eq!(site.engine.tick_due().await.unwrap(), 1);
     assert_eq!(
-        directory::availability(db, site.space.as_str(), &first)
+        spaces::availability(db, site.space.as_str(), &first)
             .await
             .unwrap(),
         "Unavailable"
@@ -381,7 +383,7 @@ async fn deadlines_survive_a_restart_and_fire_once(db: &Db) {
         "nothing fires twice"
     );
     assert_eq!(
-        directory::availability(db, site.space.as_str(), &offered_agent)
+        spaces::availability(db, site.space.as_str(), &offered_agent)
             .await
             .unwrap(),
         "Unavailable"

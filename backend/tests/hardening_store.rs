@@ -8,12 +8,14 @@ use std::sync::Arc;
 
 use backend::{
     Db, Engine,
-    accounts::{NewStaff, create_staff},
     clock::ManualClock,
-    demo,
-    directory::{self, Role},
     engine::scheduler::{RETRY_FIRST, RETRY_MAX},
     realtime::reads::{self, REPLAY_PAGE},
+    store::{
+        site,
+        spaces::{self, Role},
+        users::{self, NewStaff, create_staff},
+    },
 };
 use domain::{
     AgentId, Author, Availability, Command, ConversationEvent, ConversationId, CustomerId,
@@ -39,8 +41,8 @@ struct Site {
 }
 
 async fn site(db: &Db) -> Site {
-    demo::ensure_site(db, "Test site").await.unwrap();
-    let space = directory::create_space(db, "Support").await.unwrap();
+    site::ensure_site(db, "Test site").await.unwrap();
+    let space = spaces::create(db, "Support").await.unwrap();
     let agent = create_staff(
         db,
         NewStaff {
@@ -52,10 +54,10 @@ async fn site(db: &Db) -> Site {
     )
     .await
     .unwrap();
-    directory::add_member(db, &space, &agent, Role::Agent)
+    spaces::add_member(db, &space, &agent, Role::Agent)
         .await
         .unwrap();
-    let customer = directory::create_customer(db, "casey@example.com", "Casey")
+    let customer = users::create_customer(db, "casey@example.com", "Casey")
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::starting_at(T0));
@@ -297,7 +299,7 @@ async fn a_due_timer_fires_even_when_five_hundred_failing_conversations_are_due_
 
     assert_eq!(ticked, 1, "the healthy conversation ticked");
     assert_eq!(
-        directory::availability(db, site.space.as_str(), site.agent.as_str())
+        spaces::availability(db, site.space.as_str(), site.agent.as_str())
             .await
             .unwrap(),
         "Unavailable",

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use backend::{Db, admin::experiences, demo};
+use backend::{Db, demo, store::experiences};
 use domain::CustomerId;
 use serde_json::{Value, json};
 

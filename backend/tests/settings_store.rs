@@ -8,9 +8,10 @@ use std::{sync::Arc, time::Duration};
 
 use backend::{
     Db, Engine,
-    admin::{Actor, experiences, site, spaces},
+    admin::{experiences, site, spaces},
     clock::SystemClock,
     demo,
+    store::{self, Actor},
 };
 use domain::{Timers, experience::ChatSettings};
 
@@ -21,10 +22,11 @@ conformance!(
     an_identity_token_signs_in_once_and_forged_expired_or_replayed_ones_are_refused,
     the_first_admin_is_set_up_once_from_the_browser,
     an_invitation_link_makes_a_member_once,
+    two_saves_at_once_each_audit_the_value_the_other_left,
 );
 
 async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
-    let id = backend::admin::create_first_admin(
+    let id = backend::store::users::create_first_admin(
         db,
         "Owner@Example.com",
         "Olive Owner",
@@ -34,8 +36,13 @@ async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
     .unwrap();
     let owner = Actor::load(db, &id).await.unwrap();
     assert!(owner.roles.site_admin);
-    let second =
-        backend::admin::create_first_admin(db, "late@example.com", "Late", "a long password").await;
+    let second = backend::store::users::create_first_admin(
+        db,
+        "late@example.com",
+        "Late",
+        "a long password",
+    )
+    .await;
     assert!(
         matches!(&second, Err(backend::BackendError::Invalid(m)) if m.contains("already set up")),
         "{second:?}"
@@ -43,7 +50,7 @@ async fn the_first_admin_is_set_up_once_from_the_browser(db: &Db) {
 }
 
 async fn an_invitation_link_makes_a_member_once(db: &Db) {
-    use backend::admin::{invitations, space_members};
+    use backend::{admin::space_members, store::invitations};
     let (admin, _) = seeded(db).await;
     let help = experience(db, "Baton Help").await;
     let space = help.settings.space.unwrap();
@@ -93,13 +100,13 @@ async fn seeded(db: &Db) -> (Actor, Engine) {
     (actor, engine)
 }
 
-async fn experience(db: &Db, name: &str) -> experiences::Stored {
+async fn experience(db: &Db, name: &str) -> store::experiences::Stored {
     let (id,): (String,) = sqlx::query_as("SELECT id FROM experiences WHERE name = $1")
         .bind(name)
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    experiences::stored(db, &id).await.unwrap()
+    store::experiences::stored(db, &id).await.unwrap()
 }
 
 async fn an_experience_saves_only_with_a_live_chat_space_and_every_change_is_audited(db: &Db) {
@@ -152,6 +159,64 @@ async fn an_experience_saves_only_with_a_live_chat_space_and_every_change_is_aud
     );
 }
 
+/// The audit's old value is read inside the save's write transaction: two saves that wait for
+/// the same lock each record, as old, what the row held when they got it, so the entries chain
+/// (A → B, then B → C). Read before the transaction, both would record the value they saw
+/// before waiting, and one entry would name a value the row no longer held.
+async fn two_saves_at_once_each_audit_the_value_the_other_left(db: &Db) {
+    let (admin, _) = seeded(db).await;
+    let help = experience(db, "Baton Help").await;
+    // Another change holds the write lock (SQLite's one writer; the row on PostgreSQL) while
+    // both saves start, so each has to wait for it.
+    let mut other = db.begin_write().await.unwrap();
+    if db.backend == backend::Backend::Postgres {
+        sqlx::query("SELECT id FROM experiences WHERE id = $1 FOR UPDATE")
+            .bind(&help.id)
+            .fetch_one(&mut *other)
+            .await
+            .unwrap();
+    }
+    let saves: Vec<_> = ["Help One", "Help Two"]
+        .into_iter()
+        .map(|name| {
+            let (db, admin, id) = (db.clone(), admin.clone(), help.id.clone());
+            let settings = ChatSettings {
+                name: name.into(),
+                ..help.settings.clone()
+            };
+            tokio::spawn(async move { experiences::save(&db, &admin, &id, settings).await })
+        })
+        .collect();
+    // Long enough for both to reach the lock (a save that came later would only make this
+    // pass without proving anything, never fail it).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.commit().await.unwrap();
+    for save in saves {
+        save.await.unwrap().unwrap();
+    }
+    let names: Vec<(String, String)> = sqlx::query_as(
+        "SELECT old_value, new_value FROM audit_log WHERE field = 'Name' ORDER BY at, id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let now = store::experiences::stored(db, &help.id)
+        .await
+        .unwrap()
+        .settings
+        .name;
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0].0, "Baton Help", "{names:?}");
+    assert_eq!(
+        names[1].0, names[0].1,
+        "the second save saw the first: {names:?}"
+    );
+    assert_eq!(
+        names[1].1, now,
+        "the last entry names what the row holds: {names:?}"
+    );
+}
+
 async fn live_chat_stays_on_while_an_experience_routes_to_the_space(db: &Db) {
     let (admin, engine) = seeded(db).await;
     let help = experience(db, "Baton Help").await;
@@ -181,7 +246,7 @@ async fn live_chat_stays_on_while_an_experience_routes_to_the_space(db: &Db) {
             .unwrap();
     assert_eq!((old.as_str(), new.as_str()), ("On", "Off"));
     // R-MODE-4 the other way round: Standard is refused while… nothing uses live chat now.
-    let mut settings = site::load(db).await.unwrap();
+    let mut settings = store::site::load(db).await.unwrap();
     settings.plan = domain::experience::Plan::Standard;
     site::save(&engine, &admin, settings).await.unwrap();
 }

@@ -4,8 +4,12 @@ mod support;
 
 use backend::{
     Backend, Db,
-    accounts::{NewStaff, authenticate, create_staff},
+    accounts::authenticate,
     demo,
+    store::{
+        site,
+        users::{NewStaff, create_staff},
+    },
 };
 
 conformance!(
@@ -29,12 +33,12 @@ async fn migrations_create_the_schema_and_running_them_again_changes_nothing(db:
 
 async fn the_demo_seed_fills_an_empty_database_once(db: &Db) {
     assert!(demo::seed_if_empty(db).await.unwrap(), "first start seeds");
-    let first = demo::overview(db).await.unwrap();
+    let first = site::overview(db).await.unwrap();
     assert!(
         !demo::seed_if_empty(db).await.unwrap(),
         "second start re-seeds nothing"
     );
-    let second = demo::overview(db).await.unwrap();
+    let second = site::overview(db).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(first.spaces, 1);
     assert_eq!(first.staff, 3);
@@ -128,7 +132,7 @@ async fn a_conversation_work_items_assignee_cannot_be_edited_outside_routing(db:
 
 // SPEC R-SPACE-3
 async fn maximum_conversations_outside_one_to_one_hundred_is_refused_by_the_database(db: &Db) {
-    demo::ensure_site(db, "Test").await.unwrap();
+    site::ensure_site(db, "Test").await.unwrap();
     for bad in [0_i64, 101] {
         let result = sqlx::query("UPDATE site_settings SET max_conversations = $1 WHERE id = 1")
             .bind(bad)

@@ -17,13 +17,15 @@ use std::time::{Duration, Instant};
 
 use backend::{
     Db, Engine,
-    accounts::{self, NewStaff},
     clock::SystemClock,
     config::{Config, RawConfig},
     db::{create_scratch_postgres_database, drop_scratch_postgres_database},
-    demo,
-    directory::{self, Role},
     sessions::{COOKIE_NAME, DbSessionStore, SignedIn},
+    store::{
+        site,
+        spaces::{self, Role},
+        users::{self, NewStaff},
+    },
 };
 use domain::protocol::{ClientFrame, ServerFrame};
 use domain::{
@@ -122,11 +124,11 @@ struct Pair {
 /// conversation per pair of connections, each with a minted session for both sides.
 async fn seed(db: &Db, pairs: usize, agents: usize) -> Result<Vec<Pair>, String> {
     let e = |e: backend::BackendError| e.to_string();
-    demo::ensure_site(db, "Bench").await.map_err(e)?;
-    let space = directory::create_space(db, "Bench").await.map_err(e)?;
+    site::ensure_site(db, "Bench").await.map_err(e)?;
+    let space = spaces::create(db, "Bench").await.map_err(e)?;
     let mut agent_ids = Vec::new();
     for i in 0..agents {
-        let id = accounts::create_staff(
+        let id = users::create_staff(
             db,
             NewStaff {
                 email: format!("agent{i}@bench.test"),
@@ -137,7 +139,7 @@ async fn seed(db: &Db, pairs: usize, agents: usize) -> Result<Vec<Pair>, String>
         )
         .await
         .map_err(e)?;
-        directory::add_member(db, &space, &id, Role::Agent)
+        spaces::add_member(db, &space, &id, Role::Agent)
             .await
             .map_err(e)?;
         agent_ids.push(id);
@@ -161,7 +163,7 @@ async fn seed(db: &Db, pairs: usize, agents: usize) -> Result<Vec<Pair>, String>
     let mut out = Vec::with_capacity(pairs);
     for i in 0..pairs {
         let customer =
-            directory::create_customer(db, &format!("c{i}@bench.test"), &format!("Customer {i}"))
+            users::create_customer(db, &format!("c{i}@bench.test"), &format!("Customer {i}"))
                 .await
                 .map_err(e)?;
         let conversation = ConversationId::new(format!("bench-{i}"));

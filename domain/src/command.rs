@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agent::Availability;
-use crate::ai::HandoffReason;
+use crate::conversation::HandoffReason;
 use crate::event::Author;
 use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 

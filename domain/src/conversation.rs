@@ -5,9 +5,34 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ai::HandoffReason;
 use crate::ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};
 use crate::time::Timestamp;
+
+/// Why the AI agent handed a conversation to the team (SPEC R-HAND-1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HandoffReason {
+    /// The customer asked for a person in words.
+    AskedForPerson,
+    /// The customer pressed **Talk to a person** in the widget.
+    Button,
+    /// The AI agent answered too many times in a row without confidence.
+    CannotHelp,
+    /// One of the admin's handoff phrases appeared in the customer's message.
+    Rule { phrase: String },
+}
+
+impl HandoffReason {
+    /// For the team: why this conversation came from the AI agent.
+    pub fn label(&self) -> String {
+        match self {
+            Self::AskedForPerson => "The customer asked for a person".into(),
+            Self::Button => "The customer pressed Talk to a person".into(),
+            Self::CannotHelp => "The AI agent could not help".into(),
+            Self::Rule { phrase } => format!("Handoff rule: \u{201c}{phrase}\u{201d}"),
+        }
+    }
+}
 
 /// The status of the **Conversation** work item in its space (SPEC R-LIFE-1..4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

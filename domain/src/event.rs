@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ai::HandoffReason;
-use crate::conversation::{EndReason, WorkStatus};
+use crate::conversation::{EndReason, HandoffReason, WorkStatus};
 use crate::ids::{AgentId, ConversationId};
 use crate::time::Timestamp;
 

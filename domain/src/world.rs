@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::Agent;
 use crate::conversation::Conversation;
-use crate::engine::next_deadline;
+use crate::deadlines::next_deadline;
 use crate::ids::{AgentId, ConversationId, SpaceId};
 use crate::settings::SiteSettings;
 use crate::space::Space;

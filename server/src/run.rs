@@ -4,15 +4,18 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use app::state::AppState;
-use backend::realtime::Presence;
+use backend::engine::presence::Presence;
 use backend::sessions::DbSessionStore;
 use backend::{
     Db, Engine,
-    accounts::{self, NewStaff},
     clock::SystemClock,
     config::{Config, redact_url},
     demo,
     engine::{scheduler, timers_from},
+    store::{
+        site,
+        users::{self, NewStaff},
+    },
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -73,10 +76,10 @@ async fn create_admin(
             rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?
         }
     };
-    demo::ensure_site(&db, "Baton")
+    site::ensure_site(&db, "Baton")
         .await
         .map_err(|e| e.to_string())?;
-    accounts::create_staff(
+    users::create_staff(
         &db,
         NewStaff {
             email: email.clone(),
@@ -219,7 +222,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let demo_host = config.demo.then_some(config.demo_host_addr);
     let database = redact_url(&config.database_url);
     let server = start(config).await?;
-    let empty = accounts::count_staff(&server.db).await.unwrap_or(0) == 0;
+    let empty = users::count_staff(&server.db).await.unwrap_or(0) == 0;
     if let Some(host) = demo_host {
         tokio::spawn(crate::demo_host::serve(
             host,

@@ -35,13 +35,13 @@ pub async fn check_service_status() -> Result<StatusReport, AppError> {
     );
     if !signed_in_staff {
         // Reading the site row proves the database answers, and reveals nothing.
-        backend::demo::site_exists(&state.db).await?;
+        backend::store::site::site_exists(&state.db).await?;
         return Ok(StatusReport {
             database_answers: true,
             details: None,
         });
     }
-    let overview = backend::demo::overview(&state.db).await?;
+    let overview = backend::store::site::overview(&state.db).await?;
     Ok(StatusReport {
         database_answers: true,
         details: Some(StaffStatus {

@@ -10,7 +10,7 @@ use crate::components::form::Field;
 #[server(prefix = "/api", endpoint = "invite/find")]
 pub async fn find_invitation(token: String) -> Result<(String, String, String), AppError> {
     let state = crate::state::AppState::from_context()?;
-    let i = backend::admin::invitations::find(&state.db, &token).await?;
+    let i = backend::store::invitations::find(&state.db, &token).await?;
     Ok((i.space, i.email, i.role))
 }
 
@@ -25,7 +25,7 @@ pub async fn accept_invitation(
     state
         .limits
         .sign_up(crate::client::client_address().await)?;
-    let user = backend::admin::invitations::accept(&state.db, &token, &name, &password).await?;
+    let user = backend::store::invitations::accept(&state.db, &token, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(user)).await
 }
 

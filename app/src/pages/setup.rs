@@ -17,7 +17,7 @@ pub async fn create_first_admin(
     state
         .limits
         .sign_up(crate::client::client_address().await)?;
-    let id = backend::admin::create_first_admin(&state.db, &email, &name, &password).await?;
+    let id = backend::store::users::create_first_admin(&state.db, &email, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(id)).await
 }
 

@@ -21,7 +21,7 @@ pub struct SupportSite {
 #[server(prefix = "/api", endpoint = "support/sites")]
 pub async fn support_sites() -> Result<Vec<SupportSite>, AppError> {
     let state = crate::state::AppState::from_context()?;
-    Ok(backend::admin::experiences::with_website(&state.db)
+    Ok(backend::store::experiences::with_website(&state.db)
         .await?
         .into_iter()
         .map(|e| SupportSite {
@@ -69,7 +69,7 @@ pub struct ArticleText {
 #[server(prefix = "/api", endpoint = "support/articles")]
 pub async fn help_articles(key: String) -> Result<Vec<ArticleText>, AppError> {
     let state = crate::state::AppState::from_context()?;
-    let experience = backend::admin::experiences::by_key(&state.db, &key).await?;
+    let experience = backend::store::experiences::by_key(&state.db, &key).await?;
     let mut list: Vec<ArticleText> =
         backend::ai::knowledge::published_articles(&state.db, &experience.id)
             .await?

@@ -3,143 +3,30 @@
 //! identity secret and embed snippet. Edited by the experience's admins (and site admins).
 
 use domain::{
-    experience::{ChatSettings, RoutedSpace, SupportMode, check_chat_settings},
+    experience::{ChatSettings, RoutedSpace, check_chat_settings},
     roles::Setting,
+    views::settings::{ExperiencePage, ExperienceSummary},
 };
-use serde::{Deserialize, Serialize};
 
-use super::{
-    Actor,
-    audit::{self, Change},
-    random_hex, taken,
-};
 use crate::{
     accounts::parse_email,
     clock::now_ms,
     db::{Backend, Db},
     error::BackendError,
-};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceSummary {
-    pub id: String,
-    pub name: String,
-    pub mode: SupportMode,
-    pub space: Option<String>,
-    pub website: bool,
-    pub embedded: bool,
-    pub widget_key: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceAdmin {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
-
-/// Everything the experience's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceView {
-    pub id: String,
-    pub settings: ChatSettings,
-    pub widget_key: String,
-    pub identity_secret: String,
-    pub ai_published: bool,
-    pub admins: Vec<ExperienceAdmin>,
-}
-
-type Row = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-);
-
-const COLUMNS: &str = "id, name, support_mode, website, embedded, space_id, fallback_message, \
-                       help_text, widget_key, allowed_domains, identity_secret, ai_published";
-
-/// A stored experience, decoded.
-#[derive(Clone, Debug)]
-pub struct Stored {
-    pub id: String,
-    pub settings: ChatSettings,
-    pub widget_key: String,
-    pub identity_secret: String,
-    pub ai_published: bool,
-}
-
-fn decode(row: Row) -> Result<Stored, BackendError> {
-    let (id, name, mode, website, embedded, space, fallback, help, key, domains, secret, ai) = row;
-    Ok(Stored {
-        settings: ChatSettings {
-            name,
-            mode: SupportMode::from_code(&mode)
-                .ok_or_else(|| BackendError::Corrupt(format!("unknown support mode {mode:?}")))?,
-            website: website != 0,
-            embedded: embedded != 0,
-            space,
-            fallback_message: fallback,
-            help_text: help,
-            allowed_domains: serde_json::from_str(&domains)?,
+    store::{
+        Actor,
+        audit::{Audited, Change, found},
+        experiences::{
+            admins, all, new_identity_secret, new_widget_key, stored, stored_in, summary,
         },
-        id,
-        widget_key: key,
-        identity_secret: secret,
-        ai_published: ai != 0,
-    })
-}
-
-pub async fn stored(db: &Db, id: &str) -> Result<Stored, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE id = $1");
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    decode(row.ok_or(BackendError::NotFound)?)
-}
-
-/// The experience behind a widget key (the embed script and the widget route use the key).
-pub async fn by_key(db: &Db, key: &str) -> Result<Stored, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences WHERE widget_key = $1");
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?;
-    decode(row.ok_or(BackendError::NotFound)?)
-}
-
-async fn all_stored(db: &Db) -> Result<Vec<Stored>, BackendError> {
-    let sql = format!("SELECT {COLUMNS} FROM experiences ORDER BY name");
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
-    rows.into_iter().map(decode).collect()
-}
-
-fn summary(s: Stored) -> ExperienceSummary {
-    ExperienceSummary {
-        id: s.id,
-        name: s.settings.name,
-        mode: s.settings.mode,
-        space: s.settings.space,
-        website: s.settings.website,
-        embedded: s.settings.embedded,
-        widget_key: s.widget_key,
-    }
-}
+        spaces, taken,
+        users::{email_of_in, staff_by_email_in},
+    },
+};
 
 /// The experiences this person may change.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, BackendError> {
-    Ok(all_stored(db)
+    Ok(all(db)
         .await?
         .into_iter()
         .filter(|e| actor.roles.may_change(Setting::Experience(&e.id)))
@@ -147,43 +34,25 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ExperienceSummary>, Back
         .collect())
 }
 
-/// Experiences that show the built-in support website, for its index page (public).
-pub async fn with_website(db: &Db) -> Result<Vec<ExperienceSummary>, BackendError> {
-    Ok(all_stored(db)
-        .await?
-        .into_iter()
-        .filter(|e| e.settings.website)
-        .map(summary)
-        .collect())
-}
-
-pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperienceView, BackendError> {
+/// Everything the experience's settings page shows, with the spaces it may route to.
+pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperiencePage, BackendError> {
     actor.require(Setting::Experience(id))?;
     let s = stored(db, id).await?;
-    let admins: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.email FROM experience_admins a JOIN users u ON u.id = a.user_id \
-         WHERE a.experience_id = $1 ORDER BY u.display_name",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(ExperienceView {
+    Ok(ExperiencePage {
         id: s.id,
         settings: s.settings,
         widget_key: s.widget_key,
         identity_secret: s.identity_secret,
         ai_published: s.ai_published,
-        admins: admins
-            .into_iter()
-            .map(|(id, name, email)| ExperienceAdmin { id, name, email })
-            .collect(),
+        admins: admins(db, id).await?,
+        spaces: spaces::all(db).await?,
     })
 }
 
 /// Creates an experience in the AI agent support mode with the support website (no live chat
 /// needs no space yet); the admin chooses the rest on its settings page. Site admins only.
 pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, BackendError> {
-    actor.require(Setting::CreateExperience)?;
+    let mut change = Audited::begin(db, actor, Setting::CreateExperience).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > domain::experience::MAX_NAME_CHARS {
         return Err(BackendError::Invalid(
@@ -191,7 +60,6 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
         ));
     }
     let id = uuid::Uuid::now_v7().to_string();
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO experiences (id, name, support_mode, website, embedded, widget_key, identity_secret, created_at) \
          VALUES ($1, $2, 'ai_agent', 1, 0, $3, $4, $5)",
@@ -199,41 +67,33 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<String, Backen
     .bind(&id)
     .bind(name)
     .bind(new_widget_key())
-    .bind(random_hex(32))
+    .bind(new_identity_secret())
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await
     .map_err(|e| taken(e, || format!("A customer experience called {name:?} already exists.")))?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Customer experience",
-            "",
-            "created",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Customer experience",
+        "",
+        "created",
+    ));
+    change.commit().await?;
     Ok(id)
 }
 
-pub fn new_widget_key() -> String {
-    format!("wk_{}", random_hex(12))
-}
-
-/// Saves the chat settings after the checks of SPEC R-MODE-3/4. The routed space is read in
-/// the save's own transaction (locked on PostgreSQL), so Live chat cannot be switched off
-/// between the check and the commit.
+/// Saves the chat settings after the checks of SPEC R-MODE-3/4. The current settings (what the
+/// audit calls old) and the routed space are read in the save's own transaction (the space
+/// locked on PostgreSQL), so Live chat cannot be switched off between the check and the
+/// commit, and a concurrent save cannot leave the audit naming a value the row no longer held.
 pub async fn save(
     db: &Db,
     actor: &Actor,
     id: &str,
     wanted: ChatSettings,
 ) -> Result<ChatSettings, BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let current = stored(db, id).await?.settings;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let current = stored_in(change.tx(), id).await?.settings;
     let wanted_space = wanted.space.as_deref().filter(|s| !s.trim().is_empty());
     if !actor
         .roles
@@ -245,9 +105,8 @@ pub async fn save(
                 .into(),
         ));
     }
-    let plan = super::site::plan(db).await?;
-    let mut tx = db.begin_write().await?;
-    let space = match wanted.space.as_deref().filter(|s| !s.trim().is_empty()) {
+    let plan = crate::store::site::load_in(change.tx()).await?.plan;
+    let space = match wanted_space {
         Some(space) => {
             let lock = if db.backend == Backend::Postgres {
                 " FOR UPDATE"
@@ -257,7 +116,7 @@ pub async fn save(
             let sql = format!("SELECT name, live_chat FROM spaces WHERE id = $1{lock}");
             let row: Option<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(space)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(change.tx())
                 .await?;
             row.map(|(name, live_chat)| RoutedSpace {
                 name,
@@ -281,7 +140,7 @@ pub async fn save(
     .bind(&checked.help_text)
     .bind(serde_json::to_string(&checked.allowed_domains)?)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await
     .map_err(|e| {
         taken(e, || {
@@ -295,7 +154,7 @@ pub async fn save(
         (Some(id), None) => id.clone(),
     };
     let yes_no = |v: bool| if v { "On" } else { "Off" };
-    let changes = [
+    for audited in [
         Change::new(&subject, "Name", &current.name, &checked.name),
         Change::new(
             &subject,
@@ -343,77 +202,61 @@ pub async fn save(
             current.allowed_domains.join(", "),
             checked.allowed_domains.join(", "),
         ),
-    ];
-    audit::record(&mut tx, actor, &changes).await?;
-    tx.commit().await?;
+    ] {
+        change.changed(audited);
+    }
+    change.commit().await?;
     Ok(checked)
 }
 
 /// A new identity secret: tokens signed with the old one are refused from now on.
 pub async fn rotate_secret(db: &Db, actor: &Actor, id: &str) -> Result<String, BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
-    let secret = random_hex(32);
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
+    let secret = new_identity_secret();
     sqlx::query("UPDATE experiences SET identity_secret = $1 WHERE id = $2")
         .bind(&secret)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
     // The secret itself never goes into the log.
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Identity secret",
-            "old",
-            "rotated",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Identity secret",
+        "old",
+        "rotated",
+    ));
+    change.commit().await?;
     Ok(secret)
 }
 
 /// Makes a staff member (by email) an admin of this experience.
 pub async fn add_admin(db: &Db, actor: &Actor, id: &str, email: &str) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
     let email = parse_email(email)?;
-    let user: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some((user,)) = user else {
+    let Some((user, _)) = staff_by_email_in(change.tx(), &email).await? else {
         return Err(BackendError::Invalid(format!(
             "No team member has the email {email}. Invite them to a space first."
         )));
     };
-    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO experience_admins (experience_id, user_id) VALUES ($1, $2)")
         .bind(id)
         .bind(&user)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await
         .map_err(|e| {
             taken(e, || {
                 format!("{email} is already an admin of this experience.")
             })
         })?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Admin",
-            "",
-            &email,
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Admin",
+        "",
+        &email,
+    ));
+    change.commit().await
 }
 
 pub async fn remove_admin(
@@ -422,34 +265,21 @@ pub async fn remove_admin(
     id: &str,
     user: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(id))?;
-    let name = stored(db, id).await?.settings.name;
-    let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(&db.pool)
-        .await?;
-    let email = email.map(|(e,)| e).unwrap_or_default();
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let name = stored_in(change.tx(), id).await?.settings.name;
+    let email = email_of_in(change.tx(), user).await?;
     let done =
         sqlx::query("DELETE FROM experience_admins WHERE experience_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user)
-            .execute(&mut *tx)
+            .execute(change.tx())
             .await?;
-    if done.rows_affected() == 0 {
-        return Err(BackendError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Customer experience {name}"),
-            "Admin",
-            &email,
-            "",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    found(done)?;
+    change.changed(Change::new(
+        format!("Customer experience {name}"),
+        "Admin",
+        &email,
+        "",
+    ));
+    change.commit().await
 }

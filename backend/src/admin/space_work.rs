@@ -3,43 +3,19 @@
 //! response goals, narrowed by work type (SPEC R-VIEW-2, R-VIEW-4).
 
 use domain::{queue::QueueFilter, roles::Setting};
-use serde::{Deserialize, Serialize};
 
-use super::{
-    Actor,
-    audit::{self, Change},
-    spaces::name_of,
-    taken,
+use crate::{
+    clock::now_ms,
+    db::Db,
+    error::BackendError,
+    store::{
+        Actor,
+        audit::{Audited, Change, found},
+        space_work::{CONVERSATION, queue_in, sla_goals_in, work_types_in},
+        spaces::name_of_in,
+        taken,
+    },
 };
-use crate::{clock::now_ms, db::Db, error::BackendError};
-
-/// The work type of every live chat; it is built in and cannot be added or removed.
-pub const CONVERSATION: &str = "Conversation";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedQueue {
-    pub id: String,
-    pub space: String,
-    pub name: String,
-    pub filter: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlaGoal {
-    /// Empty for "all work types".
-    pub work_type: String,
-    pub minutes: i64,
-}
-
-/// The work types follow-up work in this space may take (Conversation excluded).
-pub async fn work_types(db: &Db, space: &str) -> Result<Vec<String>, BackendError> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM work_types WHERE space_id = $1 ORDER BY name")
-            .bind(space)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(n,)| n).collect())
-}
 
 pub async fn add_work_type(
     db: &Db,
@@ -47,8 +23,8 @@ pub async fn add_work_type(
     space: &str,
     name: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
-    let space_name = name_of(db, space).await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let space_name = name_of_in(change.tx(), space).await?;
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 40
@@ -65,26 +41,19 @@ pub async fn add_work_type(
             "Conversation is the work type of live chats; it is always there.".into(),
         ));
     }
-    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO work_types (space_id, name) VALUES ($1, $2)")
         .bind(space)
         .bind(name)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await
         .map_err(|e| taken(e, || format!("The work type {name} already exists.")))?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            "Work type",
-            "",
-            name,
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        "Work type",
+        "",
+        name,
+    ));
+    change.commit().await
 }
 
 pub async fn remove_work_type(
@@ -93,62 +62,21 @@ pub async fn remove_work_type(
     space: &str,
     name: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
-    let space_name = name_of(db, space).await?;
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let space_name = name_of_in(change.tx(), space).await?;
     let done = sqlx::query("DELETE FROM work_types WHERE space_id = $1 AND name = $2")
         .bind(space)
         .bind(name)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(BackendError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            "Work type",
-            name,
-            "",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn queues(db: &Db, space: &str) -> Result<Vec<SavedQueue>, BackendError> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT q.id, s.name, q.name, q.filter FROM queues q JOIN spaces s ON s.id = q.space_id \
-         WHERE q.space_id = $1 ORDER BY q.name",
-    )
-    .bind(space)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(saved_queue).collect())
-}
-
-/// The saved queues of every space the agent is a member of, for the queue page.
-pub async fn queues_for_member(db: &Db, user: &str) -> Result<Vec<SavedQueue>, BackendError> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT q.id, s.name, q.name, q.filter FROM queues q JOIN spaces s ON s.id = q.space_id \
-         WHERE q.space_id IN (SELECT space_id FROM space_members WHERE user_id = $1) ORDER BY s.name, q.name",
-    )
-    .bind(user)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(saved_queue).collect())
-}
-
-fn saved_queue((id, space, name, filter): (String, String, String, String)) -> SavedQueue {
-    SavedQueue {
-        id,
-        space,
+    found(done)?;
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        "Work type",
         name,
-        filter,
-    }
+        "",
+    ));
+    change.commit().await
 }
 
 /// Saves a queue. The filter must parse; the refusal points at the mistake.
@@ -159,8 +87,8 @@ pub async fn add_queue(
     name: &str,
     filter: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
-    let space_name = name_of(db, space).await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let space_name = name_of_in(change.tx(), space).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(BackendError::Invalid(
@@ -169,7 +97,6 @@ pub async fn add_queue(
     }
     QueueFilter::parse(filter)
         .map_err(|e| BackendError::Invalid(format!("{e}\n{}", e.pointer())))?;
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO queues (id, space_id, name, filter, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -178,85 +105,49 @@ pub async fn add_queue(
     .bind(name)
     .bind(filter.trim())
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await
     .map_err(|e| {
         taken(e, || {
             format!("A queue called {name:?} already exists here.")
         })
     })?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            format!("Queue {name}"),
-            "",
-            filter.trim(),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        format!("Queue {name}"),
+        "",
+        filter.trim(),
+    ));
+    change.commit().await
 }
 
 pub async fn remove_queue(db: &Db, actor: &Actor, queue: &str) -> Result<(), BackendError> {
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT space_id, name, filter FROM queues WHERE id = $1")
-            .bind(queue)
-            .fetch_optional(&db.pool)
-            .await?;
-    let Some((space, name, filter)) = row else {
+    // The role depends on the queue's space, so the space is looked up first; what the audit
+    // names is read again inside the change.
+    let space = {
+        let mut conn = db.pool.acquire().await?;
+        queue_in(&mut conn, queue).await?
+    };
+    let Some((space, ..)) = space else {
         return Err(BackendError::NotFound);
     };
-    actor.require(Setting::Space(&space))?;
-    let space_name = name_of(db, &space).await?;
-    let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM queues WHERE id = $1")
+    let mut change = Audited::begin(db, actor, Setting::Space(&space)).await?;
+    let Some((space, name, filter)) = queue_in(change.tx(), queue).await? else {
+        return Err(BackendError::NotFound);
+    };
+    let space_name = name_of_in(change.tx(), &space).await?;
+    let done = sqlx::query("DELETE FROM queues WHERE id = $1")
         .bind(queue)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            format!("Queue {name}"),
-            filter,
-            "",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn sla_goals(db: &Db, space: &str) -> Result<Vec<SlaGoal>, BackendError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT work_type, minutes FROM sla_goals WHERE space_id = $1 ORDER BY work_type",
-    )
-    .bind(space)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(work_type, minutes)| SlaGoal { work_type, minutes })
-        .collect())
-}
-
-/// The goal that applies to a work type in a space: its own goal, else the space's goal for
-/// all work types, else none (SPEC R-VIEW-4).
-pub async fn sla_goal_for(
-    db: &Db,
-    space: &str,
-    work_type: &str,
-) -> Result<Option<i64>, BackendError> {
-    let goals = sla_goals(db, space).await?;
-    Ok(goals
-        .iter()
-        .find(|g| g.work_type == work_type)
-        .or_else(|| goals.iter().find(|g| g.work_type.is_empty()))
-        .map(|g| g.minutes))
+    found(done)?;
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        format!("Queue {name}"),
+        filter,
+        "",
+    ));
+    change.commit().await
 }
 
 /// Sets (or with `minutes` = None removes) the goal for a work type, "" meaning all types.
@@ -267,12 +158,15 @@ pub async fn set_sla_goal(
     work_type: &str,
     minutes: Option<i64>,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Space(space))?;
-    let space_name = name_of(db, space).await?;
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
+    let space_name = name_of_in(change.tx(), space).await?;
     let work_type = work_type.trim();
     if !work_type.is_empty()
         && work_type != CONVERSATION
-        && !work_types(db, space).await?.iter().any(|t| t == work_type)
+        && !work_types_in(change.tx(), space)
+            .await?
+            .iter()
+            .any(|t| t == work_type)
     {
         return Err(BackendError::Invalid(format!(
             "{work_type} is not a work type of this space."
@@ -285,7 +179,7 @@ pub async fn set_sla_goal(
             "A time to first response is between 1 minute and 30 days (43200 minutes).".into(),
         ));
     }
-    let old = sla_goals(db, space)
+    let old = sla_goals_in(change.tx(), space)
         .await?
         .into_iter()
         .find(|g| g.work_type == work_type)
@@ -296,31 +190,24 @@ pub async fn set_sla_goal(
     } else {
         work_type
     };
-    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sla_goals WHERE space_id = $1 AND work_type = $2")
         .bind(space)
         .bind(work_type)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
     if let Some(m) = minutes {
         sqlx::query("INSERT INTO sla_goals (space_id, work_type, minutes) VALUES ($1, $2, $3)")
             .bind(space)
             .bind(work_type)
             .bind(m)
-            .execute(&mut *tx)
+            .execute(change.tx())
             .await?;
     }
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            format!("Space {space_name}"),
-            format!("Time to first response · {label}"),
-            old,
-            minutes.map(|m| format!("{m} min")).unwrap_or_default(),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        format!("Space {space_name}"),
+        format!("Time to first response · {label}"),
+        old,
+        minutes.map(|m| format!("{m} min")).unwrap_or_default(),
+    ));
+    change.commit().await
 }

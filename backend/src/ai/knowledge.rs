@@ -4,53 +4,39 @@
 
 use domain::{
     ai::{HandoffSettings, check_handoff_settings},
-    experience::SupportMode,
     roles::Setting,
+    views::ai::{AiAgentView, ArticleView},
 };
-use serde::{Deserialize, Serialize};
 
 use super::retrieval::Article;
 use crate::{
-    admin::{
-        Actor,
-        audit::{self, Change},
-        experiences,
-    },
     clock::now_ms,
     db::Db,
     error::BackendError,
+    store::{
+        Actor,
+        audit::{Audited, Change},
+        experiences,
+    },
 };
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 20_000;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArticleView {
-    pub id: String,
-    pub title: String,
-    pub body: String,
-    pub published: bool,
-    pub updated_at: i64,
-}
-
-/// Everything the AI agent's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AiAgentView {
-    pub experience_id: String,
-    pub experience_name: String,
-    pub mode: SupportMode,
-    pub published: bool,
-    pub settings: HandoffSettings,
-    pub articles: Vec<ArticleView>,
-}
-
 /// The AI agent's handoff settings; the defaults until an admin saves some.
 pub async fn handoff_settings(db: &Db, experience: &str) -> Result<HandoffSettings, BackendError> {
+    handoff_settings_in(&mut *db.pool.acquire().await?, experience).await
+}
+
+async fn handoff_settings_in(
+    conn: &mut sqlx::AnyConnection,
+    experience: &str,
+) -> Result<HandoffSettings, BackendError> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "SELECT unconfident_limit, handoff_phrases FROM ai_agents WHERE experience_id = $1",
     )
     .bind(experience)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(match row {
         Some((limit, phrases)) => HandoffSettings {
@@ -138,12 +124,11 @@ pub async fn save_settings(
     unconfident_limit: u32,
     phrases: &str,
 ) -> Result<HandoffSettings, BackendError> {
-    actor.require(Setting::Experience(experience))?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(experience)).await?;
     let checked =
         check_handoff_settings(unconfident_limit, phrases).map_err(BackendError::Invalid)?;
-    let stored = experiences::stored(db, experience).await?;
-    let current = handoff_settings(db, experience).await?;
-    let mut tx = db.begin_write().await?;
+    let stored = experiences::stored_in(change.tx(), experience).await?;
+    let current = handoff_settings_in(change.tx(), experience).await?;
     sqlx::query(
         "INSERT INTO ai_agents (experience_id, unconfident_limit, handoff_phrases, updated_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (experience_id) DO UPDATE SET \
@@ -154,29 +139,22 @@ pub async fn save_settings(
     .bind(i64::from(checked.unconfident_limit))
     .bind(serde_json::to_string(&checked.phrases)?)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(change.tx())
     .await?;
     let subject = subject(&stored.settings.name);
-    audit::record(
-        &mut tx,
-        actor,
-        &[
-            Change::new(
-                &subject,
-                "Answers without confidence before handoff",
-                current.unconfident_limit,
-                checked.unconfident_limit,
-            ),
-            Change::new(
-                &subject,
-                "Handoff phrases",
-                current.phrases.join(", "),
-                checked.phrases.join(", "),
-            ),
-        ],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(
+        &subject,
+        "Answers without confidence before handoff",
+        current.unconfident_limit,
+        checked.unconfident_limit,
+    ));
+    change.changed(Change::new(
+        &subject,
+        "Handoff phrases",
+        current.phrases.join(", "),
+        checked.phrases.join(", "),
+    ));
+    change.commit().await?;
     Ok(checked)
 }
 
@@ -188,9 +166,8 @@ pub async fn set_published(
     experience: &str,
     publish: bool,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(experience))?;
-    let stored = experiences::stored(db, experience).await?;
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(experience)).await?;
+    let stored = experiences::stored_in(change.tx(), experience).await?;
     if publish {
         if !stored.settings.mode.has_ai() {
             return Err(BackendError::Invalid(
@@ -201,7 +178,7 @@ pub async fn set_published(
             "SELECT COUNT(*) FROM kb_articles WHERE experience_id = $1 AND published = 1",
         )
         .bind(experience)
-        .fetch_one(&mut *tx)
+        .fetch_one(change.tx())
         .await?;
         if count == 0 {
             return Err(BackendError::Invalid(
@@ -212,22 +189,16 @@ pub async fn set_published(
     sqlx::query("UPDATE experiences SET ai_published = $1 WHERE id = $2")
         .bind(i64::from(publish))
         .bind(experience)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
     let state = |p: bool| if p { "Published" } else { "Draft" };
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            subject(&stored.settings.name),
-            "AI agent",
-            state(stored.ai_published),
-            state(publish),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        subject(&stored.settings.name),
+        "AI agent",
+        state(stored.ai_published),
+        state(publish),
+    ));
+    change.commit().await
 }
 
 /// Creates (`id` None) or updates an article. Titles and bodies are plain text.
@@ -240,7 +211,7 @@ pub async fn save_article(
     body: &str,
     published: bool,
 ) -> Result<String, BackendError> {
-    actor.require(Setting::Experience(experience))?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(experience)).await?;
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = body.trim().replace("\r\n", "\n");
     if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
@@ -253,9 +224,8 @@ pub async fn save_article(
             "Write the article's text (at most {MAX_BODY_CHARS} characters)."
         )));
     }
-    let stored = experiences::stored(db, experience).await?;
+    let stored = experiences::stored_in(change.tx(), experience).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
     let (id, old_title, old_state) = match id {
         Some(id) => {
             let row: Option<(String, i64)> = sqlx::query_as(
@@ -263,7 +233,7 @@ pub async fn save_article(
             )
             .bind(id)
             .bind(experience)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(change.tx())
             .await?;
             let (old_title, old_published) = row.ok_or(BackendError::NotFound)?;
             sqlx::query(
@@ -274,7 +244,7 @@ pub async fn save_article(
             .bind(i64::from(published))
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(change.tx())
             .await?;
             (id.to_string(), old_title, Some(old_published != 0))
         }
@@ -290,7 +260,7 @@ pub async fn save_article(
             .bind(&body)
             .bind(i64::from(published))
             .bind(now)
-            .execute(&mut *tx)
+            .execute(change.tx())
             .await?;
             (id, String::new(), None)
         }
@@ -301,21 +271,14 @@ pub async fn save_article(
         Some(false) => "Draft",
     };
     let subject = subject(&stored.settings.name);
-    audit::record(
-        &mut tx,
-        actor,
-        &[
-            Change::new(&subject, "Article title", &old_title, &title),
-            Change::new(
-                &subject,
-                format!("Article \u{201c}{title}\u{201d}"),
-                state(old_state),
-                state(Some(published)),
-            ),
-        ],
-    )
-    .await?;
-    tx.commit().await?;
+    change.changed(Change::new(&subject, "Article title", &old_title, &title));
+    change.changed(Change::new(
+        &subject,
+        format!("Article \u{201c}{title}\u{201d}"),
+        state(old_state),
+        state(Some(published)),
+    ));
+    change.commit().await?;
     Ok(id)
 }
 
@@ -325,31 +288,24 @@ pub async fn delete_article(
     experience: &str,
     id: &str,
 ) -> Result<(), BackendError> {
-    actor.require(Setting::Experience(experience))?;
-    let stored = experiences::stored(db, experience).await?;
-    let mut tx = db.begin_write().await?;
+    let mut change = Audited::begin(db, actor, Setting::Experience(experience)).await?;
+    let stored = experiences::stored_in(change.tx(), experience).await?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT title FROM kb_articles WHERE id = $1 AND experience_id = $2")
             .bind(id)
             .bind(experience)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(change.tx())
             .await?;
     let (title,) = row.ok_or(BackendError::NotFound)?;
     sqlx::query("DELETE FROM kb_articles WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(change.tx())
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        &[Change::new(
-            subject(&stored.settings.name),
-            "Article",
-            title,
-            "deleted",
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.changed(Change::new(
+        subject(&stored.settings.name),
+        "Article",
+        title,
+        "deleted",
+    ));
+    change.commit().await
 }

@@ -18,10 +18,10 @@ use domain::{
 
 use super::{knowledge, retrieval::KnowledgeIndex};
 use crate::{
-    admin::experiences::{self, Stored},
     engine::{Alongside, Engine},
     error::BackendError,
     realtime::{BusMessage, Topic, reads},
+    store::experiences::{self, Stored},
 };
 
 /// Typing signals from the AI carry this origin: no socket has it, so every socket shows them.

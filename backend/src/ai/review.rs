@@ -8,42 +8,13 @@ use domain::{
     Author, Conversation, ConversationId, EventKind,
     ai::{ReviewOutcome, review_outcome},
     roles::Setting,
+    views::ai::{ReviewDetail, ReviewLine, ReviewRow},
 };
-use serde::{Deserialize, Serialize};
 
-use crate::{admin::Actor, db::Db, error::BackendError, realtime::reads};
+use crate::{db::Db, error::BackendError, realtime::reads, store::Actor};
 
 /// The most conversations the review list shows at once, newest first.
 pub const REVIEW_LIMIT: i64 = 200;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewRow {
-    pub conversation: String,
-    pub experience: String,
-    pub customer: String,
-    pub started_at: i64,
-    pub outcome: ReviewOutcome,
-    /// Why it was handed off, for the handed-off ones.
-    pub handoff_reason: Option<String>,
-    /// The AI agent's answers that came from an article.
-    pub answers: usize,
-    /// The Conversation work item the team picked up, for handed-off ones.
-    pub work_item: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewLine {
-    pub who: String,
-    pub body: String,
-    pub at: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewDetail {
-    pub row: ReviewRow,
-    /// The AI part of the transcript: everything up to the handoff.
-    pub lines: Vec<ReviewLine>,
-}
 
 type Row = (
     String,

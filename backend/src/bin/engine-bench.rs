@@ -13,8 +13,11 @@ use backend::{
     Db, Engine,
     clock::SystemClock,
     db::{create_scratch_postgres_database, drop_scratch_postgres_database},
-    demo,
-    directory::{self, Role},
+    store::{
+        site,
+        spaces::{self, Role},
+        users,
+    },
 };
 use domain::{
     AgentId, Author, Availability, Command, ConversationId, CustomerId, Ender, Scope, SpaceId,
@@ -59,12 +62,12 @@ fn ms(d: Duration) -> String {
 }
 
 async fn run(label: &str, db: Db, args: &Args) {
-    demo::ensure_site(&db, "Bench").await.unwrap();
+    site::ensure_site(&db, "Bench").await.unwrap();
     sqlx::query("UPDATE site_settings SET max_conversations = 100 WHERE id = 1")
         .execute(&db.pool)
         .await
         .unwrap();
-    let space = SpaceId::new(directory::create_space(&db, "Bench space").await.unwrap());
+    let space = SpaceId::new(spaces::create(&db, "Bench space").await.unwrap());
     let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
     let mut agents = Vec::new();
     for i in 0..args.agents {
@@ -73,7 +76,7 @@ async fn run(label: &str, db: Db, args: &Args) {
         sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
             .bind(&id).bind(format!("agent{i}@bench.test")).bind(format!("Agent {i}"))
             .execute(&db.pool).await.unwrap();
-        directory::add_member(&db, space.as_str(), &id, Role::Agent)
+        spaces::add_member(&db, space.as_str(), &id, Role::Agent)
             .await
             .unwrap();
         let agent = AgentId::new(id);
@@ -88,7 +91,7 @@ async fn run(label: &str, db: Db, args: &Args) {
         agents.push(agent);
     }
     let customer = CustomerId::new(
-        directory::create_customer(&db, "bench@bench.test", "Bench")
+        users::create_customer(&db, "bench@bench.test", "Bench")
             .await
             .unwrap(),
     );

@@ -5,6 +5,7 @@
 //! about routing lives only in memory, so a restart or a second node loses nothing.
 
 mod persist;
+pub mod presence;
 pub mod scheduler;
 mod snapshot;
 
@@ -185,7 +186,7 @@ impl Engine {
         };
         persist::write(&mut tx, &world, &effects).await?;
         if let Some((actor, changes)) = alongside.audit {
-            crate::admin::audit::record(&mut tx, actor, changes).await?;
+            crate::store::audit::record(&mut tx, actor, changes).await?;
         }
         if let Some((experience, id, visitor)) = tag {
             sqlx::query(
@@ -284,7 +285,7 @@ fn conversation_of(effects: &[Effect]) -> Option<String> {
 /// What [`Engine::execute_with`] writes in the command's transaction.
 #[derive(Default)]
 pub struct Alongside<'a> {
-    pub audit: Option<(&'a crate::admin::Actor, &'a [crate::admin::audit::Change])>,
+    pub audit: Option<(&'a crate::store::Actor, &'a [crate::store::audit::Change])>,
     /// The customer experience a `StartConversation` came through.
     pub experience: Option<&'a str>,
     /// What kind of AI turn the command's message is, and the article it came from: written to

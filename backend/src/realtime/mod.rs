@@ -1,11 +1,9 @@
 //! Realtime fan-out: the [`Bus`] that carries committed effects and ephemeral typing signals to
-//! the websockets that follow them, agents' presence, and the reads a socket needs (replay,
-//! access checks, offer details).
+//! the websockets that follow them, and the reads a socket needs (replay, access checks, offer
+//! details). Agents' presence drives the engine, so it lives there (`engine::presence`).
 
 pub mod bus;
-pub mod presence;
 pub mod read_marks;
 pub mod reads;
 
 pub use bus::{Bus, BusMessage, InProcessBus, Topic};
-pub use presence::Presence;

@@ -9,31 +9,8 @@ use serde::{Deserialize, Serialize};
 
 pub use review::{ReviewOutcome, review_outcome};
 
-/// Why the AI agent handed a conversation to the team (SPEC R-HAND-1).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum HandoffReason {
-    /// The customer asked for a person in words.
-    AskedForPerson,
-    /// The customer pressed **Talk to a person** in the widget.
-    Button,
-    /// The AI agent answered too many times in a row without confidence.
-    CannotHelp,
-    /// One of the admin's handoff phrases appeared in the customer's message.
-    Rule { phrase: String },
-}
-
-impl HandoffReason {
-    /// For the team: why this conversation came from the AI agent.
-    pub fn label(&self) -> String {
-        match self {
-            Self::AskedForPerson => "The customer asked for a person".into(),
-            Self::Button => "The customer pressed Talk to a person".into(),
-            Self::CannotHelp => "The AI agent could not help".into(),
-            Self::Rule { phrase } => format!("Handoff rule: \u{201c}{phrase}\u{201d}"),
-        }
-    }
-}
+// A fact about the conversation (`Conversation::handoff`); the AI agent's rules decide it.
+pub use crate::conversation::HandoffReason;
 
 /// The longest list of handoff phrases an AI agent may have, and the longest phrase.
 pub const MAX_HANDOFF_PHRASES: usize = 50;

@@ -2,9 +2,8 @@
 
 use super::chat::check_body;
 use super::{Ctx, routing};
-use crate::ai::HandoffReason;
 use crate::command::{Ender, Start};
-use crate::conversation::{Conversation, ConversationStatus, EndReason, WorkStatus};
+use crate::conversation::{Conversation, ConversationStatus, EndReason, HandoffReason, WorkStatus};
 use crate::effect::WithdrawReason;
 use crate::error::DomainError;
 use crate::event::{Author, EventKind};

@@ -11,7 +11,7 @@ mod lifecycle;
 mod routing;
 mod timers;
 
-pub use timers::next_deadline;
+use crate::deadlines::next_deadline;
 
 use crate::agent::UnavailableReason;
 use crate::command::Command;

@@ -30,7 +30,7 @@ pub async fn frame_policy(State(db): State<Db>, request: Request, next: Next) ->
     let Some(key) = key else {
         return response;
     };
-    let ancestors = match backend::admin::experiences::by_key(&db, &key).await {
+    let ancestors = match backend::store::experiences::by_key(&db, &key).await {
         Ok(found) if found.settings.embedded => {
             domain::experience::frame_ancestors(&found.settings.allowed_domains)
         }

@@ -17,7 +17,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use backend::realtime::Presence;
+use backend::engine::presence::Presence;
 use domain::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use serde::Deserialize;
 use tokio::sync::watch;
@@ -90,7 +90,7 @@ async fn opener(state: &WsState, headers: &HeaderMap, widget: Option<&str>) -> O
     ) else {
         return None;
     };
-    match backend::admin::experiences::by_key(&state.app.db, key).await {
+    match backend::store::experiences::by_key(&state.app.db, key).await {
         Ok(found)
             if found.settings.embedded
                 && domain::experience::origin_allowed(origin, &found.settings.allowed_domains) =>

@@ -2,7 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use backend::{config::RawConfig, directory};
+use backend::{
+    config::RawConfig,
+    store::{spaces, users},
+};
 use domain::{AgentId, Availability, Command, ConversationId, CustomerId, Scope, SpaceId, Start};
 
 use crate::helpers::spawn_app_with;
@@ -24,7 +27,7 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    let customer = directory::create_customer(&db, "casey@example.com", "Casey")
+    let customer = users::create_customer(&db, "casey@example.com", "Casey")
         .await
         .unwrap();
     engine
@@ -47,7 +50,7 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
 
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        if directory::availability(&db, &space, &agent).await.unwrap() == "Unavailable" {
+        if spaces::availability(&db, &space, &agent).await.unwrap() == "Unavailable" {
             break;
         }
         assert!(

@@ -2,113 +2,20 @@
 //! `backend::admin` check them before anything is read or written: the pages hide what a person
 //! may not change, but the server is what refuses.
 
+use domain::views::settings::{
+    AuditEntry, ExperiencePage, ExperienceSummary, SiteSettingsView, SpacePage, SpaceSummary,
+};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use domain::experience::{ChatSettings, Plan, SupportMode};
 
-// The pages' own shapes of what the backend returns: the browser build has no `backend`.
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteForm {
-    pub name: String,
-    pub plan: Plan,
-    pub max_conversations: u32,
-    pub resolutions: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpaceRow {
-    pub id: String,
-    pub name: String,
-    pub live_chat: bool,
-    pub members: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberRow {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub role: String,
-    pub availability: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationRow {
-    pub email: String,
-    pub role: String,
-    pub link: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub id: String,
-    pub name: String,
-    pub filter: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GoalRow {
-    pub work_type: String,
-    pub minutes: i64,
-}
-
-/// Everything a space's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpacePage {
-    pub space: SpaceRow,
-    pub members: Vec<MemberRow>,
-    pub invitations: Vec<InvitationRow>,
-    pub work_types: Vec<String>,
-    pub queues: Vec<QueueRow>,
-    pub goals: Vec<GoalRow>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperienceRow {
-    pub id: String,
-    pub name: String,
-    pub mode: SupportMode,
-    pub website: bool,
-    pub embedded: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminRow {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
-
-/// Everything an experience's settings page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExperiencePage {
-    pub id: String,
-    pub settings: ChatSettings,
-    pub widget_key: String,
-    pub identity_secret: String,
-    pub admins: Vec<AdminRow>,
-    /// Spaces to route to, with whether Live chat is on in each.
-    pub spaces: Vec<SpaceRow>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub at: i64,
-    pub actor: String,
-    pub subject: String,
-    pub field: String,
-    pub old_value: String,
-    pub new_value: String,
-}
-
+/// The signed-in staff member with the roles they hold now (the settings pages' server functions
+/// start here).
 #[cfg(feature = "ssr")]
-async fn actor() -> Result<(crate::state::AppState, backend::admin::Actor), AppError> {
+pub(super) async fn actor() -> Result<(crate::state::AppState, backend::store::Actor), AppError> {
     let state = crate::state::AppState::from_context()?;
     let user = crate::auth::session::staff_id().await?;
-    let actor = backend::admin::Actor::load(&state.db, &user).await?;
+    let actor = backend::store::Actor::load(&state.db, &user).await?;
     Ok((state, actor))
 }
 
@@ -123,16 +30,10 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/site")]
-pub async fn site_settings() -> Result<SiteForm, AppError> {
+pub async fn site_settings() -> Result<SiteSettingsView, AppError> {
     let (state, actor) = actor().await?;
     actor.require(domain::roles::Setting::Site)?;
-    let s = backend::admin::site::load(&state.db).await?;
-    Ok(SiteForm {
-        name: s.name,
-        plan: s.plan,
-        max_conversations: s.max_conversations,
-        resolutions: s.resolutions,
-    })
+    Ok(backend::store::site::load(&state.db).await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/site/save")]
@@ -155,7 +56,7 @@ pub async fn save_site_settings(
     backend::admin::site::save(
         &state.engine,
         &actor,
-        backend::admin::site::SiteSettingsView {
+        SiteSettingsView {
             name,
             plan,
             max_conversations: max,
@@ -167,18 +68,9 @@ pub async fn save_site_settings(
 }
 
 #[server(prefix = "/api", endpoint = "admin/spaces")]
-pub async fn spaces() -> Result<Vec<SpaceRow>, AppError> {
+pub async fn spaces() -> Result<Vec<SpaceSummary>, AppError> {
     let (state, actor) = actor().await?;
-    Ok(backend::admin::spaces::list(&state.db, &actor)
-        .await?
-        .into_iter()
-        .map(|s| SpaceRow {
-            id: s.id,
-            name: s.name,
-            live_chat: s.live_chat,
-            members: s.members,
-        })
-        .collect())
+    Ok(backend::admin::spaces::list(&state.db, &actor).await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/spaces/create")]
@@ -189,7 +81,10 @@ pub async fn create_space(name: String) -> Result<String, AppError> {
 
 #[server(prefix = "/api", endpoint = "admin/space")]
 pub async fn load_space_page(space: String) -> Result<SpacePage, AppError> {
-    use backend::admin::{space_members, space_work, spaces};
+    use backend::{
+        admin::{space_members, spaces},
+        store::space_work,
+    };
     let (state, actor) = actor().await?;
     let db = &state.db;
     actor.require(domain::roles::Setting::Space(&space))?;
@@ -199,50 +94,12 @@ pub async fn load_space_page(space: String) -> Result<SpacePage, AppError> {
         .find(|s| s.id == space)
         .ok_or_else(|| AppError::NotFound.with_status())?;
     Ok(SpacePage {
-        space: SpaceRow {
-            id: found.id,
-            name: found.name,
-            live_chat: found.live_chat,
-            members: found.members,
-        },
-        members: space_members::members(db, &actor, &space)
-            .await?
-            .into_iter()
-            .map(|m| MemberRow {
-                id: m.id,
-                name: m.name,
-                email: m.email,
-                role: m.role,
-                availability: m.availability,
-            })
-            .collect(),
-        invitations: space_members::invitations(db, &actor, &space)
-            .await?
-            .into_iter()
-            .map(|i| InvitationRow {
-                email: i.email,
-                role: i.role,
-                link: i.link,
-            })
-            .collect(),
+        space: found,
+        members: space_members::members(db, &actor, &space).await?,
+        invitations: space_members::invitations(db, &actor, &space).await?,
         work_types: space_work::work_types(db, &space).await?,
-        queues: space_work::queues(db, &space)
-            .await?
-            .into_iter()
-            .map(|q| QueueRow {
-                id: q.id,
-                name: q.name,
-                filter: q.filter,
-            })
-            .collect(),
-        goals: space_work::sla_goals(db, &space)
-            .await?
-            .into_iter()
-            .map(|g| GoalRow {
-                work_type: g.work_type,
-                minutes: g.minutes,
-            })
-            .collect(),
+        queues: space_work::queues(db, &space).await?,
+        goals: space_work::sla_goals(db, &space).await?,
     })
 }
 
@@ -334,19 +191,9 @@ pub async fn set_sla_goal(
 }
 
 #[server(prefix = "/api", endpoint = "admin/experiences")]
-pub async fn experiences() -> Result<Vec<ExperienceRow>, AppError> {
+pub async fn experiences() -> Result<Vec<ExperienceSummary>, AppError> {
     let (state, actor) = actor().await?;
-    Ok(backend::admin::experiences::list(&state.db, &actor)
-        .await?
-        .into_iter()
-        .map(|e| ExperienceRow {
-            id: e.id,
-            name: e.name,
-            mode: e.mode,
-            website: e.website,
-            embedded: e.embedded,
-        })
-        .collect())
+    Ok(backend::admin::experiences::list(&state.db, &actor).await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/experiences/create")]
@@ -358,32 +205,7 @@ pub async fn create_experience(name: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "admin/experience")]
 pub async fn load_experience_page(experience: String) -> Result<ExperiencePage, AppError> {
     let (state, actor) = actor().await?;
-    let view = backend::admin::experiences::view(&state.db, &actor, &experience).await?;
-    let spaces = backend::admin::spaces::all(&state.db).await?;
-    Ok(ExperiencePage {
-        id: view.id,
-        settings: view.settings,
-        widget_key: view.widget_key,
-        identity_secret: view.identity_secret,
-        admins: view
-            .admins
-            .into_iter()
-            .map(|a| AdminRow {
-                id: a.id,
-                name: a.name,
-                email: a.email,
-            })
-            .collect(),
-        spaces: spaces
-            .into_iter()
-            .map(|s| SpaceRow {
-                id: s.id,
-                name: s.name,
-                live_chat: s.live_chat,
-                members: s.members,
-            })
-            .collect(),
-    })
+    Ok(backend::admin::experiences::view(&state.db, &actor, &experience).await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -451,20 +273,9 @@ pub async fn change_experience_admin(
 }
 
 #[server(prefix = "/api", endpoint = "admin/audit")]
-pub async fn audit_log() -> Result<Vec<AuditRow>, AppError> {
+pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
     let (state, actor) = actor().await?;
-    Ok(backend::admin::audit::list(&state.db, &actor, 500)
-        .await?
-        .into_iter()
-        .map(|e| AuditRow {
-            at: e.at,
-            actor: e.actor,
-            subject: e.subject,
-            field: e.field,
-            old_value: e.old_value,
-            new_value: e.new_value,
-        })
-        .collect())
+    Ok(backend::admin::audit::list(&state.db, &actor, 500).await?)
 }
 
 pub use crate::components::time::format_time;

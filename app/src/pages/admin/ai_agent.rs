@@ -1,12 +1,12 @@
 //! The AI agent of one customer experience (SPEC R-MODE-2, R-HAND-4): publish it, set when it
 //! hands off, and write the knowledge base it answers from.
 
+use domain::views::ai::AiAgentView as Page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::ai_actions::{
-    AiAgentPage as Page, delete_article, load_ai_agent_page, publish_ai_agent, save_article,
-    save_handoff_settings,
+    delete_article, load_ai_agent_page, publish_ai_agent, save_article, save_handoff_settings,
 };
 use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};
@@ -43,8 +43,8 @@ fn AiAgentSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl Int
     let published = move || data.get().is_some_and(|p| p.published);
     let publish = Action::new(move |on: &bool| publish_ai_agent(experience.get_value(), *on));
     reload_after(publish, reload);
-    let limit = RwSignal::new(page.unconfident_limit.to_string());
-    let phrases = RwSignal::new(page.phrases.join("\n"));
+    let limit = RwSignal::new(page.settings.unconfident_limit.to_string());
+    let phrases = RwSignal::new(page.settings.phrases.join("\n"));
     let save_settings = Action::new(move |_: &()| {
         save_handoff_settings(
             experience.get_value(),

@@ -2,13 +2,12 @@
 //! mode, widgets, routed space, **Fallback message**, help content, and for the embedded widget
 //! its key, allowed domains, identity secret and the embed snippet.
 
-use domain::experience::SupportMode;
+use domain::{experience::SupportMode, views::settings::ExperiencePage as Page};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::actions::{
-    ExperiencePage as Page, change_experience_admin, load_experience_page, rotate_secret,
-    save_experience,
+    change_experience_admin, load_experience_page, rotate_secret, save_experience,
 };
 use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};

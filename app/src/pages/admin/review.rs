@@ -83,7 +83,7 @@ fn Transcript(conversation: String) -> impl IntoView {
                 Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                 Ok(t) => view! {
                     <section class="card grid gap-2 mt-4 max-w-2xl" aria-label="AI part of the transcript">
-                        <h2 class="font-semibold">{format!("{} · {}", t.item.customer, t.item.outcome.label())}</h2>
+                        <h2 class="font-semibold">{format!("{} · {}", t.row.customer, t.row.outcome.label())}</h2>
                         <ol class="transcript">
                             {t.lines.into_iter().map(|l| {
                                 let class = if l.who.is_empty() { "notice" } else if l.who == "AI agent" { "msg msg-ai" } else { "msg msg-customer" };

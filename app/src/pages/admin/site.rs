@@ -1,11 +1,11 @@
 //! Site settings (site admins): name, plan, **Maximum conversations** and resolutions
 //! (SPEC R-SPACE-3, R-MODE-4).
 
-use domain::experience::Plan;
+use domain::{experience::Plan, views::settings::SiteSettingsView};
 use leptos::prelude::*;
 
 use super::AdminShell;
-use super::actions::{SiteForm, save_site_settings, site_settings};
+use super::actions::{save_site_settings, site_settings};
 use crate::components::form::{Outcome, outcome_of};
 
 #[component]
@@ -28,7 +28,7 @@ pub fn SiteSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SiteSettingsForm(initial: SiteForm) -> impl IntoView {
+fn SiteSettingsForm(initial: SiteSettingsView) -> impl IntoView {
     let name = RwSignal::new(initial.name);
     let plan = RwSignal::new(initial.plan.label().to_string());
     let max = RwSignal::new(initial.max_conversations.to_string());

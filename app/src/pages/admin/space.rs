@@ -1,12 +1,13 @@
 //! One space's settings: name, **Live chat**, members and roles, work types, queues and SLA
 //! goals (SPEC R-SPACE-1, R-MODE-3, R-VIEW-2, R-VIEW-4).
 
+use domain::views::settings::SpacePage as Page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::actions::{
-    SpacePage as Page, add_queue, change_work_type, invite_member, load_space_page, remove_member,
-    remove_queue, rename_space, set_live_chat, set_member_role, set_sla_goal,
+    add_queue, change_work_type, invite_member, load_space_page, remove_member, remove_queue,
+    rename_space, set_live_chat, set_member_role, set_sla_goal,
 };
 use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};

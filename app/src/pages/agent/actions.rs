@@ -223,28 +223,10 @@ pub async fn customer_profile(
     .await?)
 }
 
-/// A saved queue of one of the agent's spaces, as space admins set them up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedQueue {
-    pub space: String,
-    pub name: String,
-    pub filter: String,
-}
-
 #[server(prefix = "/api", endpoint = "agent/saved-queues")]
-pub async fn saved_queues() -> Result<Vec<SavedQueue>, AppError> {
+pub async fn saved_queues() -> Result<Vec<domain::views::settings::SavedQueue>, AppError> {
     let (state, agent) = agent().await?;
-    Ok(
-        backend::admin::space_work::queues_for_member(&state.db, agent.as_str())
-            .await?
-            .into_iter()
-            .map(|q| SavedQueue {
-                space: q.space,
-                name: q.name,
-                filter: q.filter,
-            })
-            .collect(),
-    )
+    Ok(backend::store::space_work::queues_for_member(&state.db, agent.as_str()).await?)
 }
 
 /// One work item of the agent's spaces (Conversation review links here).

@@ -49,12 +49,15 @@ async fn site(app: &TestApp) -> Site {
     .execute(&db.pool)
     .await
     .unwrap();
-    let billing = backend::directory::create_space(db, "Billing")
-        .await
-        .unwrap();
-    backend::directory::add_member(db, &billing, &bea, backend::directory::Role::SpaceAdmin)
-        .await
-        .unwrap();
+    let billing = backend::store::spaces::create(db, "Billing").await.unwrap();
+    backend::store::spaces::add_member(
+        db,
+        &billing,
+        &bea,
+        backend::store::spaces::Role::SpaceAdmin,
+    )
+    .await
+    .unwrap();
     Site {
         space,
         billing,

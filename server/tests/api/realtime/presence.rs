@@ -19,7 +19,7 @@ async fn an_available_agent_whose_last_tab_closes_becomes_unavailable_after_the_
 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let state = backend::directory::availability(app.server_db(), &cast.space, &cast.agent)
+        let state = backend::store::spaces::availability(app.server_db(), &cast.space, &cast.agent)
             .await
             .unwrap();
         if state == "Unavailable" {
@@ -58,7 +58,7 @@ async fn a_reload_within_the_grace_period_keeps_the_agent_available() {
         .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
-    let state = backend::directory::availability(app.server_db(), &cast.space, &cast.agent)
+    let state = backend::store::spaces::availability(app.server_db(), &cast.space, &cast.agent)
         .await
         .unwrap();
     assert_eq!(state, "Available");

@@ -1,5 +1,9 @@
-//! Read models the dashboard shows: built on the server (with the visibility rule applied,
-//! SPEC R-VIEW-3) and sent as they are to the browser.
+//! Read models the pages show: built on the server (with the visibility rule applied,
+//! SPEC R-VIEW-3) and sent as they are to the browser. The agent dashboard's are here; the
+//! settings pages' in [`settings`], the AI agent's and Conversation review's in [`ai`].
+
+pub mod ai;
+pub mod settings;
 
 use serde::{Deserialize, Serialize};
 

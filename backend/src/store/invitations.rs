@@ -1,15 +1,71 @@
-//! Accepting an invitation to a space: the invited person chooses a name and a password, and
-//! becomes a staff member of that space in one transaction.
+//! Invitations to a space. Baton sends no mail yet, so inviting someone who has no account
+//! makes a link for the space admin to pass on; accepting it, the invited person chooses a name
+//! and a password and becomes a staff member of that space in one transaction.
 
+use domain::views::settings::PendingInvitation;
 use serde::{Deserialize, Serialize};
 
-use super::space_members::{add_member_in, parse_role};
+use super::{
+    random_hex,
+    spaces::{Role, add_member_in},
+    users::insert_staff,
+};
 use crate::{
     accounts::{check_password_strength, hash_password},
     clock::now_ms,
     db::Db,
     error::BackendError,
 };
+
+/// Invitations are good for a week.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// The space's invitations not yet accepted and still good, oldest first.
+pub async fn pending(db: &Db, space: &str) -> Result<Vec<PendingInvitation>, BackendError> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT token, email, role, expires_at FROM invitations \
+         WHERE space_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at",
+    )
+    .bind(space)
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(token, email, role, expires_at)| PendingInvitation {
+            email,
+            role,
+            link: format!("/invite/{token}"),
+            expires_at,
+        })
+        .collect())
+}
+
+/// Makes an invitation good for [`INVITATION_DAYS`] in `tx`; returns the link's path.
+pub async fn create_in(
+    tx: &mut sqlx::AnyConnection,
+    space: &str,
+    email: &str,
+    role: Role,
+    invited_by: &str,
+) -> Result<String, BackendError> {
+    let token = random_hex(24);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO invitations (token, space_id, email, role, invited_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&token)
+    .bind(space)
+    .bind(email)
+    .bind(role.code())
+    .bind(invited_by)
+    .bind(now)
+    .bind(now + INVITATION_DAYS * 24 * 3_600_000)
+    .execute(&mut *tx)
+    .await?;
+    Ok(format!("/invite/{token}"))
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
@@ -82,19 +138,8 @@ pub async fn accept(
             "{email} already has a Baton account: sign in, and ask your space admin to add you."
         )));
     }
-    let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, site_admin, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5)",
-    )
-    .bind(&id)
-    .bind(&email)
-    .bind(name)
-    .bind(&hash)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    add_member_in(&mut tx, &space, &id, parse_role(&role)?).await?;
+    let id = insert_staff(&mut tx, &email, name, &hash, false).await?;
+    add_member_in(&mut tx, &space, &id, Role::parse(&role)?).await?;
     sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE token = $2")
         .bind(now_ms())
         .bind(token)

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use domain::{AgentId, Command};
 
-use crate::engine::Engine;
+use super::Engine;
 use crate::error::BackendError;
 
 #[derive(Clone)]
