@@ -139,14 +139,15 @@ fn sqlite_url_with_create(url: &str) -> Result<String, BackendError> {
         .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
     if let Some(parent) = std::path::Path::new(path).parent()
-        && !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                BackendError::Config(format!(
-                    "cannot create data directory {}: {e}",
-                    parent.display()
-                ))
-            })?;
-        }
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            BackendError::Config(format!(
+                "cannot create data directory {}: {e}",
+                parent.display()
+            ))
+        })?;
+    }
     let separator = if url.contains('?') { '&' } else { '?' };
     Ok(format!("{url}{separator}mode=rwc"))
 }

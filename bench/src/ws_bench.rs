@@ -261,15 +261,16 @@ async fn open_socket(
                     if let EventKind::Message { body, .. } = &event.kind {
                         let mut parts = body.split('|');
                         if parts.next().and_then(|s| s.chars().next()) == Some(other)
-                            && let Some(sent) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
-                                let now = started.elapsed().as_micros() as u64;
-                                tally
-                                    .latencies_us
-                                    .lock()
-                                    .await
-                                    .push(now.saturating_sub(sent));
-                                tally.delivered.fetch_add(1, Ordering::Relaxed);
-                            }
+                            && let Some(sent) = parts.next().and_then(|s| s.parse::<u64>().ok())
+                        {
+                            let now = started.elapsed().as_micros() as u64;
+                            tally
+                                .latencies_us
+                                .lock()
+                                .await
+                                .push(now.saturating_sub(sent));
+                            tally.delivered.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                 }
                 ServerFrame::Sent { .. } => {

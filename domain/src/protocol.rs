@@ -234,11 +234,12 @@ pub fn parse_client_frame(text: &str) -> Result<ClientFrame, String> {
         ));
     }
     if let ClientFrame::Send { client_id, .. } = &frame
-        && (client_id.trim().is_empty() || client_id.chars().count() > MAX_CLIENT_ID_CHARS) {
-            return Err(format!(
-                "client_id must have 1 to {MAX_CLIENT_ID_CHARS} characters."
-            ));
-        }
+        && (client_id.trim().is_empty() || client_id.chars().count() > MAX_CLIENT_ID_CHARS)
+    {
+        return Err(format!(
+            "client_id must have 1 to {MAX_CLIENT_ID_CHARS} characters."
+        ));
+    }
     Ok(frame)
 }
 

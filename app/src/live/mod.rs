@@ -103,12 +103,13 @@ impl Live {
             })
             .flatten();
         if let Some(typing) = signal
-            && self.state.with_untracked(|s| s.is_online()) {
-                self.push(Some(ClientFrame::Typing {
-                    conversation: conversation.clone(),
-                    typing,
-                }));
-            }
+            && self.state.with_untracked(|s| s.is_online())
+        {
+            self.push(Some(ClientFrame::Typing {
+                conversation: conversation.clone(),
+                typing,
+            }));
+        }
     }
 
     pub fn ack(&self, conversation: &ConversationId, seq: i64) {

@@ -66,9 +66,10 @@ pub(super) async fn load(
                 world.add_conversation(serde_json::from_str::<Conversation>(&state)?);
             }
             if let Some(id) = target
-                && !world.conversations.contains_key(id) {
-                    load_one(tx, backend, &mut world, id).await?;
-                }
+                && !world.conversations.contains_key(id)
+            {
+                load_one(tx, backend, &mut world, id).await?;
+            }
         }
         Scope::Chat { target, agent } => {
             if let Some(agent) = agent {

@@ -112,10 +112,11 @@ impl Bus for InProcessBus {
             return;
         };
         if let Some(sender) = topics.map.get(topic)
-            && sender.send(Arc::new(message)).is_err() {
-                // Every subscriber has gone: forget the topic so the map does not grow forever.
-                topics.map.remove(topic);
-            }
+            && sender.send(Arc::new(message)).is_err()
+        {
+            // Every subscriber has gone: forget the topic so the map does not grow forever.
+            topics.map.remove(topic);
+        }
     }
 
     fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>> {

@@ -28,10 +28,11 @@ fn Profile(name: String) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some((id, Ok(page))) = load_more.value().get()
-            && id == customer() {
-                more.update(|m| m.extend(page.conversations));
-                more_next.set(Some(page.next));
-            }
+            && id == customer()
+        {
+            more.update(|m| m.extend(page.conversations));
+            more_next.set(Some(page.next));
+        }
     });
     Effect::new(move |_| {
         // Another customer's profile starts from its first page.
