@@ -76,9 +76,13 @@ pub fn not_run_without_postgres(test: &str, in_ci: bool) {
     let how = "set TEST_DATABASE_URL, e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
                cargo test -p backend (or run scripts/test.sh, which sets it)";
     if in_ci {
-        panic!("PostgreSQL conformance test {test} NOT RUN under CI: TEST_DATABASE_URL is not set; {how}");
+        panic!(
+            "PostgreSQL conformance test {test} NOT RUN under CI: TEST_DATABASE_URL is not set; {how}"
+        );
     }
-    eprintln!("NOT RUN: PostgreSQL conformance test {test} (TEST_DATABASE_URL is not set); to run it, {how}");
+    eprintln!(
+        "NOT RUN: PostgreSQL conformance test {test} (TEST_DATABASE_URL is not set); to run it, {how}"
+    );
 }
 
 /// Runs each named `async fn(&Db)` against SQLite and, when configured, PostgreSQL.
