@@ -18,32 +18,31 @@ use domain::{
     Start, UnavailableReason,
 };
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Staff, TestApp, spawn_app, spawn_app_with};
 use crate::ws_client::WsClient;
 
-/// The demo's first agent (Ada), the demo customer (Casey) and their space.
+/// A space of its own with two agents, Ada (first in the round robin) and Grace, and a
+/// customer, Casey: made for each test, so no test leans on the demo seed's people.
 struct Cast {
     agent: String,
+    other_agent: String,
     customer: String,
     space: String,
 }
 
 async fn cast(app: &TestApp) -> Cast {
-    let db = &app.server_db().pool;
-    let (space, agent): (String, String) = sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let (customer,): (String,) =
-        sqlx::query_as("SELECT id FROM customers WHERE email = 'casey@demo.baton.test'")
-            .fetch_one(db)
-            .await
-            .unwrap();
+    let space = app.create_space("Realtime").await;
+    let ada = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
+        .await;
+    let grace = app
+        .create_staff(Staff::named("Grace Hopper").agent_in(&space))
+        .await;
+    let casey = app.create_customer("Casey Customer").await;
     Cast {
-        agent,
-        customer,
+        agent: ada.id,
+        other_agent: grace.id,
+        customer: casey.id,
         space,
     }
 }
