@@ -109,7 +109,6 @@ impl TestApp {
 #[derive(Clone, Debug)]
 pub struct TestUser {
     pub id: String,
-    pub name: String,
     pub email: String,
     pub password: String,
     pub signed_in: SignedIn,
@@ -197,7 +196,6 @@ impl TestApp {
         TestUser {
             signed_in: SignedIn::Staff(id.clone()),
             id,
-            name: staff.name,
             email,
             password: TEST_PASSWORD.to_string(),
         }
@@ -212,7 +210,6 @@ impl TestApp {
         TestUser {
             signed_in: SignedIn::Customer(id.clone()),
             id,
-            name: name.to_string(),
             email,
             password: TEST_PASSWORD.to_string(),
         }
@@ -256,8 +253,6 @@ impl TestApp {
         TestUser {
             signed_in: SignedIn::Staff(id.clone()),
             id,
-            // The demo's display names are not looked up; the email says who it is.
-            name: email.to_string(),
             email: email.to_string(),
             password: password.to_string(),
         }
@@ -274,7 +269,6 @@ impl TestApp {
         TestUser {
             signed_in: SignedIn::Customer(id.clone()),
             id,
-            name: email.to_string(),
             email: email.to_string(),
             password: password.to_string(),
         }
