@@ -214,9 +214,3 @@ async fn a_database_url_with_an_unknown_scheme_is_refused() {
 fn a_conformance_test_without_a_database_fails_under_ci() {
     support::not_run_without_postgres("a_conformance_test", true);
 }
-
-/// On a developer's machine the same gap is reported, not failed.
-#[test]
-fn a_conformance_test_without_a_database_is_reported_not_run_outside_ci() {
-    support::not_run_without_postgres("a_conformance_test", false);
-}

@@ -80,9 +80,14 @@ pub fn not_run_without_postgres(test: &str, in_ci: bool) {
             "PostgreSQL conformance test {test} NOT RUN under CI: TEST_DATABASE_URL is not set; {how}"
         );
     }
-    eprintln!(
-        "NOT RUN: PostgreSQL conformance test {test} (TEST_DATABASE_URL is not set); to run it, {how}"
+    // Straight to stderr, not `eprintln!`: the test harness hides a passing test's captured
+    // output, and this line must be seen.
+    // One write of the whole line, so parallel tests do not interleave inside it.
+    use std::io::Write;
+    let line = format!(
+        "\nNOT RUN: PostgreSQL conformance test {test} (TEST_DATABASE_URL is not set); to run it, {how}\n"
     );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Runs each named `async fn(&Db)` against SQLite and, when configured, PostgreSQL.
