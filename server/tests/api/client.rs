@@ -4,6 +4,7 @@
 //! of quietly sending a form the server ignores. `call` with a raw form stays for the tests
 //! whose point is a malformed or hostile request.
 
+use app::pages::admin::actions::SaveExperience;
 use leptos::server_fn::ServerFn;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -104,6 +105,22 @@ impl TestApp {
             },
         )
         .await
+    }
+}
+
+/// The demo experience's (Baton Help) settings as its page saves them, routed to `space` in
+/// support mode `mode`.
+pub fn demo_experience_form(experience: &str, space: &str, mode: &str) -> SaveExperience {
+    SaveExperience {
+        experience: experience.into(),
+        name: "Baton Help".into(),
+        mode: mode.into(),
+        website: true,
+        embedded: true,
+        space: space.into(),
+        fallback_message: "Write to help@example.com".into(),
+        help_text: String::new(),
+        allowed_domains: "127.0.0.1:3002".into(),
     }
 }
 

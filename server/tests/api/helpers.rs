@@ -121,6 +121,15 @@ pub enum Role {
     SpaceAdmin,
 }
 
+/// The usual people of a test, made for it: a space of its own with two agents, Ada Lovelace
+/// (first in its round robin) and Grace Hopper, and a customer, Casey Customer.
+pub struct Team {
+    pub space: String,
+    pub ada: TestUser,
+    pub grace: TestUser,
+    pub casey: TestUser,
+}
+
 /// What a new staff member should be: `Staff::named("Ada Lovelace").agent_in(&space)`.
 #[derive(Clone, Debug)]
 pub struct Staff {
@@ -151,6 +160,19 @@ impl Staff {
     pub fn space_admin_of(mut self, space: &str) -> Staff {
         self.roles.push((space.to_string(), Role::SpaceAdmin));
         self
+    }
+}
+
+const DEMO_PASSWORD: &str = backend::demo::DEMO_PASSWORD;
+
+/// A demo seed's person as sign-in found them (`None`: the demo has no such person).
+fn demo_user(email: &str, id: Option<String>, signed_in: fn(String) -> SignedIn) -> TestUser {
+    let id = id.unwrap_or_else(|| panic!("{email} is not one of the demo's people"));
+    TestUser {
+        signed_in: signed_in(id.clone()),
+        id,
+        email: email.to_string(),
+        password: DEMO_PASSWORD.to_string(),
     }
 }
 
@@ -215,6 +237,19 @@ impl TestApp {
         }
     }
 
+    /// A new space named `space` with two agents and a customer (see [`Team`]).
+    pub async fn create_team(&self, space: &str) -> Team {
+        let space = self.create_space(space).await;
+        let ada = Staff::named("Ada Lovelace").agent_in(&space);
+        let grace = Staff::named("Grace Hopper").agent_in(&space);
+        Team {
+            ada: self.create_staff(ada).await,
+            grace: self.create_staff(grace).await,
+            casey: self.create_customer("Casey Customer").await,
+            space,
+        }
+    }
+
     /// A new space with Live chat on and the standard work types; its id.
     pub async fn create_space(&self, name: &str) -> String {
         backend::directory::create_space(self.server_db(), name)
@@ -245,33 +280,15 @@ impl TestApp {
     /// the way sign-in finds them. Only for tests whose point is the demo site as a whole (its
     /// counts, its people's names in an audit); others make their own people.
     pub async fn demo_staff(&self, email: &str) -> TestUser {
-        let password = backend::demo::DEMO_PASSWORD;
-        let id = backend::accounts::authenticate(self.server_db(), email, password)
-            .await
-            .expect("sign-in answers")
-            .unwrap_or_else(|| panic!("{email} is not on the demo team"));
-        TestUser {
-            signed_in: SignedIn::Staff(id.clone()),
-            id,
-            email: email.to_string(),
-            password: password.to_string(),
-        }
+        let found = backend::accounts::authenticate(self.server_db(), email, DEMO_PASSWORD).await;
+        demo_user(email, found.expect("sign-in answers"), SignedIn::Staff)
     }
 
     /// A customer of the demo seed (`casey@demo.baton.test`), found the way the chat's
     /// sign-in finds them: for tests of signing in with the demo's own password.
     pub async fn demo_customer(&self, email: &str) -> TestUser {
-        let password = backend::demo::DEMO_PASSWORD;
-        let id = backend::customers::authenticate(self.server_db(), email, password)
-            .await
-            .expect("sign-in answers")
-            .unwrap_or_else(|| panic!("{email} is not a demo customer"));
-        TestUser {
-            signed_in: SignedIn::Customer(id.clone()),
-            id,
-            email: email.to_string(),
-            password: password.to_string(),
-        }
+        let found = backend::customers::authenticate(self.server_db(), email, DEMO_PASSWORD).await;
+        demo_user(email, found.expect("sign-in answers"), SignedIn::Customer)
     }
 
     /// Makes the session behind `token` expire, as if it had not been used for too long.

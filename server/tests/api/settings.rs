@@ -8,7 +8,7 @@ use app::pages::admin::actions::{
     SiteSettings,
 };
 
-use crate::client::Call;
+use crate::client::{Call, demo_experience_form as experience_form};
 use crate::helpers::{Staff, TestApp, spawn_app};
 
 /// A new site admin's session.
@@ -26,21 +26,6 @@ async fn agent(app: &TestApp) -> String {
         .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
         .await;
     app.sign_in_as(&ada).await
-}
-
-/// The demo experience's settings as its page saves them, with this space and support mode.
-fn experience_form(id: &str, space: &str, mode: &str) -> SaveExperience {
-    SaveExperience {
-        experience: id.into(),
-        name: "Baton Help".into(),
-        mode: mode.into(),
-        website: true,
-        embedded: true,
-        space: space.into(),
-        fallback_message: "Write to help@example.com".into(),
-        help_text: String::new(),
-        allowed_domains: "127.0.0.1:3002".into(),
-    }
 }
 
 /// The site settings form with this plan, Maximum conversations and resolutions.

@@ -12,7 +12,7 @@ use domain::{
 };
 
 use crate::client::Call;
-use crate::helpers::{Staff, TestApp, TestUser, spawn_app};
+use crate::helpers::{Staff, Team, TestApp, TestUser, spawn_app};
 
 struct Site {
     ada: TestUser,
@@ -23,14 +23,12 @@ struct Site {
 
 /// Ada accepted Casey's conversation and they exchanged a secret; Grace is in the same space.
 async fn site(app: &TestApp) -> Site {
-    let space = app.create_space("Support").await;
-    let ada = app
-        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
-        .await;
-    let grace = app
-        .create_staff(Staff::named("Grace Hopper").agent_in(&space))
-        .await;
-    let customer = app.create_customer("Casey Customer").await;
+    let Team {
+        space,
+        ada,
+        grace,
+        casey: customer,
+    } = app.create_team("Support").await;
     let engine = &app.server.engine;
     let conversation = ConversationId::new("c-secret");
     engine

@@ -3,6 +3,7 @@
 use app::pages::admin::actions::{ChangeExperienceAdmin, SaveExperience};
 
 use super::*;
+use crate::client::demo_experience_form;
 
 async fn assignee_of(app: &TestApp, work_item: &str) -> Option<String> {
     let (assignee,): (Option<String>,) =
@@ -74,17 +75,7 @@ async fn a_member_assigning_and_unassigning_work_leaves_an_audit_entry_each_time
 }
 
 fn help_form(experience: &str, space: &str) -> SaveExperience {
-    SaveExperience {
-        experience: experience.into(),
-        name: "Baton Help".into(),
-        mode: "support_team".into(),
-        website: true,
-        embedded: true,
-        space: space.into(),
-        fallback_message: "Write to help@example.com".into(),
-        help_text: String::new(),
-        allowed_domains: "127.0.0.1:3002".into(),
-    }
+    demo_experience_form(experience, space, "support_team")
 }
 
 // SPEC R-SPACE-4, R-ROUTE-1

@@ -18,7 +18,7 @@ use domain::{
     Start, UnavailableReason,
 };
 
-use crate::helpers::{Staff, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::ws_client::WsClient;
 
 /// A space of its own with two agents, Ada (first in the round robin) and Grace, and a
@@ -31,19 +31,12 @@ struct Cast {
 }
 
 async fn cast(app: &TestApp) -> Cast {
-    let space = app.create_space("Realtime").await;
-    let ada = app
-        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
-        .await;
-    let grace = app
-        .create_staff(Staff::named("Grace Hopper").agent_in(&space))
-        .await;
-    let casey = app.create_customer("Casey Customer").await;
+    let team = app.create_team("Realtime").await;
     Cast {
-        agent: ada.id,
-        other_agent: grace.id,
-        customer: casey.id,
-        space,
+        agent: team.ada.id,
+        other_agent: team.grace.id,
+        customer: team.casey.id,
+        space: team.space,
     }
 }
 
