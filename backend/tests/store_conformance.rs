@@ -210,3 +210,11 @@ async fn a_database_url_with_an_unknown_scheme_is_refused() {
         .to_string();
     assert!(error.contains("sqlite:// or postgres://"), "{error}");
 }
+
+/// Without a database, the PostgreSQL half of every conformance test fails under CI rather
+/// than passing silently, so a green CI run means both databases were checked.
+#[test]
+#[should_panic(expected = "NOT RUN under CI")]
+fn a_conformance_test_without_a_database_fails_under_ci() {
+    support::not_run_without_postgres("a_conformance_test", true);
+}

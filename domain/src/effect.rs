@@ -14,8 +14,12 @@ pub enum WithdrawReason {
     Declined,
     Expired,
     Accepted,
-    /// The conversation ended while offered (customer left, no-accept deadline…).
+    /// The conversation ended while offered (the customer left, or another timer ended it).
     Ended,
+    /// Nobody accepted before the no-accept deadline (SPEC R-TIME-2): the conversation closed
+    /// and the customer saw the Fallback message. Told apart from `Ended` so the agent is not
+    /// told the customer left.
+    NoAcceptInTime,
     /// The agent went Unavailable (by choice, or after missing another offer).
     AgentUnavailable,
 }

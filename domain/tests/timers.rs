@@ -154,13 +154,33 @@ fn no_accept_within_twenty_minutes_shows_fallback_and_closes() {
     );
     assert_eq!(
         withdrawals(&effects),
-        vec![("c1".into(), "ann".into(), WithdrawReason::Ended)]
+        vec![("c1".into(), "ann".into(), WithdrawReason::NoAcceptInTime)]
     );
     assert_eq!(sim.status("c1"), work(WorkStatus::Closed));
     assert_eq!(
         next_deadline(sim.conv("c1"), &sim.world.settings.timers),
         None
     );
+}
+
+// SPEC R-TIME-2: the offered agent learns the deadline ran out, not that the customer left.
+#[test]
+fn the_accept_deadline_withdraws_the_offer_as_not_accepted_in_time() {
+    let timers = Timers {
+        accept_deadline: 60_000,
+        ..Timers::default()
+    };
+    let mut sim = pair_of_agents().timers(timers);
+    sim.start("c1", "s1");
+    sim.advance(60_000);
+
+    let effects = sim.tick("c1");
+
+    assert_eq!(
+        withdrawals(&effects),
+        vec![("c1".into(), "ann".into(), WithdrawReason::NoAcceptInTime)]
+    );
+    assert_eq!(sim.conv("c1").end_reason, Some(EndReason::NoAcceptInTime));
 }
 
 // SPEC R-ROUTE-5, R-ROUTE-7

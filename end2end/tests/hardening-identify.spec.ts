@@ -6,7 +6,7 @@
 // page's Baton.identify still signs the customer in.
 import { test, expect, waitForHydration, watchForProblems } from './fixtures';
 import { identitySecret, signIdentity } from './identity';
-import { BrowserContext, Page } from '@playwright/test';
+import { BrowserContext, Frame, Page } from '@playwright/test';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
@@ -38,6 +38,32 @@ async function openFrom(attacker: Page): Promise<Page> {
   return opened;
 }
 
+/**
+ * Before a foreign `baton:identify` is posted to `target` (the widget's window or frame): a
+ * promise in that window that settles once the message has been dispatched to every listener
+ * (the widget's included) and one task later, so whatever the widget queued for it has run.
+ */
+async function watchForIdentifyMessage(target: Page | Frame) {
+  await target.evaluate(() => {
+    (window as any).identifyHandled = new Promise<void>((resolve) => {
+      window.addEventListener('message', (event) => {
+        if (event.data?.type === 'baton:identify') setTimeout(resolve, 0);
+      });
+    });
+  });
+}
+
+/**
+ * The positive signal before checking that a foreign message did nothing: the window has
+ * handled the message, and a request it makes after that has reached the test. An identify
+ * request the message had caused would have been sent, and seen, before that one.
+ */
+async function identifyMessageHandled(target: Page | Frame, requests: string[], marker: string) {
+  await target.evaluate(() => (window as any).identifyHandled);
+  await target.evaluate((url) => fetch(url).then(() => undefined), `/healthz?after=${marker}`);
+  await expect.poll(() => requests.some((url) => url.includes(`after=${marker}`))).toBe(true);
+}
+
 test('a foreign window cannot sign the widget in with baton:identify; the host page still can', async ({ page, problems, browser, baseURL }) => {
   test.setTimeout(60_000);
   const secret = await identitySecret(page);
@@ -52,7 +78,9 @@ test('a foreign window cannot sign the widget in with baton:identify; the host p
 
   const context = await browser.newContext();
   const identifyCalls: string[] = [];
+  const requests: string[] = [];
   context.on('request', (request) => {
+    requests.push(request.url());
     if (request.url().includes('/api/widget/identify')) identifyCalls.push(request.url());
   });
   const seen: string[] = [];
@@ -66,10 +94,11 @@ test('a foreign window cannot sign the widget in with baton:identify; the host p
   await expect(lone.getByTestId('sign-in-prompt')).toBeVisible();
   // The attacker really holds the window (nothing severed it), so the message is delivered.
   expect(await attacker.evaluate(() => !(window as any).target.closed)).toBe(true);
+  await watchForIdentifyMessage(lone);
   await attacker.evaluate((t) => {
     (window as any).target.postMessage({ type: 'baton:identify', token: t }, '*');
   }, token);
-  await lone.waitForTimeout(1500);
+  await identifyMessageHandled(lone, requests, 'foreign-window');
   expect(identifyCalls, 'no identify request for a foreign window').toEqual([]);
   await expect(lone.getByText('Signed in as')).toHaveCount(0);
   await expect(lone.getByTestId('sign-in-prompt')).toBeVisible();
@@ -87,10 +116,13 @@ test('a foreign window cannot sign the widget in with baton:identify; the host p
   await expect(widget.locator('body[data-hydrated="true"]')).toHaveCount(1);
   await expect(widget.getByTestId('sign-in-prompt')).toBeVisible();
   expect(await opener.evaluate(() => (window as any).target.frames.length)).toBe(1);
+  const widgetFrame = shop.frames().find((frame) => frame.url().includes('/w/wk_demo_help'));
+  expect(widgetFrame, 'the shop frames the widget').toBeDefined();
+  await watchForIdentifyMessage(widgetFrame!);
   await opener.evaluate((t) => {
     (window as any).target.frames[0].postMessage({ type: 'baton:identify', token: t }, '*');
   }, token);
-  await shop.waitForTimeout(1500);
+  await identifyMessageHandled(widgetFrame!, requests, 'foreign-frame');
   expect(identifyCalls, 'no identify request for a window beside the shop').toEqual([]);
   await expect(widget.getByText('Signed in as')).toHaveCount(0);
 

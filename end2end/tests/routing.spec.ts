@@ -38,6 +38,23 @@ async function startChat(browser: Browser, name: string) {
   return customer;
 }
 
+/**
+ * A positive signal that the agent's dashboard is up to date: the customer sends a line after
+ * the moment that matters, and it shows as unread on the agent's tab for them (the tab must not
+ * be the selected one). The dashboard has one socket and the server publishes after each
+ * commit, so anything published before this line (such as an offer that must not be made) has
+ * arrived by the time the line has; only then is it worth checking that something did not.
+ */
+async function lineArrivesUnread(agent: Page, customer: { page: Page }, name: string, line: string) {
+  const composer = customer.page.getByLabel('Message', { exact: true });
+  await composer.fill(line);
+  await composer.press('Enter');
+  await expect(
+    agent.getByRole('tab', { name: new RegExp(name) }).getByLabel('unread messages'),
+    `${name}'s line reaches the agent`,
+  ).toBeVisible();
+}
+
 async function endAndResolve(page: Page, customer: string) {
   await page.getByRole('tab', { name: new RegExp(customer) }).click();
   await page.getByRole('button', { name: 'End conversation' }).click();
@@ -138,7 +155,8 @@ test('at the Maximum conversations limit no offer arrives until one is resolved'
   // The site's limit is 3: the fourth customer waits and Ada gets no offer (SPEC R-ROUTE-10).
   const fourth = await startChat(browser, 'Max Four');
   await expect(fourth.page.getByTestId('waiting')).toContainText('Waiting for agent');
-  await page.waitForTimeout(3_000);
+  // Max Three's tab is selected (the last accepted), so Max One's line shows as unread.
+  await lineArrivesUnread(page, customers[0], 'Max One', 'Are you still there?');
   await expect(offerFor(page, 'Max Four')).toHaveCount(0);
 
   // Wrapping up still holds the slot; Resolve frees it and the offer arrives.
@@ -152,7 +170,8 @@ test('at the Maximum conversations limit no offer arrives until one is resolved'
   await page.getByLabel('Title').fill('Send refund confirmation');
   await page.getByRole('button', { name: 'Create follow-up work' }).click();
   await expect(page.getByText('Follow-up work created.')).toBeVisible();
-  await page.waitForTimeout(1_000);
+  // After End, the note and the follow-up work, a line from Max Two (not the selected tab).
+  await lineArrivesUnread(page, customers[1], 'Max Two', 'Thanks, I will wait.');
   await expect(offerFor(page, 'Max Four')).toHaveCount(0);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'routing - wrapping up.png'), fullPage: true });
   await page.getByLabel('Resolution').selectOption('Done');

@@ -414,6 +414,9 @@ fn withdrawn_note(reason: domain::WithdrawReason) -> Option<String> {
             W::Declined => "You declined the conversation; it was offered to the next agent.",
             W::Expired => "The offer ran out of time and went to the next agent.",
             W::Ended => "The customer left before the conversation was accepted.",
+            W::NoAcceptInTime => {
+                "Nobody accepted the conversation in time, so it closed and the customer saw the Fallback message."
+            }
             W::AgentUnavailable => "You are Unavailable, so the offer went to the next agent.",
         }
         .to_string(),

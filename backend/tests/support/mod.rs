@@ -1,6 +1,7 @@
 //! Test databases for the conformance suites: a fresh SQLite file every time, and a fresh
-//! PostgreSQL database when TEST_DATABASE_URL is set (CI always sets it; a run without it says
-//! so in its output instead of pretending).
+//! PostgreSQL database when TEST_DATABASE_URL is set. A run without it says loudly, per test,
+//! that the PostgreSQL half did not run, and under CI (`CI=true` or `CI=1`) it fails instead:
+//! a green CI run must mean both databases were checked.
 
 #![allow(dead_code)]
 
@@ -44,9 +45,11 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-pub async fn postgres() -> Option<TestDb> {
+/// A fresh PostgreSQL database for the conformance test `test`, or `None` when
+/// TEST_DATABASE_URL is unset: then the test says it did not run, and fails under CI.
+pub async fn postgres(test: &str) -> Option<TestDb> {
     let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("PostgreSQL conformance test not run: TEST_DATABASE_URL is not set");
+        not_run_without_postgres(test, running_in_ci());
         return None;
     };
     let scratch = create_scratch_postgres_database(&base)
@@ -60,6 +63,31 @@ pub async fn postgres() -> Option<TestDb> {
         scratch: Some((base, scratch)),
         dir: None,
     })
+}
+
+/// CI services set `CI=true` (some set `CI=1`); anything else is a developer's machine.
+pub fn running_in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|ci| ci.trim().eq_ignore_ascii_case("true") || ci.trim() == "1")
+}
+
+/// The one place a missing database is reported: a NOT RUN line a developer sees in the test
+/// output, and a failure under CI, where a skipped PostgreSQL half would look like a pass.
+pub fn not_run_without_postgres(test: &str, in_ci: bool) {
+    let how = "set TEST_DATABASE_URL, e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+               cargo test -p backend (or run scripts/test.sh, which sets it)";
+    if in_ci {
+        panic!(
+            "PostgreSQL conformance test {test} NOT RUN under CI: TEST_DATABASE_URL is not set; {how}"
+        );
+    }
+    // Straight to stderr, not `eprintln!`: the test harness hides a passing test's captured
+    // output, and this line must be seen.
+    // One write of the whole line, so parallel tests do not interleave inside it.
+    use std::io::Write;
+    let line = format!(
+        "\nNOT RUN: PostgreSQL conformance test {test} (TEST_DATABASE_URL is not set); to run it, {how}\n"
+    );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Runs each named `async fn(&Db)` against SQLite and, when configured, PostgreSQL.
@@ -80,7 +108,8 @@ macro_rules! conformance {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    if let Some(test_db) = super::support::postgres().await {
+                    let test = concat!(module_path!(), "::", stringify!($name));
+                    if let Some(test_db) = super::support::postgres(test).await {
                         super::$name(&test_db.db).await;
                         test_db.cleanup().await;
                     }

@@ -278,7 +278,11 @@ pub(super) fn end(cx: &mut Ctx<'_>, id: &ConversationId, reason: EndReason) {
     let next = match status {
         ConversationStatus::WithAi => ConversationStatus::EndedWithAi,
         ConversationStatus::Work(WorkStatus::WaitingForAgent) => {
-            routing::withdraw(cx, id, WithdrawReason::Ended);
+            let withdrawn = match reason {
+                EndReason::NoAcceptInTime => WithdrawReason::NoAcceptInTime,
+                _ => WithdrawReason::Ended,
+            };
+            routing::withdraw(cx, id, withdrawn);
             ConversationStatus::Work(WorkStatus::Closed)
         }
         ConversationStatus::Work(WorkStatus::Active) => {

@@ -5,12 +5,16 @@
 
 use std::time::Duration;
 
+use app::auth::CustomerSignUp;
+use app::pages::admin::ai_actions::{LoadReview, LoadReviewTranscript};
+use app::pages::widget::actions::{ClaimConversation, OpenConversation, StartChat, TalkToPerson};
 use backend::{config::RawConfig, sessions::SignedIn};
 use domain::ai::HandoffReason;
 use domain::protocol::{ClientFrame, ServerFrame, Typist};
 use domain::{AgentId, Author, Availability, Command, ConversationId, EventKind, Scope};
 
-use crate::helpers::{TestApp, call, spawn_app_with};
+use crate::client::Call;
+use crate::helpers::{Staff, TestApp, spawn_app_with};
 use crate::ws_client::WsClient;
 
 const SHOP: &str = "wk_demo_shop";
@@ -24,14 +28,8 @@ async fn app() -> TestApp {
 }
 
 /// Calls a server function without a session and returns the session cookie it set.
-async fn call_fresh(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> (String, String) {
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+async fn call_fresh(app: &TestApp, call: Call) -> (String, String) {
+    let response = call.request(app).send().await.unwrap();
     let cookie = session_cookie(&response).expect("the server set a session cookie");
     assert_eq!(response.status().as_u16(), 200);
     (cookie, response.text().await.unwrap())
@@ -47,6 +45,18 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
             v.strip_prefix(&format!("{}=", backend::sessions::COOKIE_NAME))
                 .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
         })
+}
+
+/// The shop's widget starts a chat with its AI agent.
+fn start_shop_chat() -> Call {
+    Call::of(StartChat { key: SHOP.into() })
+}
+
+/// The widget's "Talk to a person" button for this conversation.
+fn ask_for_person(conversation: &ConversationId) -> Call {
+    Call::of(TalkToPerson {
+        conversation: conversation.to_string(),
+    })
 }
 
 fn id_from(body: &str) -> ConversationId {
@@ -116,25 +126,22 @@ async fn ai_messages(app: &TestApp, conversation: &ConversationId) -> Vec<String
         .collect()
 }
 
+/// A signed-in customer's session (the shop's widget on a page where they are signed in).
 async fn casey(app: &TestApp) -> String {
-    let (id,): (String,) =
-        sqlx::query_as("SELECT id FROM customers WHERE email = 'casey@demo.baton.test'")
-            .fetch_one(&app.server_db().pool)
-            .await
-            .unwrap();
-    app.session_for(SignedIn::Customer(id)).await
+    let casey = app.create_customer("Casey Customer").await;
+    app.sign_in_as(&casey).await
 }
 
+/// The shop's conversations route to the demo space: an agent there is Available.
 async fn make_ada_available(app: &TestApp) {
-    let (ada,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'ada@demo.baton.test'")
-            .fetch_one(&app.server_db().pool)
-            .await
-            .unwrap();
+    let space = app.demo_space().await;
+    let ada = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
+        .await;
     app.server
         .engine
         .execute(Command::SetAvailability {
-            agent: AgentId::new(ada),
+            agent: AgentId::new(ada.id),
             scope: Scope::AllSpaces,
             availability: Availability::Available,
         })
@@ -146,7 +153,7 @@ async fn make_ada_available(app: &TestApp) {
 #[tokio::test]
 async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() {
     let app = app().await;
-    let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
+    let (visitor, body) = call_fresh(&app, start_shop_chat()).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
     let greeting = ws
@@ -182,7 +189,9 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
         "{answer}"
     );
     // The visitor's session finds the conversation again (a reload keeps the chat).
-    let (status, open) = call(&app, &visitor, "widget/open", &[("key", SHOP)]).await;
+    let (status, open) = app
+        .call_as(&visitor, OpenConversation { key: SHOP.into() })
+        .await;
     assert_eq!((status, open), (200, format!("\"{conversation}\"")));
     app.stop().await;
 }
@@ -192,7 +201,7 @@ async fn a_visitor_asks_the_ai_agent_and_gets_the_articles_answer_with_a_link() 
 async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_thread_is_routed() {
     let app = app().await;
     make_ada_available(&app).await;
-    let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
+    let (visitor, body) = call_fresh(&app, start_shop_chat()).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
     ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
@@ -219,24 +228,25 @@ async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_
     assert!(said[2].contains("passing this conversation to a person"));
 
     // Sign up in the widget (the session keeps the visitor), then claim the conversation.
-    let response = app
-        .client
-        .post(app.url("/api/customer-sign-up"))
+    let sign_up = CustomerSignUp {
+        name: "Vera Visitor".into(),
+        email: "vera@example.test".into(),
+        password: "correct horse battery".into(),
+    };
+    let response = Call::of(sign_up)
+        .request(&app)
         .header(
             "cookie",
             format!("{}={visitor}", backend::sessions::COOKIE_NAME),
         )
-        .form(&[
-            ("name", "Vera Visitor"),
-            ("email", "vera@example.test"),
-            ("password", "correct horse battery"),
-        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let customer = session_cookie(&response).expect("a fresh session id after sign-up");
-    let (status, claimed) = call(&app, &customer, "widget/claim", &[("key", SHOP)]).await;
+    let (status, claimed) = app
+        .call_as(&customer, ClaimConversation { key: SHOP.into() })
+        .await;
     assert_eq!((status, claimed), (200, format!("\"{conversation}\"")));
 
     let mut ws = follow(&app, &customer, &conversation).await;
@@ -266,7 +276,7 @@ async fn asking_for_a_person_waits_for_sign_in_the_ai_stays_silent_and_the_same_
 async fn two_answers_without_confidence_in_a_row_hand_off() {
     let app = app().await;
     let customer = casey(&app).await;
-    let (status, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
+    let (status, body) = app.send(&customer, start_shop_chat()).await;
     assert_eq!(status, 200, "{body}");
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
@@ -298,7 +308,7 @@ async fn two_answers_without_confidence_in_a_row_hand_off() {
 async fn a_handoff_phrase_hands_off_at_once() {
     let app = app().await;
     let customer = casey(&app).await;
-    let (_, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
+    let (_, body) = app.send(&customer, start_shop_chat()).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &customer, &conversation).await;
     ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
@@ -329,33 +339,15 @@ async fn a_handoff_phrase_hands_off_at_once() {
 async fn the_talk_to_a_person_button_hands_off_once_and_only_for_the_conversations_owner() {
     let app = app().await;
     let customer = casey(&app).await;
-    let (_, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
+    let (_, body) = app.send(&customer, start_shop_chat()).await;
     let conversation = id_from(&body);
     let stranger = app
         .session_for(SignedIn::Customer("someone-else".into()))
         .await;
 
-    let (refused, _) = call(
-        &app,
-        &stranger,
-        "widget/person",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
-    let (first, _) = call(
-        &app,
-        &customer,
-        "widget/person",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
-    let (again, _) = call(
-        &app,
-        &customer,
-        "widget/person",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
+    let (refused, _) = app.send(&stranger, ask_for_person(&conversation)).await;
+    let (first, _) = app.send(&customer, ask_for_person(&conversation)).await;
+    let (again, _) = app.send(&customer, ask_for_person(&conversation)).await;
 
     assert_eq!(refused, 404);
     assert_eq!((first, again), (200, 200), "a double click changes nothing");
@@ -373,7 +365,7 @@ async fn in_ai_agent_mode_asking_for_a_person_points_to_the_fallback_message() {
         .execute(&app.server_db().pool)
         .await
         .unwrap();
-    let (visitor, body) = call_fresh(&app, "widget/start", &[("key", SHOP)]).await;
+    let (visitor, body) = call_fresh(&app, start_shop_chat()).await;
     let conversation = id_from(&body);
     let mut ws = follow(&app, &visitor, &conversation).await;
     ws.expect("the frame this step waits for", |f| ai_message(f).is_some())
@@ -387,13 +379,7 @@ async fn in_ai_agent_mode_asking_for_a_person_points_to_the_fallback_message() {
     )
     .unwrap();
     assert!(reply.contains("help@demo.baton.test"), "{reply}");
-    let (status, _) = call(
-        &app,
-        &visitor,
-        "widget/person",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
+    let (status, _) = app.send(&visitor, ask_for_person(&conversation)).await;
     assert_eq!(status, 422);
     let conv = backend::realtime::reads::conversation(app.server_db(), &conversation)
         .await
@@ -408,45 +394,29 @@ async fn in_ai_agent_mode_asking_for_a_person_points_to_the_fallback_message() {
 async fn conversation_review_lists_ai_conversations_with_their_outcome_and_work_item() {
     let app = app().await;
     let customer = casey(&app).await;
-    let (_, body) = call(&app, &customer, "widget/start", &[("key", SHOP)]).await;
+    let (_, body) = app.send(&customer, start_shop_chat()).await;
     let conversation = id_from(&body);
-    call(
-        &app,
-        &customer,
-        "widget/person",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
-    let (admin_id,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.baton.test'")
-            .fetch_one(&app.server_db().pool)
-            .await
-            .unwrap();
-    let admin = app.session_for(SignedIn::Staff(admin_id)).await;
-    let (ada_id,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'ada@demo.baton.test'")
-            .fetch_one(&app.server_db().pool)
-            .await
-            .unwrap();
-    let ada = app.session_for(SignedIn::Staff(ada_id)).await;
+    app.send(&customer, ask_for_person(&conversation)).await;
+    let space = app.demo_space().await;
+    let admin = app
+        .create_staff(Staff::named("Alex Admin").site_admin())
+        .await;
+    let admin = app.sign_in_as(&admin).await;
+    let ada = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
+        .await;
+    let ada = app.sign_in_as(&ada).await;
+    let review = |outcome: &str| LoadReview {
+        outcome: outcome.into(),
+    };
 
-    let (status, handed_off) =
-        call(&app, &admin, "admin/review", &[("outcome", "handed_off")]).await;
-    let (_, resolved) = call(
-        &app,
-        &admin,
-        "admin/review",
-        &[("outcome", "resolved_by_ai")],
-    )
-    .await;
-    let (_, transcript) = call(
-        &app,
-        &admin,
-        "admin/review/transcript",
-        &[("conversation", conversation.as_str())],
-    )
-    .await;
-    let (agent_status, _) = call(&app, &ada, "admin/review", &[("outcome", "")]).await;
+    let (status, handed_off) = app.call_as(&admin, review("handed_off")).await;
+    let (_, resolved) = app.call_as(&admin, review("resolved_by_ai")).await;
+    let transcript = LoadReviewTranscript {
+        conversation: conversation.to_string(),
+    };
+    let (_, transcript) = app.call_as(&admin, transcript).await;
+    let (agent_status, _) = app.call_as(&ada, review("")).await;
 
     assert_eq!(status, 200);
     let rows: serde_json::Value = serde_json::from_str(&handed_off).unwrap();
@@ -463,7 +433,7 @@ async fn conversation_review_lists_ai_conversations_with_their_outcome_and_work_
         agent_status, 200,
         "agents see only experiences they admin: none"
     );
-    let (_, agent_rows) = call(&app, &ada, "admin/review", &[("outcome", "")]).await;
+    let (_, agent_rows) = app.call_as(&ada, review("")).await;
     assert_eq!(agent_rows, "[]");
     app.stop().await;
 }

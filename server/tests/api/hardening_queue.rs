@@ -2,28 +2,9 @@
 //! stack and abort the whole server. Now a too-long or too-deep filter gets a 422 that says what
 //! to do, the server keeps answering, and saved queues refuse the same filters the same way.
 
-use crate::helpers::{TestApp, call, spawn_app};
+use app::pages::admin::actions::AddQueue;
 
-/// Signs a demo team member in through the real sign-in endpoint; returns the session cookie.
-async fn sign_in(app: &TestApp, email: &str) -> String {
-    let response = app
-        .client
-        .post(app.url("/api/staff-sign-in"))
-        .form(&[("email", email), ("password", "baton-demo")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{email} signs in");
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix(&format!("{}=", backend::sessions::COOKIE_NAME)))
-        .and_then(|rest| rest.split(';').next())
-        .expect("a session cookie")
-        .to_string()
-}
+use crate::helpers::{Staff, spawn_app};
 
 fn parens(depth: usize) -> String {
     format!("{}type = Bug{}", "(".repeat(depth), ")".repeat(depth))
@@ -36,10 +17,14 @@ fn nots(depth: usize) -> String {
 #[tokio::test]
 async fn a_queue_filter_of_5000_nested_parentheses_gets_a_422_and_the_server_keeps_answering() {
     let app = spawn_app().await;
-    let ada = sign_in(&app, "ada@demo.baton.test").await;
+    let space = app.demo_space().await;
+    let ada = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
+        .await;
+    let ada = app.sign_in_with_password(&ada).await;
     let queue = |filter: String| {
         let (app, ada) = (&app, &ada);
-        async move { call(app, ada, "agent/queue", &[("filter", filter.as_str())]).await }
+        async move { app.queue(ada, &filter).await }
     };
 
     let (status, body) = queue(parens(5_000)).await;
@@ -72,26 +57,19 @@ async fn a_queue_filter_of_5000_nested_parentheses_gets_a_422_and_the_server_kee
 #[tokio::test]
 async fn a_saved_queue_with_a_too_deep_or_too_long_filter_is_refused_with_the_same_message() {
     let app = spawn_app().await;
-    let admin = sign_in(&app, "admin@demo.baton.test").await;
-    let (space,): (String,) = sqlx::query_as("SELECT id FROM spaces ORDER BY name LIMIT 1")
-        .fetch_one(&app.server_db().pool)
-        .await
-        .unwrap();
+    let admin = app
+        .create_staff(Staff::named("Alex Admin").site_admin())
+        .await;
+    let admin = app.sign_in_with_password(&admin).await;
+    let space = app.demo_space().await;
     let save = |name: &'static str, filter: String| {
         let (app, admin, space) = (&app, &admin, &space);
-        async move {
-            call(
-                app,
-                admin,
-                "admin/space/queue",
-                &[
-                    ("space", space.as_str()),
-                    ("name", name),
-                    ("filter", filter.as_str()),
-                ],
-            )
-            .await
-        }
+        let queue = AddQueue {
+            space: space.clone(),
+            name: name.into(),
+            filter,
+        };
+        async move { app.call_as(admin, queue).await }
     };
 
     let (status, body) = save("Deep", parens(990)).await;

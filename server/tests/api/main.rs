@@ -2,6 +2,7 @@
 
 mod ai;
 mod authz;
+mod client;
 mod foundation;
 mod hardening_http;
 mod hardening_queue;

@@ -2,13 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use backend::{
-    config::RawConfig,
-    store::{spaces, users},
-};
+use backend::config::RawConfig;
 use domain::{AgentId, Availability, Command, ConversationId, CustomerId, Scope, SpaceId, Start};
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{Staff, spawn_app_with};
 
 // SPEC R-ROUTE-5, R-TIME-5: with a 1 s offer timeout, an unanswered offer sets the agent
 // Unavailable by itself.
@@ -19,17 +16,13 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
         ..Default::default()
     })
     .await;
-    let db = app.server_db().clone();
     let engine = app.server.engine.clone();
-    let (space, agent): (String, String) = sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let customer = users::create_customer(&db, "casey@example.com", "Casey")
+    let space = app.create_space("Scheduled").await;
+    let agent = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
         .await
-        .unwrap();
+        .id;
+    let customer = app.create_customer("Casey").await.id;
     engine
         .execute(Command::SetAvailability {
             agent: AgentId::new(agent.clone()),
@@ -50,7 +43,7 @@ async fn the_scheduler_fires_an_unanswered_offer_without_any_request() {
 
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        if spaces::availability(&db, &space, &agent).await.unwrap() == "Unavailable" {
+        if app.availability(&space, &agent).await == "Unavailable" {
             break;
         }
         assert!(

@@ -2,56 +2,40 @@
 //! the real server functions with real sessions (SPEC R-MODE-3, R-MODE-4, R-SPACE-1, R-SPACE-3),
 //! and the embedded widget's allowed domains on the iframe and the websocket.
 
-use backend::sessions::SignedIn;
+use app::pages::admin::actions::{
+    AddQueue, AuditLog, CreateExperience, CreateSpace, InviteMember, LoadExperiencePage,
+    LoadSpacePage, RotateSecret, SaveExperience, SaveSiteSettings, SetLiveChat, SetMemberRole,
+    SiteSettings,
+};
 
-use crate::helpers::{TestApp, call, spawn_app};
+use crate::client::{Call, demo_experience_form as experience_form};
+use crate::helpers::{Staff, TestApp, spawn_app};
 
-async fn id_of(app: &TestApp, sql: &str) -> String {
-    let (id,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(&app.server_db().pool)
-        .await
-        .unwrap();
-    id
-}
-
+/// A new site admin's session.
 async fn admin(app: &TestApp) -> String {
-    let id = id_of(
-        app,
-        "SELECT id FROM users WHERE email = 'admin@demo.baton.test'",
-    )
-    .await;
-    app.session_for(SignedIn::Staff(id)).await
+    let admin = app
+        .create_staff(Staff::named("Alex Admin").site_admin())
+        .await;
+    app.sign_in_as(&admin).await
 }
 
+/// A new agent of the demo space, with no admin role: their session.
 async fn agent(app: &TestApp) -> String {
-    let id = id_of(
-        app,
-        "SELECT id FROM users WHERE email = 'ada@demo.baton.test'",
-    )
-    .await;
-    app.session_for(SignedIn::Staff(id)).await
+    let space = app.demo_space().await;
+    let ada = app
+        .create_staff(Staff::named("Ada Lovelace").agent_in(&space))
+        .await;
+    app.sign_in_as(&ada).await
 }
 
-async fn demo_space(app: &TestApp) -> String {
-    id_of(app, "SELECT id FROM spaces WHERE name = 'Customer Support'").await
-}
-
-async fn help_experience(app: &TestApp) -> String {
-    id_of(app, "SELECT id FROM experiences WHERE name = 'Baton Help'").await
-}
-
-fn experience_form<'a>(id: &'a str, space: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("experience", id),
-        ("name", "Baton Help"),
-        ("mode", mode),
-        ("website", "true"),
-        ("embedded", "true"),
-        ("space", space),
-        ("fallback_message", "Write to help@example.com"),
-        ("help_text", ""),
-        ("allowed_domains", "127.0.0.1:3002"),
-    ]
+/// The site settings form with this plan, Maximum conversations and resolutions.
+fn site_form(plan: &str, max_conversations: &str, resolutions: &str) -> SaveSiteSettings {
+    SaveSiteSettings {
+        name: "Baton demo".into(),
+        plan: plan.into(),
+        max_conversations: max_conversations.into(),
+        resolutions: resolutions.into(),
+    }
 }
 
 async fn audit_count(app: &TestApp) -> i64 {
@@ -66,51 +50,50 @@ async fn audit_count(app: &TestApp) -> i64 {
 async fn an_agent_without_an_admin_role_is_refused_every_settings_change() {
     let app = spawn_app().await;
     let ada = agent(&app).await;
-    let space = demo_space(&app).await;
-    let experience = help_experience(&app).await;
-    let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("admin/site", vec![]),
-        (
-            "admin/site/save",
-            vec![
-                ("name", "Mine"),
-                ("plan", "Premium"),
-                ("max_conversations", "50"),
-                ("resolutions", "Done"),
-            ],
-        ),
-        ("admin/spaces/create", vec![("name", "Ada's space")]),
-        ("admin/space", vec![("space", &space)]),
-        (
-            "admin/space/live-chat",
-            vec![("space", &space), ("on", "false")],
-        ),
-        (
-            "admin/space/invite",
-            vec![
-                ("space", &space),
-                ("email", "x@example.com"),
-                ("role", "agent"),
-            ],
-        ),
-        ("admin/experience", vec![("experience", &experience)]),
-        (
-            "admin/experience/rotate-secret",
-            vec![("experience", &experience)],
-        ),
-        (
-            "admin/experiences/create",
-            vec![("name", "Ada's experience")],
-        ),
-        ("admin/audit", vec![]),
+    let space = app.demo_space().await;
+    let experience = app.demo_experience().await;
+    let attempts = vec![
+        Call::of(SiteSettings {}),
+        Call::of(SaveSiteSettings {
+            name: "Mine".into(),
+            ..site_form("Premium", "50", "Done")
+        }),
+        Call::of(CreateSpace {
+            name: "Ada's space".into(),
+        }),
+        Call::of(LoadSpacePage {
+            space: space.clone(),
+        }),
+        Call::of(SetLiveChat {
+            space: space.clone(),
+            on: false,
+        }),
+        Call::of(InviteMember {
+            space: space.clone(),
+            email: "x@example.com".into(),
+            role: "agent".into(),
+        }),
+        Call::of(LoadExperiencePage {
+            experience: experience.clone(),
+        }),
+        Call::of(RotateSecret {
+            experience: experience.clone(),
+        }),
+        Call::of(CreateExperience {
+            name: "Ada's experience".into(),
+        }),
+        Call::of(AuditLog {}),
     ];
-    for (endpoint, form) in attempts {
-        let (status, body) = call(&app, &ada, endpoint, &form).await;
+    for call in attempts {
+        let endpoint = call.endpoint;
+        let (status, body) = app.send(&ada, call).await;
         assert_eq!(status, 403, "{endpoint} must refuse an agent: {body}");
     }
-    let mut save = experience_form(&experience, &space, "support_team");
-    save[1] = ("name", "Hijacked");
-    let (status, _) = call(&app, &ada, "admin/experience/save", &save).await;
+    let save = SaveExperience {
+        name: "Hijacked".into(),
+        ..experience_form(&experience, &space, "support_team")
+    };
+    let (status, _) = app.call_as(&ada, save).await;
     assert_eq!(status, 403);
     assert_eq!(
         audit_count(&app).await,
@@ -123,53 +106,43 @@ async fn an_agent_without_an_admin_role_is_refused_every_settings_change() {
 #[tokio::test]
 async fn a_space_admin_changes_their_space_and_the_change_is_audited() {
     let app = spawn_app().await;
-    let space = demo_space(&app).await;
-    // The demo's Alex is site admin; make Grace a space admin through the settings.
+    let space = app.demo_space().await;
+    // A site admin makes Grace, an agent of the space, its space admin through the settings.
     let admin = admin(&app).await;
-    let grace = id_of(
-        &app,
-        "SELECT id FROM users WHERE email = 'grace@demo.baton.test'",
-    )
-    .await;
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/space/role",
-        &[("space", &space), ("user", &grace), ("role", "space_admin")],
-    )
-    .await;
+    let grace = app
+        .create_staff(Staff::named("Grace Hopper").agent_in(&space))
+        .await;
+    let (status, body) = app
+        .call_as(
+            &admin,
+            SetMemberRole {
+                space: space.clone(),
+                user: grace.id.clone(),
+                role: "space_admin".into(),
+            },
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
-    let grace_session = app.session_for(SignedIn::Staff(grace)).await;
-    let (status, body) = call(
-        &app,
-        &grace_session,
-        "admin/space/queue",
-        &[
-            ("space", &space),
-            ("name", "Bugs"),
-            ("filter", "type = Bug"),
-        ],
-    )
-    .await;
+    let grace_session = app.sign_in_as(&grace).await;
+    let queue = |name: &str, filter: &str| AddQueue {
+        space: space.clone(),
+        name: name.into(),
+        filter: filter.into(),
+    };
+    let (status, body) = app
+        .call_as(&grace_session, queue("Bugs", "type = Bug"))
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        &app,
-        &grace_session,
-        "admin/space/queue",
-        &[
-            ("space", &space),
-            ("name", "Broken"),
-            ("filter", "type = = Bug"),
-        ],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(&grace_session, queue("Broken", "type = = Bug"))
+        .await;
     assert_eq!(status, 422);
     assert!(
         body.contains("The filter has a mistake at character"),
         "{body}"
     );
     // A space admin is not a site admin.
-    let (status, _) = call(&app, &grace_session, "admin/site", &[]).await;
+    let (status, _) = app.call_as(&grace_session, SiteSettings {}).await;
     assert_eq!(status, 403);
     let (field, new): (String, String) =
         sqlx::query_as("SELECT field, new_value FROM audit_log WHERE actor_name = 'Grace Hopper'")
@@ -186,33 +159,13 @@ async fn maximum_conversations_out_of_range_is_refused_and_a_good_value_takes_ef
     let app = spawn_app().await;
     let admin = admin(&app).await;
     for bad in ["0", "101", "many", "-3"] {
-        let (status, body) = call(
-            &app,
-            &admin,
-            "admin/site/save",
-            &[
-                ("name", "Baton demo"),
-                ("plan", "Premium"),
-                ("max_conversations", bad),
-                ("resolutions", "Done"),
-            ],
-        )
-        .await;
+        let (status, body) = app.call_as(&admin, site_form("Premium", bad, "Done")).await;
         assert_eq!(status, 422, "{bad}: {body}");
         assert!(body.contains("1") && body.contains("100"), "{body}");
     }
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/site/save",
-        &[
-            ("name", "Baton demo"),
-            ("plan", "Premium"),
-            ("max_conversations", "7"),
-            ("resolutions", "Done\nDuplicate"),
-        ],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(&admin, site_form("Premium", "7", "Done\nDuplicate"))
+        .await;
     assert_eq!(status, 200, "{body}");
     let (max,): (i64,) = sqlx::query_as("SELECT max_conversations FROM site_settings")
         .fetch_one(&app.server_db().pool)
@@ -234,25 +187,30 @@ async fn maximum_conversations_out_of_range_is_refused_and_a_good_value_takes_ef
 async fn an_experience_cannot_route_to_a_space_with_live_chat_off() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
-    let (status, quiet) = call(&app, &admin, "admin/spaces/create", &[("name", "Quiet")]).await;
+    let (status, quiet) = app
+        .call_as(
+            &admin,
+            CreateSpace {
+                name: "Quiet".into(),
+            },
+        )
+        .await;
     assert_eq!(status, 200);
     let quiet: String = serde_json::from_str(&quiet).unwrap();
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/space/live-chat",
-        &[("space", &quiet), ("on", "false")],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(
+            &admin,
+            SetLiveChat {
+                space: quiet.clone(),
+                on: false,
+            },
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
-    let experience = help_experience(&app).await;
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/experience/save",
-        &experience_form(&experience, &quiet, "support_team"),
-    )
-    .await;
+    let experience = app.demo_experience().await;
+    let (status, body) = app
+        .call_as(&admin, experience_form(&experience, &quiet, "support_team"))
+        .await;
     assert_eq!(status, 422);
     assert!(
         body.contains("Live chat is off in the space Quiet"),
@@ -266,14 +224,16 @@ async fn an_experience_cannot_route_to_a_space_with_live_chat_off() {
 async fn live_chat_cannot_be_turned_off_in_a_space_an_experience_routes_to() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
-    let space = demo_space(&app).await;
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/space/live-chat",
-        &[("space", &space), ("on", "false")],
-    )
-    .await;
+    let space = app.demo_space().await;
+    let (status, body) = app
+        .call_as(
+            &admin,
+            SetLiveChat {
+                space: space.clone(),
+                on: false,
+            },
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         body.contains("Baton Help") && body.contains("Baton Shop Assistant"),
@@ -294,18 +254,9 @@ async fn live_chat_on_the_standard_plan_is_refused_both_ways() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
     // The plan cannot drop to Standard while experiences use live chat…
-    let (status, body) = call(
-        &app,
-        &admin,
-        "admin/site/save",
-        &[
-            ("name", "Baton demo"),
-            ("plan", "Standard"),
-            ("max_conversations", "3"),
-            ("resolutions", "Done"),
-        ],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(&admin, site_form("Standard", "3", "Done"))
+        .await;
     assert_eq!(status, 422);
     assert!(body.contains("Standard plan has no live chat"), "{body}");
     // …and on Standard, an experience cannot be saved with live chat.
@@ -313,16 +264,12 @@ async fn live_chat_on_the_standard_plan_is_refused_both_ways() {
         .execute(&app.server_db().pool)
         .await
         .unwrap();
-    let experience = help_experience(&app).await;
-    let space = demo_space(&app).await;
+    let experience = app.demo_experience().await;
+    let space = app.demo_space().await;
     for mode in ["support_team", "ai_and_team"] {
-        let (status, body) = call(
-            &app,
-            &admin,
-            "admin/experience/save",
-            &experience_form(&experience, &space, mode),
-        )
-        .await;
+        let (status, body) = app
+            .call_as(&admin, experience_form(&experience, &space, mode))
+            .await;
         assert_eq!(status, 422);
         assert!(body.contains("Premium or Enterprise"), "{body}");
     }
@@ -356,12 +303,8 @@ async fn the_widget_may_be_framed_only_by_its_allowed_domains() {
 #[tokio::test]
 async fn a_websocket_from_a_domain_the_widget_does_not_allow_is_refused() {
     let app = spawn_app().await;
-    let customer = id_of(
-        &app,
-        "SELECT id FROM customers WHERE email = 'casey@demo.baton.test'",
-    )
-    .await;
-    let session = app.session_for(SignedIn::Customer(customer)).await;
+    let casey = app.create_customer("Casey Customer").await;
+    let session = app.sign_in_as(&casey).await;
     let url = format!(
         "ws://{}/ws?v=1&widget={}",
         app.server.addr,

@@ -3,41 +3,37 @@
 //! and profiles show such a conversation only as existing. (The websocket side is in
 //! `realtime.rs`.) Also SPEC R-ROUTE-9 from a queue.
 
-use backend::sessions::SignedIn;
+use app::pages::agent::actions::{
+    AddNote, AssignWorkItem, ConversationDetails, CreateFollowUp, CustomerProfile, EndConversation,
+    ResolveConversation,
+};
 use domain::{
     AgentId, Author, Availability, Command, ConversationId, CustomerId, Scope, SpaceId, Start,
 };
 
-use crate::helpers::{TestApp, call, spawn_app};
+use crate::client::Call;
+use crate::helpers::{Staff, Team, TestApp, TestUser, spawn_app};
 
 struct Site {
-    ada: String,
-    grace: String,
-    customer: String,
+    ada: TestUser,
+    grace: TestUser,
+    customer: TestUser,
     conversation: ConversationId,
 }
 
 /// Ada accepted Casey's conversation and they exchanged a secret; Grace is in the same space.
 async fn site(app: &TestApp) -> Site {
-    let db = &app.server_db().pool;
-    let agents: Vec<(String, String)> = sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position",
-    )
-    .fetch_all(db)
-    .await
-    .unwrap();
-    let (space, ada) = agents[0].clone();
-    let grace = agents[1].1.clone();
-    let (customer,): (String,) =
-        sqlx::query_as("SELECT id FROM customers WHERE email = 'casey@demo.baton.test'")
-            .fetch_one(db)
-            .await
-            .unwrap();
+    let Team {
+        space,
+        ada,
+        grace,
+        casey: customer,
+    } = app.create_team("Support").await;
     let engine = &app.server.engine;
     let conversation = ConversationId::new("c-secret");
     engine
         .execute(Command::SetAvailability {
-            agent: AgentId::new(ada.clone()),
+            agent: AgentId::new(ada.id.clone()),
             scope: Scope::AllSpaces,
             availability: Availability::Available,
         })
@@ -47,11 +43,11 @@ async fn site(app: &TestApp) -> Site {
         Command::StartConversation {
             id: conversation.clone(),
             space: SpaceId::new(space),
-            customer: Some(CustomerId::new(customer.clone())),
+            customer: Some(CustomerId::new(customer.id.clone())),
             via: Start::Direct,
         },
         Command::Accept {
-            agent: AgentId::new(ada.clone()),
+            agent: AgentId::new(ada.id.clone()),
             conversation: conversation.clone(),
         },
         Command::SendMessage {
@@ -76,27 +72,34 @@ async fn site(app: &TestApp) -> Site {
 async fn an_agent_who_is_not_in_a_conversation_is_refused_by_every_server_function_about_it() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let grace = app.session_for(SignedIn::Staff(site.grace.clone())).await;
+    let grace = app.sign_in_as(&site.grace).await;
     let id = site.conversation.as_str();
+    let conversation = || id.to_string();
 
     let attempts = [
-        ("agent/conversation", vec![("conversation", id)]),
-        (
-            "agent/note",
-            vec![("conversation", id), ("body", "peeking")],
-        ),
-        ("agent/end", vec![("conversation", id)]),
-        (
-            "agent/resolve",
-            vec![("conversation", id), ("resolution", "Done")],
-        ),
-        (
-            "agent/follow-up",
-            vec![("conversation", id), ("work_type", "Task"), ("title", "x")],
-        ),
+        Call::of(ConversationDetails {
+            conversation: conversation(),
+        }),
+        Call::of(AddNote {
+            conversation: conversation(),
+            body: "peeking".into(),
+        }),
+        Call::of(EndConversation {
+            conversation: conversation(),
+        }),
+        Call::of(ResolveConversation {
+            conversation: conversation(),
+            resolution: "Done".into(),
+        }),
+        Call::of(CreateFollowUp {
+            conversation: conversation(),
+            work_type: "Task".into(),
+            title: "x".into(),
+        }),
     ];
-    for (endpoint, form) in attempts {
-        let (status, body) = call(&app, &grace, endpoint, &form).await;
+    for call in attempts {
+        let endpoint = call.endpoint;
+        let (status, body) = app.send(&grace, call).await;
         assert_ne!(status, 200, "{endpoint} must refuse: {body}");
         assert!(body.contains("NotFound"), "{endpoint}: {body}");
         assert!(!body.contains("4242"), "{endpoint} leaked: {body}");
@@ -117,19 +120,28 @@ async fn an_agent_who_is_not_in_a_conversation_is_refused_by_every_server_functi
 async fn the_assignee_reads_the_details_and_adds_a_note() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let ada = app.session_for(SignedIn::Staff(site.ada.clone())).await;
-    let id = site.conversation.as_str();
+    let ada = app.sign_in_as(&site.ada).await;
+    let id = site.conversation.to_string();
 
-    let (status, body) = call(&app, &ada, "agent/conversation", &[("conversation", id)]).await;
+    let (status, body) = app
+        .call_as(
+            &ada,
+            ConversationDetails {
+                conversation: id.clone(),
+            },
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Casey Customer"), "{body}");
-    let (status, body) = call(
-        &app,
-        &ada,
-        "agent/note",
-        &[("conversation", id), ("body", "VIP")],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(
+            &ada,
+            AddNote {
+                conversation: id,
+                body: "VIP".into(),
+            },
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     app.stop().await;
 }
@@ -139,12 +151,12 @@ async fn the_assignee_reads_the_details_and_adds_a_note() {
 async fn a_queue_shows_another_agents_conversation_without_its_customer() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let grace = app.session_for(SignedIn::Staff(site.grace.clone())).await;
-    let ada = app.session_for(SignedIn::Staff(site.ada.clone())).await;
-    let filter = [("filter", "type = Conversation ORDER BY created DESC")];
+    let grace = app.sign_in_as(&site.grace).await;
+    let ada = app.sign_in_as(&site.ada).await;
+    let filter = "type = Conversation ORDER BY created DESC";
 
-    let (_, for_grace) = call(&app, &grace, "agent/queue", &filter).await;
-    let (_, for_ada) = call(&app, &ada, "agent/queue", &filter).await;
+    let (_, for_grace) = app.queue(&grace, filter).await;
+    let (_, for_ada) = app.queue(&ada, filter).await;
 
     let grace_rows = serde_json::from_str::<domain::views::QueuePage>(&for_grace)
         .unwrap()
@@ -164,15 +176,9 @@ async fn a_queue_shows_another_agents_conversation_without_its_customer() {
 async fn a_bad_queue_filter_is_answered_with_the_position_of_the_mistake() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let ada = app.session_for(SignedIn::Staff(site.ada.clone())).await;
+    let ada = app.sign_in_as(&site.ada).await;
 
-    let (status, body) = call(
-        &app,
-        &ada,
-        "agent/queue",
-        &[("filter", "type = Bug AND colour = red")],
-    )
-    .await;
+    let (status, body) = app.queue(&ada, "type = Bug AND colour = red").await;
 
     assert_ne!(status, 200);
     assert!(body.contains("character 16"), "{body}");
@@ -184,16 +190,18 @@ async fn a_bad_queue_filter_is_answered_with_the_position_of_the_mistake() {
 async fn a_conversations_assignee_cannot_be_changed_from_a_queue() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let grace = app.session_for(SignedIn::Staff(site.grace.clone())).await;
+    let grace = app.sign_in_as(&site.grace).await;
     let work_item = format!("work-{}", site.conversation);
 
-    let (status, body) = call(
-        &app,
-        &grace,
-        "agent/assign",
-        &[("work_item", &work_item), ("to_me", "true")],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(
+            &grace,
+            AssignWorkItem {
+                work_item: work_item.clone(),
+                to_me: true,
+            },
+        )
+        .await;
 
     assert_ne!(status, 200);
     assert!(body.contains("set only by routing"), "{body}");
@@ -203,7 +211,7 @@ async fn a_conversations_assignee_cannot_be_changed_from_a_queue() {
             .fetch_one(&app.server_db().pool)
             .await
             .unwrap();
-    assert_eq!(assignee, Some(site.ada.clone()));
+    assert_eq!(assignee, Some(site.ada.id.clone()));
     app.stop().await;
 }
 
@@ -212,20 +220,20 @@ async fn a_conversations_assignee_cannot_be_changed_from_a_queue() {
 async fn a_customer_profile_lists_every_conversation_with_details_only_for_readers() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let (admin,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.baton.test'")
-            .fetch_one(&app.server_db().pool)
-            .await
-            .unwrap();
-    let admin = app.session_for(SignedIn::Staff(admin)).await;
+    let admin = app
+        .create_staff(Staff::named("Alex Admin").site_admin())
+        .await;
+    let admin = app.sign_in_as(&admin).await;
 
-    let (status, body) = call(
-        &app,
-        &admin,
-        "agent/customer",
-        &[("customer", &site.customer)],
-    )
-    .await;
+    let (status, body) = app
+        .call_as(
+            &admin,
+            CustomerProfile {
+                customer: site.customer.id.clone(),
+                after: None,
+            },
+        )
+        .await;
 
     assert_eq!(status, 200, "{body}");
     let profile: domain::views::CustomerProfile = serde_json::from_str(&body).unwrap();

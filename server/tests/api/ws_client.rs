@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use backend::sessions::{COOKIE_NAME, DbSessionStore, SignedIn};
+use backend::sessions::COOKIE_NAME;
 use domain::protocol::{ClientFrame, ServerFrame};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -23,14 +23,6 @@ pub struct WsClient {
 const WAIT: Duration = Duration::from_secs(10);
 
 impl TestApp {
-    /// A session cookie for this person, without a password round-trip.
-    pub async fn session_for(&self, who: SignedIn) -> String {
-        DbSessionStore::new(self.server_db().clone())
-            .mint(&who, time::Duration::hours(1))
-            .await
-            .expect("session stored")
-    }
-
     pub fn ws_url(&self) -> String {
         format!("ws://{}/ws?v=1", self.server.addr)
     }

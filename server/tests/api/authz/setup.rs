@@ -13,15 +13,6 @@ use crate::helpers::TestApp;
 
 const DRAFT_BODY: &str = "UNRELEASED-DRAFT-7731: prices go up in May.";
 
-async fn id_of(app: &TestApp, sql: &str, email: &str) -> String {
-    let (id,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-        .bind(email)
-        .fetch_one(&app.server_db().pool)
-        .await
-        .unwrap();
-    id
-}
-
 fn text(value: &Value) -> String {
     value
         .as_str()
@@ -42,16 +33,11 @@ fn by_name(list: &Value, name: &str) -> String {
 /// conversation accepted by Ada with a private message in it, Ada's follow-up, Casey's AI chat,
 /// a pending invitation, a queue and an article to delete, and an unpublished article.
 pub async fn set_up(app: TestApp) -> Site {
-    let staff = "SELECT id FROM users WHERE email = $1";
-    let alex = id_of(&app, staff, "admin@demo.baton.test").await;
-    let ada = id_of(&app, staff, "ada@demo.baton.test").await;
-    let grace = id_of(&app, staff, "grace@demo.baton.test").await;
-    let casey = id_of(
-        &app,
-        "SELECT id FROM customers WHERE email = $1",
-        "casey@demo.baton.test",
-    )
-    .await;
+    // The matrix checks the demo site as a whole, so its actors are the demo's own people.
+    let alex = app.demo_staff("admin@demo.baton.test").await.id;
+    let ada = app.demo_staff("ada@demo.baton.test").await.id;
+    let grace = app.demo_staff("grace@demo.baton.test").await.id;
+    let casey = app.demo_customer("casey@demo.baton.test").await.id;
     let mut actors = Vec::new();
     for who in Who::ALL {
         let signed_in = match who {

@@ -45,23 +45,23 @@ async fn an_outsider_asking_the_service_status_learns_no_counts() {
 async fn an_agent_who_reads_none_of_a_customers_conversations_cannot_open_their_profile() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let casey = customer(&app, "casey-2", "Casey Private").await;
+    let casey = customer(&app, "Casey Private").await;
     conversation(&app, &site, "c-private", &casey, Some(&site.ada)).await;
-    let open = |session: String, customer: &'static str| {
+    let open = |session: String, customer: String| {
         let app = &app;
-        async move { call(app, &session, "agent/customer", &[("customer", customer)]).await }
+        async move { profile(app, &session, &customer, None).await }
     };
 
-    let (status, body) = open(session(&app, &site.grace).await, "casey-2").await;
+    let (status, body) = open(session(&app, &site.grace).await, casey.id.clone()).await;
     assert_eq!(status, 404, "{body}");
     assert!(!body.contains("Casey Private"), "{body}");
     // The refusal is the same as for a customer who does not exist: it confirms nothing.
-    let (missing, missing_body) = open(session(&app, &site.grace).await, "nobody").await;
+    let (missing, missing_body) = open(session(&app, &site.grace).await, "nobody".into()).await;
     assert_eq!((missing, missing_body), (status, body));
 
-    let (status, body) = open(session(&app, &site.ada).await, "casey-2").await;
+    let (status, body) = open(session(&app, &site.ada).await, casey.id.clone()).await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = open(session(&app, &site.admin).await, "casey-2").await;
+    let (status, body) = open(session(&app, &site.admin).await, casey.id.clone()).await;
     assert_eq!(status, 200, "{body}");
     let profile: CustomerProfile = serde_json::from_str(&body).unwrap();
     assert_eq!(profile.name, "Casey Private");
@@ -73,24 +73,18 @@ async fn an_agent_who_reads_none_of_a_customers_conversations_cannot_open_their_
 async fn a_profile_lists_a_long_history_a_page_at_a_time() {
     let app = spawn_app().await;
     let site = site(&app).await;
-    let casey = customer(&app, "casey-3", "Casey Regular").await;
+    let casey = customer(&app, "Casey Regular").await;
     // Nobody is Available, so each ends at once with the Fallback message (SPEC R-ROUTE-6).
     for i in 0..55 {
         conversation(&app, &site, &format!("c-{i:02}"), &casey, None).await;
     }
     let admin = session(&app, &site.admin).await;
 
-    let (status, body) = call(&app, &admin, "agent/customer", &[("customer", "casey-3")]).await;
+    let (status, body) = profile(&app, &admin, &casey.id, None).await;
     assert_eq!(status, 200, "{body}");
     let first: CustomerProfile = serde_json::from_str(&body).unwrap();
     let next = first.next.clone().expect("a second page");
-    let (status, body) = call(
-        &app,
-        &admin,
-        "agent/customer",
-        &[("customer", "casey-3"), ("after", &next)],
-    )
-    .await;
+    let (status, body) = profile(&app, &admin, &casey.id, Some(&next)).await;
     assert_eq!(status, 200, "{body}");
     let second: CustomerProfile = serde_json::from_str(&body).unwrap();
 

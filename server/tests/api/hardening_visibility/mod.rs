@@ -9,20 +9,21 @@ mod assignment;
 mod exposure;
 mod queues;
 
-use backend::sessions::SignedIn;
+use app::pages::agent::actions::{AssignWorkItem, CustomerProfile as OpenProfile, Queue};
 use domain::views::{CustomerProfile, QueuePage};
 use domain::{AgentId, Availability, Command, ConversationId, CustomerId, Scope, SpaceId, Start};
 
-use crate::helpers::{TestApp, call, spawn_app};
+use crate::helpers::{Staff, TestApp, TestUser, spawn_app};
 
-/// The demo site plus a second space, Billing, whose only member is Bea.
+/// The demo site (whose team and counts some tests check) plus a second space, Billing,
+/// whose only member is Bea.
 struct Site {
     space: String,
     billing: String,
-    admin: String,
-    ada: String,
-    grace: String,
-    bea: String,
+    admin: TestUser,
+    ada: TestUser,
+    grace: TestUser,
+    bea: TestUser,
 }
 
 async fn one(app: &TestApp, sql: &str) -> String {
@@ -34,30 +35,14 @@ async fn one(app: &TestApp, sql: &str) -> String {
 }
 
 async fn site(app: &TestApp) -> Site {
-    let db = app.server_db();
-    let user = |email: &'static str| format!("SELECT id FROM users WHERE email = '{email}'");
-    let admin = one(app, &user("admin@demo.baton.test")).await;
-    let ada = one(app, &user("ada@demo.baton.test")).await;
-    let grace = one(app, &user("grace@demo.baton.test")).await;
-    let space = one(app, "SELECT id FROM spaces WHERE name = 'Customer Support'").await;
-    let bea = "user-bea".to_string();
-    sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, site_admin, created_at) \
-         VALUES ($1, 'bea@demo.baton.test', 'Bea Billing', 'not a hash', 0, 0)",
-    )
-    .bind(&bea)
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    let billing = backend::store::spaces::create(db, "Billing").await.unwrap();
-    backend::store::spaces::add_member(
-        db,
-        &billing,
-        &bea,
-        backend::store::spaces::Role::SpaceAdmin,
-    )
-    .await
-    .unwrap();
+    let admin = app.demo_staff("admin@demo.baton.test").await;
+    let ada = app.demo_staff("ada@demo.baton.test").await;
+    let grace = app.demo_staff("grace@demo.baton.test").await;
+    let space = app.demo_space().await;
+    let billing = app.create_space("Billing").await;
+    let bea = app
+        .create_staff(Staff::named("Bea Billing").space_admin_of(&billing))
+        .await;
     Site {
         space,
         billing,
@@ -68,17 +53,8 @@ async fn site(app: &TestApp) -> Site {
     }
 }
 
-async fn customer(app: &TestApp, id: &str, name: &str) -> String {
-    sqlx::query(
-        "INSERT INTO customers (id, email, display_name, created_at) VALUES ($1, $2, $3, 0)",
-    )
-    .bind(id)
-    .bind(format!("{id}@example.com"))
-    .bind(name)
-    .execute(&app.server_db().pool)
-    .await
-    .unwrap();
-    id.to_string()
+async fn customer(app: &TestApp, name: &str) -> TestUser {
+    app.create_customer(name).await
 }
 
 /// A conversation of `customer` in the demo space, accepted by `accepted_by` (made Available
@@ -87,14 +63,14 @@ async fn conversation(
     app: &TestApp,
     site: &Site,
     id: &str,
-    customer: &str,
-    accepted_by: Option<&str>,
+    customer: &TestUser,
+    accepted_by: Option<&TestUser>,
 ) {
     let engine = &app.server.engine;
     if let Some(agent) = accepted_by {
         engine
             .execute(Command::SetAvailability {
-                agent: AgentId::new(agent),
+                agent: AgentId::new(agent.id.clone()),
                 scope: Scope::AllSpaces,
                 availability: Availability::Available,
             })
@@ -105,7 +81,7 @@ async fn conversation(
         .execute(Command::StartConversation {
             id: ConversationId::new(id),
             space: SpaceId::new(site.space.clone()),
-            customer: Some(CustomerId::new(customer)),
+            customer: Some(CustomerId::new(customer.id.clone())),
             via: Start::Direct,
         })
         .await
@@ -113,7 +89,7 @@ async fn conversation(
     if let Some(agent) = accepted_by {
         engine
             .execute(Command::Accept {
-                agent: AgentId::new(agent),
+                agent: AgentId::new(agent.id.clone()),
                 conversation: ConversationId::new(id),
             })
             .await
@@ -121,7 +97,7 @@ async fn conversation(
     }
 }
 
-async fn task(app: &TestApp, space: &str, id: &str, assignee: Option<&str>, created: i64) {
+async fn task(app: &TestApp, space: &str, id: &str, assignee: Option<&TestUser>, created: i64) {
     sqlx::query(
         "INSERT INTO work_items (id, space_id, work_type, title, status, assignee_id, created_at, updated_at) \
          VALUES ($1, $2, 'Task', $3, 'Open', $4, $5, $5)",
@@ -129,25 +105,48 @@ async fn task(app: &TestApp, space: &str, id: &str, assignee: Option<&str>, crea
     .bind(id)
     .bind(space)
     .bind(format!("Refund {id}"))
-    .bind(assignee)
+    .bind(assignee.map(|user| user.id.clone()))
     .bind(created)
     .execute(&app.server_db().pool)
     .await
     .unwrap();
 }
 
-async fn queue(app: &TestApp, session: &str, form: &[(&str, &str)]) -> QueuePage {
-    let (status, body) = call(app, session, "agent/queue", form).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
+/// The first page of a queue filter, in the default size.
+fn filter(filter: &str) -> Queue {
+    Queue {
+        filter: filter.into(),
+        after: None,
+        limit: None,
+    }
+}
+
+async fn queue(app: &TestApp, session: &str, query: Queue) -> QueuePage {
+    app.ok_as(session, query).await
+}
+
+async fn assign(app: &TestApp, session: &str, work_item: &str, to_me: bool) -> (u16, String) {
+    let work_item = work_item.to_string();
+    app.call_as(session, AssignWorkItem { work_item, to_me })
+        .await
+}
+
+async fn profile(
+    app: &TestApp,
+    session: &str,
+    customer: &str,
+    after: Option<&str>,
+) -> (u16, String) {
+    let (customer, after) = (customer.to_string(), after.map(String::from));
+    app.call_as(session, OpenProfile { customer, after }).await
 }
 
 fn ids(page: &QueuePage) -> Vec<String> {
     page.rows.iter().map(|r| r.id.clone()).collect()
 }
 
-async fn session(app: &TestApp, user: &str) -> String {
-    app.session_for(SignedIn::Staff(user.to_string())).await
+async fn session(app: &TestApp, user: &TestUser) -> String {
+    app.sign_in_as(user).await
 }
 
 // SPEC R-VIEW-3

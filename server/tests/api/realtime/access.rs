@@ -17,13 +17,8 @@ async fn a_customer_sees_neither_other_conversations_nor_internal_notes() {
         })
         .await
         .unwrap();
-    let stranger =
-        backend::customers::sign_up(app.server_db(), "sam@example.com", "Sam", "long password")
-            .await
-            .unwrap();
-    let mut stranger = app
-        .connect(&app.session_for(SignedIn::Customer(stranger)).await)
-        .await;
+    let stranger = app.create_customer("Sam").await;
+    let mut stranger = app.connect(&app.sign_in_as(&stranger).await).await;
     let (mut agent, mut customer) = sockets(&app, &cast).await;
 
     stranger
@@ -119,14 +114,7 @@ async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal_whi
     resume(&mut agent, &conversation, 0).await;
 
     // Another agent is Available, so a Decline moves the offer on (SPEC R-ROUTE-3).
-    let (other,): (String,) = sqlx::query_as(
-        "SELECT user_id FROM space_members WHERE role = 'agent' AND user_id <> $1 LIMIT 1",
-    )
-    .bind(&cast.agent)
-    .fetch_one(&app.server_db().pool)
-    .await
-    .unwrap();
-    make_available(&app, &other).await;
+    make_available(&app, &cast.other_agent).await;
     engine
         .execute(Command::Decline {
             agent: AgentId::new(cast.agent.clone()),

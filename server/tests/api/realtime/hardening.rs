@@ -8,7 +8,7 @@ use domain::{Author, Command, ConversationId, EventKind};
 use tokio_tungstenite::tungstenite;
 
 use super::{active_chat, cast, resume, send, sent_seq};
-use crate::helpers::{TestApp, call, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 use crate::ws_client::WsClient;
 
 /// A domain the demo widget allows (see the demo seed).
@@ -98,7 +98,7 @@ async fn a_socket_closes_when_its_session_signs_out_and_nothing_it_sends_afterwa
         .await;
     sent_seq(&mut socket, "before-sign-out").await;
 
-    let (status, body) = call(&app, &session, "sign-out", &[]).await;
+    let (status, body) = app.call_as(&session, app::auth::SignOut {}).await;
     assert_eq!(status, 200, "{body}");
     socket
         .send(&send(

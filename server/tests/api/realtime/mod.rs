@@ -21,30 +21,22 @@ use domain::{
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::ws_client::WsClient;
 
-/// The demo's first agent (Ada), the demo customer (Casey) and their space.
+/// A space of its own with two agents, Ada (first in the round robin) and Grace, and a
+/// customer, Casey: made for each test, so no test leans on the demo seed's people.
 struct Cast {
     agent: String,
+    other_agent: String,
     customer: String,
     space: String,
 }
 
 async fn cast(app: &TestApp) -> Cast {
-    let db = &app.server_db().pool;
-    let (space, agent): (String, String) = sqlx::query_as(
-        "SELECT space_id, user_id FROM space_members WHERE role = 'agent' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let (customer,): (String,) =
-        sqlx::query_as("SELECT id FROM customers WHERE email = 'casey@demo.baton.test'")
-            .fetch_one(db)
-            .await
-            .unwrap();
+    let team = app.create_team("Realtime").await;
     Cast {
-        agent,
-        customer,
-        space,
+        agent: team.ada.id,
+        other_agent: team.grace.id,
+        customer: team.casey.id,
+        space: team.space,
     }
 }
 

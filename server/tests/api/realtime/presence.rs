@@ -19,9 +19,7 @@ async fn an_available_agent_whose_last_tab_closes_becomes_unavailable_after_the_
 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let state = backend::store::spaces::availability(app.server_db(), &cast.space, &cast.agent)
-            .await
-            .unwrap();
+        let state = app.availability(&cast.space, &cast.agent).await;
         if state == "Unavailable" {
             break;
         }
@@ -58,9 +56,7 @@ async fn a_reload_within_the_grace_period_keeps_the_agent_available() {
         .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
-    let state = backend::store::spaces::availability(app.server_db(), &cast.space, &cast.agent)
-        .await
-        .unwrap();
+    let state = app.availability(&cast.space, &cast.agent).await;
     assert_eq!(state, "Available");
     app.stop().await;
 }

@@ -12,9 +12,7 @@ use super::{Cast, cast, make_available};
 use crate::helpers::{TestApp, spawn_app};
 
 async fn availability(app: &TestApp, space: &str, agent: &str) -> String {
-    backend::store::spaces::availability(app.server_db(), space, agent)
-        .await
-        .unwrap()
+    app.availability(space, agent).await
 }
 
 fn short_grace(grace: &str) -> RawConfig {

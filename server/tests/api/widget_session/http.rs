@@ -1,6 +1,8 @@
 //! Tokens the widget is given and uses over HTTP: sign-up, sign-in with rotation, an
 //! anonymous visitor's AI chat, the header winning over a cookie, and sign-out.
 
+use app::pages::agent::actions::MyConversations;
+
 use super::*;
 use crate::helpers::spawn_app;
 
@@ -9,17 +11,12 @@ use crate::helpers::spawn_app;
 async fn signing_up_in_the_widget_returns_a_token_in_the_header_and_sets_no_cookie() {
     let app = spawn_app().await;
 
-    let reply = widget_call(
-        &app,
-        "",
-        "customer-sign-up",
-        &[
-            ("name", "Wanda Widget"),
-            ("email", "wanda@example.com"),
-            ("password", "a long enough password"),
-        ],
-    )
-    .await;
+    let sign_up = CustomerSignUp {
+        name: "Wanda Widget".into(),
+        email: "wanda@example.com".into(),
+        password: "a long enough password".into(),
+    };
+    let reply = widget_call(&app, "", Call::of(sign_up)).await;
 
     let token = reply.new_token();
     assert!(!reply.sets_cookie, "{reply:?}");
@@ -35,16 +32,10 @@ async fn signing_up_in_the_widget_returns_a_token_in_the_header_and_sets_no_cook
 #[tokio::test]
 async fn signing_in_in_the_widget_returns_a_new_token_each_time_and_the_old_one_stops_working() {
     let app = spawn_app().await;
-    let casey = id_of(&app, "customers", CASEY).await;
+    let casey = casey_id(&app).await;
     let visit = visitor(&app).await;
 
-    let reply = widget_call(
-        &app,
-        &visit,
-        "customer-sign-in",
-        &[("email", CASEY), ("password", DEMO_PASSWORD)],
-    )
-    .await;
+    let reply = widget_call(&app, &visit, casey_sign_in()).await;
     let signed_in = reply.new_token();
     assert!(!reply.sets_cookie, "{reply:?}");
     assert_eq!(reply.json()["kind"], "customer", "{}", reply.body);
@@ -58,7 +49,7 @@ async fn signing_in_in_the_widget_returns_a_new_token_each_time_and_the_old_one_
         assert_eq!(who["kind"], "customer", "{who}");
         assert_eq!(who["id"], casey.as_str(), "{who}");
     }
-    let old = widget_call(&app, &visit, "me", &[]).await;
+    let old = widget_call(&app, &visit, Call::of(WhoAmI {})).await;
     assert_session_expired(&old);
     app.stop().await;
 }
@@ -70,9 +61,9 @@ async fn a_visitor_token_starts_an_ai_chat_and_finds_it_again_while_another_visi
 
     let visit = visitor(&app).await;
     let conversation = start_shop_chat(&app, &visit).await;
-    let found = widget_call(&app, &visit, "widget/open", &[("key", SHOP)]).await;
+    let found = widget_call(&app, &visit, open_shop_chat()).await;
     let stranger = visitor(&app).await;
-    let not_found = widget_call(&app, &stranger, "widget/open", &[("key", SHOP)]).await;
+    let not_found = widget_call(&app, &stranger, open_shop_chat()).await;
 
     assert_ne!(stranger, visit);
     assert_eq!(found.status, 200, "{}", found.body);
@@ -93,10 +84,11 @@ async fn the_header_token_needs_no_cookie_and_a_cookie_beside_the_header_is_igno
     let ada = staff_session(&app, "ada@demo.baton.test").await;
     let casey = sign_in_casey(&app, "").await;
 
-    let by_cookie = post(&app, None, Some(&ada), "me", &[]).await;
-    let empty_header_and_cookie = post(&app, Some(""), Some(&ada), "me", &[]).await;
-    let token_and_cookie = post(&app, Some(&casey), Some(&ada), "me", &[]).await;
-    let token_alone = post(&app, Some(&casey), None, "me", &[]).await;
+    let me = || Call::of(WhoAmI {});
+    let by_cookie = post(&app, None, Some(&ada), me()).await;
+    let empty_header_and_cookie = post(&app, Some(""), Some(&ada), me()).await;
+    let token_and_cookie = post(&app, Some(&casey), Some(&ada), me()).await;
+    let token_alone = post(&app, Some(&casey), None, me()).await;
 
     assert_eq!(
         by_cookie.json()["kind"],
@@ -122,7 +114,7 @@ async fn the_header_token_needs_no_cookie_and_a_cookie_beside_the_header_is_igno
         token_alone.body
     );
     // Nor may the cookie act through the widget channel for staff work.
-    let staff_work = post(&app, Some(""), Some(&ada), "agent/conversations", &[]).await;
+    let staff_work = post(&app, Some(""), Some(&ada), Call::of(MyConversations {})).await;
     assert_eq!(staff_work.status, 403, "{staff_work:?}");
     app.stop().await;
 }
@@ -134,7 +126,7 @@ async fn signing_out_in_the_widget_ends_the_session_at_once_and_says_so_in_the_h
     let token = sign_in_casey(&app, "").await;
     assert_eq!(me(&app, &token).await["kind"], "customer");
 
-    let reply = widget_call(&app, &token, "sign-out", &[]).await;
+    let reply = widget_call(&app, &token, Call::of(SignOut {})).await;
 
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(
@@ -143,7 +135,7 @@ async fn signing_out_in_the_widget_ends_the_session_at_once_and_says_so_in_the_h
         "the header tells the widget to forget its token: {reply:?}"
     );
     assert!(!reply.sets_cookie, "{reply:?}");
-    let after = widget_call(&app, &token, "me", &[]).await;
+    let after = widget_call(&app, &token, Call::of(WhoAmI {})).await;
     assert_session_expired(&after);
     app.stop().await;
 }

@@ -12,9 +12,11 @@ mod http;
 mod refusals;
 mod socket;
 
-use backend::sessions::SignedIn;
+pub use app::auth::{CustomerSignIn, CustomerSignUp, SignOut, StaffSignIn, WhoAmI};
+pub use app::pages::widget::actions::{BeginVisit, OpenConversation, StartChat};
 use serde_json::Value;
 
+pub use crate::client::Call;
 use crate::helpers::TestApp;
 
 /// The request and response header carrying the widget's session token.
@@ -55,17 +57,8 @@ impl Reply {
 
 /// POSTs a server function with the widget header (`Some("")`: no session yet) and/or a
 /// dashboard cookie, and no other state: the client keeps no cookies between calls.
-pub async fn post(
-    app: &TestApp,
-    token: Option<&str>,
-    cookie: Option<&str>,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> Reply {
-    let mut request = app
-        .client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .form(form);
+pub async fn post(app: &TestApp, token: Option<&str>, cookie: Option<&str>, call: Call) -> Reply {
+    let mut request = call.request(app);
     if let Some(token) = token {
         request = request.header(HEADER, token);
     }
@@ -89,47 +82,44 @@ pub async fn post(
 }
 
 /// Calls a server function as the widget holding `token` ("" before it has one).
-pub async fn widget_call(
-    app: &TestApp,
-    token: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> Reply {
-    post(app, Some(token), None, endpoint, form).await
+pub async fn widget_call(app: &TestApp, token: &str, call: Call) -> Reply {
+    post(app, Some(token), None, call).await
+}
+
+/// The shop's widget asks for its visitor's open conversation.
+pub fn open_shop_chat() -> Call {
+    Call::of(OpenConversation { key: SHOP.into() })
+}
+
+/// Casey's sign-in form with the demo's password.
+pub fn casey_sign_in() -> Call {
+    Call::of(CustomerSignIn {
+        email: CASEY.into(),
+        password: DEMO_PASSWORD.into(),
+    })
 }
 
 /// `/api/me` as the widget holding `token`: `null` or `{"kind": …, "id": …, "name": …}`.
 pub async fn me(app: &TestApp, token: &str) -> Value {
-    let reply = widget_call(app, token, "me", &[]).await;
+    let reply = widget_call(app, token, Call::of(WhoAmI {})).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()
 }
 
 /// Casey signs in in the widget (starting from `token`, "" for none) and gets a new token.
 pub async fn sign_in_casey(app: &TestApp, token: &str) -> String {
-    let reply = widget_call(
-        app,
-        token,
-        "customer-sign-in",
-        &[("email", CASEY), ("password", DEMO_PASSWORD)],
-    )
-    .await;
+    let reply = widget_call(app, token, casey_sign_in()).await;
     reply.new_token()
 }
 
 /// A new customer signs up in the widget; returns their token and id.
 pub async fn sign_up(app: &TestApp, name: &str, email: &str) -> (String, String) {
-    let reply = widget_call(
-        app,
-        "",
-        "customer-sign-up",
-        &[
-            ("name", name),
-            ("email", email),
-            ("password", "a long enough password"),
-        ],
-    )
-    .await;
+    let sign_up = CustomerSignUp {
+        name: name.into(),
+        email: email.into(),
+        password: "a long enough password".into(),
+    };
+    let reply = widget_call(app, "", Call::of(sign_up)).await;
     let token = reply.new_token();
     let id = reply.json()["id"].as_str().unwrap().to_string();
     (token, id)
@@ -137,12 +127,15 @@ pub async fn sign_up(app: &TestApp, name: &str, email: &str) -> (String, String)
 
 /// An anonymous visitor's new widget session (`widget/visit` with the empty header).
 pub async fn visitor(app: &TestApp) -> String {
-    widget_call(app, "", "widget/visit", &[]).await.new_token()
+    widget_call(app, "", Call::of(BeginVisit {}))
+        .await
+        .new_token()
 }
 
 /// Starts a chat with the shop's AI agent as the widget holding `token`; its conversation id.
 pub async fn start_shop_chat(app: &TestApp, token: &str) -> String {
-    let reply = widget_call(app, token, "widget/start", &[("key", SHOP)]).await;
+    let start = StartChat { key: SHOP.into() };
+    let reply = widget_call(app, token, Call::of(start)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply
         .json()
@@ -151,32 +144,20 @@ pub async fn start_shop_chat(app: &TestApp, token: &str) -> String {
         .to_string()
 }
 
-pub async fn id_of(app: &TestApp, table: &str, email: &str) -> String {
-    let sql = format!("SELECT id FROM {table} WHERE email = $1");
-    let (id,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(email)
-        .fetch_one(&app.server_db().pool)
-        .await
-        .unwrap();
-    id
+/// The demo customer Casey's id (these tests sign in with the demo's own password).
+pub async fn casey_id(app: &TestApp) -> String {
+    app.demo_customer(CASEY).await.id
 }
 
 /// A dashboard session (the cookie's value) for a staff member of the demo, by email.
 pub async fn staff_session(app: &TestApp, email: &str) -> String {
-    let id = id_of(app, "users", email).await;
-    app.session_for(SignedIn::Staff(id)).await
+    let staff = app.demo_staff(email).await;
+    app.sign_in_as(&staff).await
 }
 
 /// Makes the session behind `token` expire, as if it had not been used for too long.
 pub async fn expire(app: &TestApp, token: &str) {
-    let id: tower_sessions::session::Id = token.parse().expect("a session id");
-    let done = sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2")
-        .bind(backend::clock::now_ms() - 1_000)
-        .bind(backend::sessions::stored_id(&id))
-        .execute(&app.server_db().pool)
-        .await
-        .unwrap();
-    assert_eq!(done.rows_affected(), 1, "the session is stored");
+    app.expire_session(token).await;
 }
 
 /// A token refused as no good: 401, `SessionExpired` with a message saying to sign in again,

@@ -1,24 +1,30 @@
 //! What a widget token may not do over HTTP: act as staff in any way, or outlive its session
 //! (unknown, malformed or expired tokens are refused and the widget is told to forget them).
 
+use app::pages::admin::actions::{AuditLog, SiteSettings, Spaces};
+use app::pages::agent::actions::{MyConversations, SavedQueues, SetAvailability};
+
 use super::*;
 use crate::helpers::spawn_app;
 
 /// Staff server functions from the dashboard and the admin pages, with harmless forms.
-const STAFF_CALLS: [(&str, &[(&str, &str)]); 5] = [
-    ("agent/conversations", &[]),
-    (
-        "agent/availability",
-        &[("available", "false"), ("space", "")],
-    ),
-    ("agent/saved-queues", &[]),
-    ("admin/site", &[]),
-    ("admin/spaces", &[]),
-];
+fn staff_calls() -> [Call; 5] {
+    [
+        Call::of(MyConversations {}),
+        Call::of(SetAvailability {
+            available: false,
+            space: Some(String::new()),
+        }),
+        Call::of(SavedQueues {}),
+        Call::of(SiteSettings {}),
+        Call::of(Spaces {}),
+    ]
+}
 
 async fn assert_staff_calls_forbidden(app: &TestApp, token: &str, whose: &str) {
-    for (endpoint, form) in STAFF_CALLS {
-        let reply = widget_call(app, token, endpoint, form).await;
+    for call in staff_calls() {
+        let endpoint = call.endpoint;
+        let reply = widget_call(app, token, call).await;
         assert_eq!(reply.status, 403, "{endpoint} with {whose}: {reply:?}");
         assert_eq!(code_of(&reply), "Forbidden", "{endpoint}: {reply:?}");
     }
@@ -42,13 +48,15 @@ async fn a_widget_session_cannot_call_staff_server_functions() {
 async fn staff_sign_in_through_the_widget_is_refused_even_with_the_right_password() {
     let app = spawn_app().await;
     let casey = sign_in_casey(&app, "").await;
-    let form = [
-        ("email", "ada@demo.baton.test"),
-        ("password", DEMO_PASSWORD),
-    ];
+    let form = || {
+        Call::of(StaffSignIn {
+            email: "ada@demo.baton.test".into(),
+            password: DEMO_PASSWORD.into(),
+        })
+    };
 
     for (token, whose) in [("", "the empty header"), (casey.as_str(), "Casey's token")] {
-        let reply = widget_call(&app, token, "staff-sign-in", &form).await;
+        let reply = widget_call(&app, token, form()).await;
 
         assert_eq!(reply.status, 403, "with {whose}: {reply:?}");
         // The contract fixes the status only; the answer says where team members sign in.
@@ -64,7 +72,7 @@ async fn staff_sign_in_through_the_widget_is_refused_even_with_the_right_passwor
     assert_eq!(me(&app, &casey).await["kind"], "customer");
     // The same password through the dashboard (no header) still signs Ada in: the refusal
     // is the widget channel's, not a lock-out.
-    let dashboard = post(&app, None, None, "staff-sign-in", &form).await;
+    let dashboard = post(&app, None, None, form()).await;
     assert_eq!(dashboard.status, 200, "{dashboard:?}");
     app.stop().await;
 }
@@ -75,14 +83,14 @@ async fn a_staff_session_id_sent_as_the_widget_token_acts_as_nobody() {
     let app = spawn_app().await;
     let admin = staff_session(&app, "admin@demo.baton.test").await;
     // As a cookie the session is the site admin's, so the refusals below are the channel's.
-    let by_cookie = post(&app, None, Some(&admin), "admin/site", &[]).await;
+    let by_cookie = post(&app, None, Some(&admin), Call::of(SiteSettings {})).await;
     assert_eq!(by_cookie.status, 200, "{by_cookie:?}");
 
-    let who = widget_call(&app, &admin, "me", &[]).await;
+    let who = widget_call(&app, &admin, Call::of(WhoAmI {})).await;
     assert_eq!(who.status, 200, "{who:?}");
     assert_eq!(who.json(), Value::Null, "{who:?}");
     assert_staff_calls_forbidden(&app, &admin, "the site admin's session id").await;
-    let audit = widget_call(&app, &admin, "admin/audit", &[]).await;
+    let audit = widget_call(&app, &admin, Call::of(AuditLog {})).await;
     assert_eq!(audit.status, 403, "{audit:?}");
     app.stop().await;
 }
@@ -93,11 +101,11 @@ async fn an_unknown_token_is_refused_as_an_ended_session() {
     let app = spawn_app().await;
     let unknown = tower_sessions::session::Id::default().to_string();
 
-    for endpoint in ["me", "widget/visit"] {
-        let reply = widget_call(&app, &unknown, endpoint, &[]).await;
+    for call in [Call::of(WhoAmI {}), Call::of(BeginVisit {})] {
+        let reply = widget_call(&app, &unknown, call).await;
         assert_session_expired(&reply);
     }
-    let open = widget_call(&app, &unknown, "widget/open", &[("key", SHOP)]).await;
+    let open = widget_call(&app, &unknown, open_shop_chat()).await;
     assert_session_expired(&open);
     app.stop().await;
 }
@@ -112,7 +120,7 @@ async fn a_malformed_token_is_refused_as_an_ended_session() {
         "AAAA",
         "x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x_x",
     ] {
-        let reply = widget_call(&app, malformed, "me", &[]).await;
+        let reply = widget_call(&app, malformed, Call::of(WhoAmI {})).await;
         assert_session_expired(&reply);
     }
     app.stop().await;
@@ -126,9 +134,9 @@ async fn an_expired_token_is_refused_as_an_ended_session() {
 
     expire(&app, &token).await;
 
-    let who = widget_call(&app, &token, "me", &[]).await;
+    let who = widget_call(&app, &token, Call::of(WhoAmI {})).await;
     assert_session_expired(&who);
-    let open = widget_call(&app, &token, "widget/open", &[("key", SHOP)]).await;
+    let open = widget_call(&app, &token, open_shop_chat()).await;
     assert_session_expired(&open);
     app.stop().await;
 }

@@ -58,7 +58,7 @@ async fn follow(ws: &mut WsClient, conversation: &str) -> ServerFrame {
 #[tokio::test]
 async fn a_widget_token_in_the_first_frame_gets_hello_as_the_customer_and_follows_their_chat() {
     let app = spawn_app().await;
-    let casey = id_of(&app, "customers", CASEY).await;
+    let casey = casey_id(&app).await;
     let token = sign_in_casey(&app, "").await;
     let conversation = start_shop_chat(&app, &token).await;
 
@@ -211,7 +211,7 @@ async fn signing_out_in_the_widget_closes_that_tokens_open_socket_with_4001_at_o
     hello(&mut ws).await;
     hello(&mut other_ws).await;
 
-    let reply = widget_call(&app, &token, "sign-out", &[]).await;
+    let reply = widget_call(&app, &token, Call::of(SignOut {})).await;
     assert_eq!(reply.status, 200, "{reply:?}");
 
     assert_unauthorized(closed_without_hello(&mut ws, Duration::from_secs(3)).await);
