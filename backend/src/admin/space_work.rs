@@ -14,7 +14,7 @@ use super::{
 use crate::{clock::now_ms, db::Db, error::BackendError};
 
 /// The work type of every live chat; it is built in and cannot be added or removed.
-pub const CONVERSATION: &str = "Conversation";
+pub use domain::conversation::WORK_TYPE as CONVERSATION;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedQueue {
