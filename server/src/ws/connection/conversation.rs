@@ -6,7 +6,7 @@ use backend::{
     realtime::{BusMessage, Topic, reads},
 };
 use domain::{
-    Author, Command, ConversationEvent, ConversationId, ConversationStatus, EventKind,
+    Author, Command, ConversationEvent, ConversationId, EventKind,
     access::{Reader, may_read},
     protocol::{ErrorCode, ServerFrame, Typist},
     realtime::{Delivery, place},
