@@ -35,6 +35,23 @@ fn anonymous(visitor: &str) -> Chatter {
     }
 }
 
+/// The demo site, with an engine that announces its follow-ups on the returned channel, and an
+/// AI agent that thinks for a millisecond.
+async fn demo_site_announcing_follow_ups(
+    db: &Db,
+) -> (Engine, AiAgent, mpsc::UnboundedReceiver<FollowUp>) {
+    demo::seed_if_empty(db).await.unwrap();
+    let (follow_ups, announced) = mpsc::unbounded_channel();
+    let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock))
+        .with_follow_ups(follow_ups);
+    let ai = AiAgent::new(
+        engine.clone(),
+        "http://baton.test",
+        Duration::from_millis(1),
+    );
+    (engine, ai, announced)
+}
+
 async fn customer_says(engine: &Engine, id: &ConversationId, body: &str, client_id: &str) {
     engine
         .execute(Command::SendMessage {
@@ -48,15 +65,7 @@ async fn customer_says(engine: &Engine, id: &ConversationId, body: &str, client_
 }
 
 async fn a_customer_message_sent_through_the_engine_alone_gets_the_ai_agents_answer(db: &Db) {
-    demo::seed_if_empty(db).await.unwrap();
-    let (follow_ups, announced) = mpsc::unbounded_channel();
-    let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock))
-        .with_follow_ups(follow_ups);
-    let ai = AiAgent::new(
-        engine.clone(),
-        "http://baton.test",
-        Duration::from_millis(1),
-    );
+    let (engine, ai, announced) = demo_site_announcing_follow_ups(db).await;
     let listener = tokio::spawn(ai.clone().answer(announced));
     let id = widget::start(&engine, &ai, AI_SHOP, &anonymous("v-engine"))
         .await
@@ -87,16 +96,8 @@ async fn a_customer_message_sent_through_the_engine_alone_gets_the_ai_agents_ans
 }
 
 async fn the_engine_announces_a_customer_message_to_the_ai_once_and_nothing_else(db: &Db) {
-    demo::seed_if_empty(db).await.unwrap();
-    let (follow_ups, mut announced) = mpsc::unbounded_channel();
-    let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock))
-        .with_follow_ups(follow_ups);
-    // Not listening: its answers are asked for by hand below.
-    let ai = AiAgent::new(
-        engine.clone(),
-        "http://baton.test",
-        Duration::from_millis(1),
-    );
+    // The AI agent does not listen: its answer is asked for by hand below.
+    let (engine, ai, mut announced) = demo_site_announcing_follow_ups(db).await;
     let id = widget::start(&engine, &ai, AI_SHOP, &anonymous("v-once"))
         .await
         .unwrap();
