@@ -100,18 +100,18 @@ pub(super) async fn after(
             .execute(&mut **tx)
             .await?;
     }
-    if let Some((kind, article)) = alongside.ai_turn {
-        if let (Some(seq), Some(conversation)) = (message_seq(effects), conversation_of(effects)) {
-            sqlx::query(
-                "INSERT INTO ai_replies (conversation_id, seq, kind, article_id) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(conversation)
-            .bind(seq)
-            .bind(kind)
-            .bind(article)
-            .execute(&mut **tx)
-            .await?;
-        }
+    if let Some((kind, article)) = alongside.ai_turn
+        && let (Some(seq), Some(conversation)) = (message_seq(effects), conversation_of(effects))
+    {
+        sqlx::query(
+            "INSERT INTO ai_replies (conversation_id, seq, kind, article_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(conversation)
+        .bind(seq)
+        .bind(kind)
+        .bind(article)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
