@@ -22,5 +22,5 @@ pub mod work;
 
 pub use config::Config;
 pub use db::{Backend, Db};
-pub use engine::{Alongside, Engine, Outcome};
+pub use engine::{Alongside, Engine, FollowUp, Outcome};
 pub use error::BackendError;

@@ -191,7 +191,7 @@ pub async fn set_assignee(
         tracing::info!(agent = %by, work_item, "assignment refused: not a member of the space");
         return Err(BackendError::Forbidden);
     }
-    if work_type == "Conversation" {
+    if work_type == domain::conversation::WORK_TYPE {
         return Err(BackendError::Invalid(
             "The assignee of a conversation is set only by routing: the agent who accepts it."
                 .into(),
@@ -315,8 +315,12 @@ pub async fn details(
 ) -> Result<ConversationDetails, BackendError> {
     let conv = readable_conversation(db, viewer, id).await?;
     // The space's goal for conversations, else its goal for all work types, else the default.
-    let space_goal =
-        crate::store::space_work::sla_goal_for(db, conv.space.as_str(), "Conversation").await?;
+    let space_goal = crate::store::space_work::sla_goal_for(
+        db,
+        conv.space.as_str(),
+        domain::conversation::WORK_TYPE,
+    )
+    .await?;
     let sla_goal_ms = space_goal.map_or(default_sla_goal_ms, |minutes| minutes * 60_000);
     let work_types = crate::store::space_work::work_types(db, conv.space.as_str()).await?;
     let customer_name = match &conv.customer {

@@ -34,6 +34,10 @@ impl HandoffReason {
     }
 }
 
+/// The work type of every live chat: built in to every space, never added or removed, and its
+/// assignee is set only by routing (the agent who accepts). Other work types are a space's own.
+pub const WORK_TYPE: &str = "Conversation";
+
 /// The status of the **Conversation** work item in its space (SPEC R-LIFE-1..4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

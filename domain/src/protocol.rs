@@ -11,6 +11,8 @@
 //!   the server fills any gap from the database, so each event reaches a tab once and in order.
 //! - typing is ephemeral: never stored, never replayed.
 
+pub mod timing;
+
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Availability, UnavailableReason};
@@ -135,7 +137,7 @@ pub enum ServerFrame {
     Hello {
         version: u32,
         you: Principal,
-        /// The client should send `ping` at least this often.
+        /// The client should send `ping` at least this often (see [`timing`]).
         heartbeat_ms: u64,
     },
     /// A durable event: a message, an internal note (agents only), a status change or a notice

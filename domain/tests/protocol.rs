@@ -110,3 +110,62 @@ fn an_auth_frame_with_an_overlong_token_is_refused_before_any_lookup() {
         .expect_err("refused");
     assert!(problem.contains("at most 64 characters"), "{problem}");
 }
+
+mod timing {
+    use domain::protocol::timing::{
+        ClientTiming, HEARTBEAT_MS, MAX_HEARTBEAT_MS, MIN_HEARTBEAT_MS, SERVER_SILENCE_LIMIT_MS,
+    };
+
+    #[test]
+    fn the_client_pings_at_four_fifths_of_the_announced_heartbeat_and_gives_up_after_two() {
+        let timing = ClientTiming::for_heartbeat(25_000);
+
+        assert_eq!(timing.ping_every, 20_000);
+        assert_eq!(timing.silence_limit, 50_000);
+    }
+
+    #[test]
+    fn before_hello_the_client_goes_by_this_builds_heartbeat() {
+        assert_eq!(
+            ClientTiming::default(),
+            ClientTiming::for_heartbeat(HEARTBEAT_MS)
+        );
+    }
+
+    #[test]
+    fn an_announced_heartbeat_out_of_bounds_is_held_to_them() {
+        assert_eq!(
+            ClientTiming::for_heartbeat(0),
+            ClientTiming::for_heartbeat(MIN_HEARTBEAT_MS)
+        );
+        assert_eq!(
+            ClientTiming::for_heartbeat(u64::MAX),
+            ClientTiming::for_heartbeat(MAX_HEARTBEAT_MS)
+        );
+        assert_eq!(ClientTiming::for_heartbeat(1).ping_every, 4_000);
+    }
+
+    #[test]
+    fn whatever_the_server_announces_the_client_pings_before_the_server_gives_up_on_it() {
+        for announced in [
+            0,
+            1,
+            4_999,
+            5_000,
+            25_000,
+            59_999,
+            60_000,
+            600_000,
+            u64::MAX,
+        ] {
+            let timing = ClientTiming::for_heartbeat(announced);
+            let ping_every = u64::try_from(timing.ping_every).unwrap();
+            assert!(ping_every > 0, "{announced}");
+            assert!(
+                ping_every < SERVER_SILENCE_LIMIT_MS,
+                "{announced}: pings every {ping_every} ms"
+            );
+            assert!(timing.silence_limit > timing.ping_every, "{announced}");
+        }
+    }
+}

@@ -107,6 +107,8 @@ pub struct RunningServer {
     stop_scheduler: tokio::sync::watch::Sender<bool>,
     stop_sockets: tokio::sync::watch::Sender<bool>,
     session_sweeper: tokio::task::JoinHandle<()>,
+    /// The AI agent answering what the engine announces.
+    ai_listener: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -120,6 +122,9 @@ impl RunningServer {
         let _ = self.stop_scheduler.send(true);
         let _ = self.scheduler.await;
         self.session_sweeper.abort();
+        // Its channel never closes (the AI agent holds an engine, which holds the sender), so
+        // it is ended here, after every path that could announce something has stopped.
+        self.ai_listener.abort();
     }
 }
 
@@ -145,11 +150,15 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Customers' messages to the AI, announced by the engine after commit whichever path sent
+    // them; the AI agent below answers them.
+    let (follow_ups, announced) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(
         db.clone(),
         timers_from(&config.timers),
         Arc::new(SystemClock),
-    );
+    )
+    .with_follow_ups(follow_ups);
     // Deadlines that passed while the server was down fire on the scheduler's first round.
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
@@ -171,6 +180,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         }
     });
     let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
+    let ai_listener = tokio::spawn(ai.clone().answer(announced));
     let request_limits = Arc::new(app::limits::Limits::new(&config.rates));
     let state = AppState {
         leptos_options: leptos_options(addr)?,
@@ -202,6 +212,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         stop_scheduler,
         stop_sockets,
         session_sweeper,
+        ai_listener,
     })
 }
 

@@ -2,7 +2,7 @@
 //! the model asks for, forward the page's frames, ping, and on any drop reconnect after a
 //! jittered backoff (`domain::realtime::reconnect_delay`).
 
-use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame, close};
+use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame, close, timing::ClientTiming};
 use domain::realtime::reconnect_delay;
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::{FutureExt, SinkExt, StreamExt, select};
@@ -12,10 +12,6 @@ use leptos::prelude::*;
 
 use super::{Live, now};
 
-/// Application ping interval (the server expects one at least every 25 s).
-const PING_EVERY_MS: u32 = 20_000;
-/// No frame at all for this long means the connection is dead even if the browser thinks not.
-const SILENCE_LIMIT_MS: i64 = 50_000;
 /// How often the task wakes to resend, expire typing indicators and check for silence.
 const TICK_MS: u32 = 1_000;
 
@@ -128,6 +124,9 @@ async fn serve(
     let (mut write, read) = socket.split();
     let mut read = read.fuse();
     let mut greeted = false;
+    // Pings go by the heartbeat the server announces in its hello; no frame at all for the
+    // silence limit means the connection is dead even if the browser thinks not.
+    let mut timing = ClientTiming::default();
     let mut last_heard = now();
     let mut last_ping = now();
     let mut ticks = IntervalStream::new(TICK_MS).fuse();
@@ -141,8 +140,9 @@ async fn serve(
                         leptos::logging::warn!("unreadable frame from the server");
                         continue;
                     };
-                    if let ServerFrame::Hello { you, .. } = frame {
+                    if let ServerFrame::Hello { you, heartbeat_ms, .. } = frame {
                         greeted = true;
+                        timing = ClientTiming::for_heartbeat(heartbeat_ms);
                         to_send = live.state.try_update(|s| s.on_open(you, now())).unwrap_or_default();
                     } else {
                         live.state.update(|s| s.apply(frame, now()));
@@ -166,12 +166,12 @@ async fn serve(
             _ = ticks.next() => {
                 let at = now();
                 live.clock.set(at.as_millis());
-                if at.as_millis() - last_heard.as_millis() > SILENCE_LIMIT_MS || !browser_online() {
+                if at.as_millis() - last_heard.as_millis() > timing.silence_limit || !browser_online() {
                     return gone(greeted);
                 }
                 if greeted {
                     to_send = live.state.try_update(|s| s.resend_due(at)).unwrap_or_default();
-                    if at.as_millis() - last_ping.as_millis() >= i64::from(PING_EVERY_MS) {
+                    if at.as_millis() - last_ping.as_millis() >= timing.ping_every {
                         last_ping = at;
                         to_send.push(ClientFrame::Ping);
                     }

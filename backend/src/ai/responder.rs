@@ -15,10 +15,11 @@ use domain::{
     experience::SupportMode,
     protocol::Typist,
 };
+use tokio::sync::mpsc;
 
 use super::{knowledge, retrieval::KnowledgeIndex};
 use crate::{
-    engine::{Alongside, Engine},
+    engine::{Alongside, Engine, FollowUp},
     error::BackendError,
     realtime::{BusMessage, Topic, reads},
     store::experiences::{self, Stored},
@@ -49,9 +50,19 @@ impl AiAgent {
         }
     }
 
+    /// Answers what the engine announces (see [`Engine::with_follow_ups`]) until the channel
+    /// closes: every customer's message to the AI, whichever path sent it.
+    pub async fn answer(self, mut announced: mpsc::UnboundedReceiver<FollowUp>) {
+        while let Some(follow_up) = announced.recv().await {
+            match follow_up {
+                FollowUp::CustomerWroteToAi(conversation) => self.customer_wrote(conversation),
+            }
+        }
+    }
+
     /// Called after a customer's message was committed. Replies in the background; several
     /// quick messages get one reply that reads them all.
-    pub fn customer_wrote(&self, conversation: ConversationId) {
+    fn customer_wrote(&self, conversation: ConversationId) {
         {
             let Ok(mut running) = self.running.lock() else {
                 return;

@@ -1,22 +1,25 @@
 //! The conversation engine's I/O shell around `domain::decide`.
 //!
-//! Every command is one transaction: lock and load the snapshot, decide (pure), write exactly
-//! what changed, commit, and only then publish the effects and re-arm the scheduler. Nothing
-//! about routing lives only in memory, so a restart or a second node loses nothing.
+//! Every command is one transaction: its own checks first ([`steps`]), lock and load the
+//! snapshot, decide (pure), write exactly what changed and what commits beside it, commit, and
+//! only then publish the effects, re-arm the scheduler and announce the follow-ups (the AI
+//! agent's cue to answer). Nothing about routing lives only in memory, so a restart or a second
+//! node loses nothing.
 
 mod persist;
 pub mod presence;
 pub mod scheduler;
 mod snapshot;
+mod steps;
 
 use std::sync::Arc;
 
-use domain::{Command, ConversationId, Effect, EventKind, Timers, Timestamp};
-use tokio::sync::Notify;
+use domain::{Command, ConversationId, Effect, Timers, Timestamp};
+use tokio::sync::{Notify, mpsc};
 
 use crate::realtime::{Bus, InProcessBus, bus::publish_effects};
 use crate::{clock::Clock, config::TimerConfig, db::Db, error::BackendError};
-use snapshot::Scope;
+use steps::Proceed;
 
 /// What a command did, after commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,15 +32,16 @@ pub struct Outcome {
 impl Outcome {
     /// The seq of the message this command stored (or had stored before).
     pub fn message_seq(&self) -> Option<i64> {
-        self.duplicate_of.or_else(|| {
-            self.effects.iter().find_map(|e| match e {
-                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => {
-                    Some(event.seq)
-                }
-                _ => None,
-            })
-        })
+        self.duplicate_of
+            .or_else(|| steps::message_seq(&self.effects))
     }
+}
+
+/// What a committed command asks of the rest of Baton, beyond publishing its effects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FollowUp {
+    /// A customer wrote in a conversation that is with the AI agent, which should answer.
+    CustomerWroteToAi(ConversationId),
 }
 
 #[derive(Clone)]
@@ -51,6 +55,8 @@ pub struct Engine {
     bus: Arc<dyn Bus>,
     /// Failed timer ticks per conversation, for the scheduler's backoff.
     retries: scheduler::Retries,
+    /// Where follow-ups go after commit; `None` when nothing listens (most tests, tools).
+    follow_ups: Option<mpsc::UnboundedSender<FollowUp>>,
 }
 
 pub fn timers_from(config: &TimerConfig) -> Timers {
@@ -73,7 +79,22 @@ impl Engine {
             rearm: Arc::new(Notify::new()),
             bus: Arc::new(InProcessBus::new()),
             retries: scheduler::Retries::default(),
+            follow_ups: None,
         }
+    }
+
+    /// Announces every committed command's [`FollowUp`]s to `listener` (the AI agent, in the
+    /// server), whichever path sent the command: a socket, a server function, the scheduler.
+    ///
+    /// A channel rather than a handle on the AI agent: the agent holds an engine to send its
+    /// answers, so an engine holding the agent would be an `Arc` cycle that frees neither; the
+    /// engine owns only the sending end. Unbounded, so announcing never waits or fails a
+    /// command that is already committed; each follow-up is an id and the listener only hands
+    /// it on. In-process rather than on the bus: with several nodes on one bus, every node's
+    /// AI would answer each message; this way only the node that committed it is told.
+    pub fn with_follow_ups(mut self, listener: mpsc::UnboundedSender<FollowUp>) -> Engine {
+        self.follow_ups = Some(listener);
+        self
     }
 
     /// Publishes to another bus (several nodes share one that crosses processes).
@@ -106,78 +127,24 @@ impl Engine {
 
     /// Runs a command with writes that must commit with it or not at all: the audit entries of
     /// a settings change, the experience a new conversation came from.
+    ///
+    /// Every command takes the same path; what a command does of its own lives in [`steps`].
     pub async fn execute_with(
         &self,
         command: Command,
         alongside: Alongside<'_>,
     ) -> Result<Outcome, BackendError> {
         let mut tx = self.db.begin_write().await?;
-
-        if let Command::SetLiveChat { space, on: false } = &command {
-            refuse_if_routed_to(&mut tx, space.as_str()).await?;
+        if let Proceed::AlreadyDone(outcome) = steps::before(&mut tx, &command).await? {
+            tx.rollback().await?;
+            return Ok(outcome);
         }
-        // The experience a new conversation came through, written beside it.
-        let tag = match (alongside.experience, &command) {
-            (Some(experience), Command::StartConversation { id, via, .. }) => {
-                let visitor = match via {
-                    domain::Start::Ai { visitor } => visitor.clone(),
-                    domain::Start::Direct => None,
-                };
-                Some((experience, id.clone(), visitor))
-            }
-            _ => None,
-        };
-
-        if let Command::SendMessage {
-            conversation,
-            author,
-            client_id,
-            ..
-        } = &command
-        {
-            // A resent message (same author, same client id) gets its first seq back; nothing is
-            // written twice.
-            if let Some(seq) = existing_message(&mut tx, conversation, author, client_id).await? {
-                tx.rollback().await?;
-                return Ok(Outcome {
-                    effects: Vec::new(),
-                    duplicate_of: Some(seq),
-                });
-            }
-        }
-
-        if let Command::Resolve { resolution, .. } = &command {
-            check_resolution(&mut tx, resolution).await?;
-        }
-
-        let scope = match &command {
-            Command::SendMessage {
-                conversation,
-                author,
-                ..
-            } => Scope::Chat {
-                target: conversation,
-                agent: match author {
-                    domain::Author::Agent(agent) => Some(agent),
-                    _ => None,
-                },
-            },
-            Command::AddNote {
-                conversation,
-                agent,
-                ..
-            } => Scope::Chat {
-                target: conversation,
-                agent: Some(agent),
-            },
-            other => Scope::Routing {
-                target: other.conversation(),
-            },
-        };
+        let scope = steps::scope_of(&command);
         let mut world =
             snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
-        let now = self.clock.now();
-        let effects = match domain::decide(&mut world, command, now) {
+        // `decide` takes the command; the steps after it read it too (a copy of one command
+        // costs nothing beside the transaction).
+        let effects = match domain::decide(&mut world, command.clone(), self.clock.now()) {
             Ok(effects) => effects,
             Err(rule) => {
                 tx.rollback().await?;
@@ -185,38 +152,7 @@ impl Engine {
             }
         };
         persist::write(&mut tx, &world, &effects).await?;
-        if let Some((actor, changes)) = alongside.audit {
-            crate::store::audit::record(&mut tx, actor, changes).await?;
-        }
-        if let Some((experience, id, visitor)) = tag {
-            sqlx::query(
-                "UPDATE conversations SET experience_id = $1, visitor_id = $2 WHERE id = $3",
-            )
-            .bind(experience)
-            .bind(visitor.as_ref().map(|v| v.to_string()))
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some((kind, article)) = alongside.ai_turn {
-            let seq = effects.iter().find_map(|e| match e {
-                Effect::Event(event) if matches!(event.kind, EventKind::Message { .. }) => {
-                    Some(event.seq)
-                }
-                _ => None,
-            });
-            if let (Some(seq), Some(conversation)) = (seq, conversation_of(&effects)) {
-                sqlx::query(
-                    "INSERT INTO ai_replies (conversation_id, seq, kind, article_id) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(conversation)
-                .bind(seq)
-                .bind(kind)
-                .bind(article)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        steps::after(&mut tx, &command, &effects, &alongside).await?;
         tx.commit().await?;
 
         if effects
@@ -226,10 +162,23 @@ impl Engine {
             self.rearm.notify_one();
         }
         publish_effects(self.bus.as_ref(), &effects);
+        self.announce(steps::follow_ups(&world, &effects));
         Ok(Outcome {
             effects,
             duplicate_of: None,
         })
+    }
+
+    /// Tells the follow-up listener (the AI agent) what the committed command asks of it.
+    fn announce(&self, follow_ups: Vec<FollowUp>) {
+        let Some(listener) = &self.follow_ups else {
+            return;
+        };
+        for follow_up in follow_ups {
+            if listener.send(follow_up).is_err() {
+                tracing::warn!("nobody listens to the engine's follow-ups any more");
+            }
+        }
     }
 
     /// Fires every conversation whose stored deadline has passed. Returns how many it ticked.
@@ -275,13 +224,6 @@ impl Engine {
     }
 }
 
-fn conversation_of(effects: &[Effect]) -> Option<String> {
-    effects.iter().find_map(|e| match e {
-        Effect::Event(event) => Some(event.conversation.to_string()),
-        _ => None,
-    })
-}
-
 /// What [`Engine::execute_with`] writes in the command's transaction.
 #[derive(Default)]
 pub struct Alongside<'a> {
@@ -291,62 +233,4 @@ pub struct Alongside<'a> {
     /// What kind of AI turn the command's message is, and the article it came from: written to
     /// `ai_replies` beside the message (the handoff limit and Conversation review read it).
     pub ai_turn: Option<(&'a str, Option<&'a str>)>,
-}
-
-/// SPEC R-MODE-3: Live chat cannot be turned off in a space that a live-chat experience routes
-/// to; the refusal names the experiences, so the admin knows what to change first. Checked in
-/// the switch's own transaction, so an experience saved at the same moment cannot slip by.
-async fn refuse_if_routed_to(tx: &mut snapshot::Tx, space: &str) -> Result<(), BackendError> {
-    let names: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM experiences WHERE space_id = $1 AND support_mode <> 'ai_agent' ORDER BY name",
-    )
-    .bind(space)
-    .fetch_all(&mut **tx)
-    .await?;
-    if names.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<String> = names.into_iter().map(|(n,)| n).collect();
-    Err(BackendError::Invalid(format!(
-        "Live chat stays on: these customer experiences route live chat to this space: {}. Route them to another space first.",
-        names.join(", ")
-    )))
-}
-
-/// Resolving asks for one of the site's resolutions (SPEC R-AGENT-3); anything else is refused
-/// with the list to choose from.
-async fn check_resolution(tx: &mut snapshot::Tx, resolution: &str) -> Result<(), BackendError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT resolutions FROM site_settings WHERE id = 1")
-            .fetch_optional(&mut **tx)
-            .await?;
-    let allowed: Vec<String> = match row {
-        Some((json,)) => serde_json::from_str(&json)?,
-        None => Vec::new(),
-    };
-    if allowed.iter().any(|r| r == resolution.trim()) {
-        Ok(())
-    } else {
-        Err(BackendError::Invalid(format!(
-            "Choose one of the site's resolutions: {}.",
-            allowed.join(", ")
-        )))
-    }
-}
-
-async fn existing_message(
-    tx: &mut snapshot::Tx,
-    conversation: &ConversationId,
-    author: &domain::Author,
-    client_id: &str,
-) -> Result<Option<i64>, BackendError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT seq FROM conversation_events WHERE conversation_id = $1 AND author = $2 AND client_id = $3",
-    )
-    .bind(conversation.as_str())
-    .bind(persist::author_key(author))
-    .bind(client_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|(seq,)| seq))
 }

@@ -5,7 +5,7 @@ use crate::{db::Db, error::BackendError};
 use domain::views::settings::{SavedQueue, SlaGoal};
 
 /// The work type of every live chat; it is built in and cannot be added or removed.
-pub const CONVERSATION: &str = "Conversation";
+pub use domain::conversation::WORK_TYPE as CONVERSATION;
 
 /// The work types follow-up work in this space may take (Conversation excluded).
 pub async fn work_types(db: &Db, space: &str) -> Result<Vec<String>, BackendError> {

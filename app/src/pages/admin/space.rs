@@ -273,7 +273,7 @@ fn Goals(space: String, data: Signal<Option<Page>>, reload: Callback<()>) -> imp
         }
     };
     let types = move || {
-        let mut types = vec![String::new(), "Conversation".to_string()];
+        let mut types = vec![String::new(), domain::conversation::WORK_TYPE.to_string()];
         types.extend(data.get().map(|p| p.work_types).unwrap_or_default());
         types
     };

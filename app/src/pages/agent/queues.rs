@@ -130,7 +130,7 @@ fn Queues(name: String) -> impl IntoView {
 /// One work item: a conversation the agent may not read shows only that it exists (R-VIEW-3).
 fn queue_row(row: QueueRow, assign: Action<String, Result<(), crate::AppError>>) -> impl IntoView {
     let id = row.id.clone();
-    let action = if row.work_type == "Conversation" {
+    let action = if row.work_type == domain::conversation::WORK_TYPE {
         view! { <span class="text-sm text-muted" title="The agent who accepts a conversation is its assignee.">"Assigned by routing"</span> }.into_any()
     } else {
         view! { <button class="btn" on:click=move |_| { assign.dispatch(id.clone()); }>"Assign to me"</button> }.into_any()

@@ -6,7 +6,7 @@ use backend::{
     realtime::{BusMessage, Topic, reads},
 };
 use domain::{
-    Author, Command, ConversationEvent, ConversationId, ConversationStatus, EventKind,
+    Author, Command, ConversationEvent, ConversationId, EventKind,
     access::{Reader, may_read},
     protocol::{ErrorCode, ServerFrame, Typist},
     realtime::{Delivery, place},
@@ -152,11 +152,11 @@ impl Connection {
             Reader::Customer(_) | Reader::Visitor(_) => Author::Customer,
             Reader::Agent(agent) => Author::Agent(agent.clone()),
         };
-        let Some(conv) = self.readable(&conversation).await? else {
+        if self.readable(&conversation).await?.is_none() {
             return Ok(());
-        };
-        // A customer writing to the AI agent gets its answer once the message is stored.
-        let for_ai = author == Author::Customer && conv.status == ConversationStatus::WithAi;
+        }
+        // A customer writing to the AI agent gets its answer once the message is committed:
+        // the engine announces it to the AI agent (see `Engine::with_follow_ups`).
         let command = Command::SendMessage {
             conversation: conversation.clone(),
             author,
@@ -166,9 +166,6 @@ impl Connection {
         match self.state.app.engine.execute(command).await {
             Ok(outcome) => {
                 self.set_typing(&conversation, false);
-                if for_ai && outcome.duplicate_of.is_none() {
-                    self.state.app.ai.customer_wrote(conversation.clone());
-                }
                 match outcome.message_seq() {
                     Some(seq) => {
                         self.send(&ServerFrame::Sent {

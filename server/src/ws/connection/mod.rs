@@ -12,7 +12,7 @@ use domain::{
     AgentId, ConversationId,
     protocol::{
         ClientFrame, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close,
-        parse_client_frame,
+        parse_client_frame, timing,
     },
 };
 use tokio::sync::broadcast::{self, error::TryRecvError};
@@ -26,15 +26,16 @@ use super::{
     streams::{self, Streams},
 };
 
-/// The client is asked to ping at least this often.
 mod agent;
 mod conversation;
+mod read_error;
 
-const CLIENT_HEARTBEAT: Duration = Duration::from_secs(25);
-/// The server pings this often, so dead peers (no close frame) are found.
+/// The server pings this often, so dead peers (no close frame) are found. The client's own
+/// heartbeat and the silence after which the server gives up on it are protocol constants
+/// (`domain::protocol::timing`), shared with the client.
 const SERVER_PING: Duration = Duration::from_secs(20);
 /// Silence after which the peer is taken for gone.
-const IDLE_LIMIT: Duration = Duration::from_secs(70);
+const IDLE_LIMIT: Duration = Duration::from_millis(timing::SERVER_SILENCE_LIMIT_MS);
 /// How often a socket asks the session store whether its session still exists (expiry, or an
 /// end on another node). Sign-out on this node closes the socket at once through the bus; this
 /// is the backstop, kept rare so 10,000 idle sockets cost a few session reads a second.
@@ -133,7 +134,7 @@ impl Connection {
         let hello = ServerFrame::Hello {
             version: PROTOCOL_VERSION,
             you: self.who.principal.clone(),
-            heartbeat_ms: CLIENT_HEARTBEAT.as_millis() as u64,
+            heartbeat_ms: timing::HEARTBEAT_MS,
         };
         if self.send(&hello).await.is_err() {
             return End::Gone;
@@ -175,7 +176,7 @@ impl Connection {
                             self.on_message(message).await
                         }
                     }
-                    Some(Err(error)) => Err(classify_read_error(&error)),
+                    Some(Err(error)) => Err(read_error::classify(&error)),
                     None => Err(End::Gone),
                 },
                 (conversation, item) = self.streams.next() => {
@@ -419,17 +420,5 @@ async fn session_ends(session: &mut SessionNews) {
             Err(broadcast::error::RecvError::Lagged(_)) => return,
             Err(broadcast::error::RecvError::Closed) => *session = None,
         }
-    }
-}
-
-fn classify_read_error(error: &axum::Error) -> End {
-    let text = error.to_string();
-    if text.contains("Space limit exceeded")
-        || text.contains("too long")
-        || text.contains("Message too big")
-    {
-        End::Close(close::TOO_BIG, "Frame too large.")
-    } else {
-        End::Gone
     }
 }
