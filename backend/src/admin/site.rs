@@ -1,9 +1,9 @@
 //! Site settings (site admins): name, plan, **Maximum conversations** and the resolutions.
 
-use domain::{Command, roles::Setting, views::settings::SiteSettingsView};
+use domain::{Command, World, roles::Setting, views::settings::SiteSettingsView};
 
 use crate::{
-    engine::{Alongside, Engine},
+    engine::{Alongside, AuditFrom, Engine},
     error::BackendError,
     store::{
         Actor,
@@ -66,19 +66,24 @@ pub async fn save(
     ));
     change.commit().await?;
     if current.max_conversations != wanted.max_conversations {
-        let limit = [Change::new(
-            "Site",
-            "Maximum conversations",
-            current.max_conversations,
-            wanted.max_conversations,
-        )];
+        let changes = |world: &World| {
+            vec![Change::new(
+                "Site",
+                "Maximum conversations",
+                world.settings.max_conversations,
+                wanted.max_conversations,
+            )]
+        };
         engine
             .execute_with(
                 Command::SetMaxConversations {
                     max: wanted.max_conversations,
                 },
                 Alongside {
-                    audit: Some((actor, &limit)),
+                    audit: Some(AuditFrom {
+                        actor,
+                        changes: &changes,
+                    }),
                     ..Alongside::default()
                 },
             )

@@ -1,11 +1,11 @@
 //! Spaces (SPEC R-SPACE-1, R-SPACE-2): create, rename and the **Live chat** switch. Members,
 //! work types, queues and SLA goals are in the sibling modules.
 
-use domain::{Command, SpaceId, roles::Setting, views::settings::SpaceSummary};
+use domain::{Command, SpaceId, World, roles::Setting, views::settings::SpaceSummary};
 
 use crate::{
     db::Db,
-    engine::{Alongside, Engine},
+    engine::{Alongside, AuditFrom, Engine},
     error::BackendError,
     store::{
         Actor,
@@ -53,19 +53,19 @@ pub async fn set_live_chat(
     on: bool,
 ) -> Result<(), BackendError> {
     actor.require(Setting::Space(space))?;
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT name, live_chat FROM spaces WHERE id = $1")
-            .bind(space)
-            .fetch_optional(&engine.db().pool)
-            .await?;
-    let (name, was) = row.ok_or(BackendError::NotFound)?;
+    // The name only labels the entry; the old value comes from the engine's own transaction.
+    let name = spaces::name_of(engine.db(), space).await?;
+    let id = SpaceId::new(space);
     let label = |v: bool| if v { "On" } else { "Off" };
-    let change = [Change::new(
-        format!("Space {name}"),
-        "Live chat",
-        label(was != 0),
-        label(on),
-    )];
+    let changes = |world: &World| {
+        let was = world.spaces.get(&id).map(|s| s.live_chat);
+        vec![Change::new(
+            format!("Space {name}"),
+            "Live chat",
+            was.map(label).unwrap_or_default(),
+            label(on),
+        )]
+    };
     engine
         .execute_with(
             Command::SetLiveChat {
@@ -73,7 +73,10 @@ pub async fn set_live_chat(
                 on,
             },
             Alongside {
-                audit: Some((actor, &change)),
+                audit: Some(AuditFrom {
+                    actor,
+                    changes: &changes,
+                }),
                 ..Alongside::default()
             },
         )

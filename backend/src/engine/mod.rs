@@ -142,6 +142,10 @@ impl Engine {
         let scope = steps::scope_of(&command);
         let mut world =
             snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
+        let audit = alongside
+            .audit
+            .as_ref()
+            .map(|audit| (audit.actor, (audit.changes)(&world)));
         // `decide` takes the command; the steps after it read it too (a copy of one command
         // costs nothing beside the transaction).
         let effects = match domain::decide(&mut world, command.clone(), self.clock.now()) {
@@ -152,6 +156,9 @@ impl Engine {
             }
         };
         persist::write(&mut tx, &world, &effects).await?;
+        if let Some((actor, changes)) = &audit {
+            crate::store::audit::record(&mut tx, actor, changes).await?;
+        }
         steps::after(&mut tx, &command, &effects, &alongside).await?;
         tx.commit().await?;
 
@@ -224,10 +231,20 @@ impl Engine {
     }
 }
 
+/// Who changed a setting through the engine, and the audit entries it makes of the world
+/// before the decision.
+pub struct AuditFrom<'a> {
+    pub actor: &'a crate::store::Actor,
+    pub changes: &'a (dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync),
+}
+
 /// What [`Engine::execute_with`] writes in the command's transaction.
 #[derive(Default)]
 pub struct Alongside<'a> {
-    pub audit: Option<(&'a crate::store::Actor, &'a [crate::store::audit::Change])>,
+    /// A settings change's audit entries, built from the world as this transaction loaded it
+    /// (before the decision), so the old value is the one the change replaced even when two
+    /// admins edit at once.
+    pub audit: Option<AuditFrom<'a>>,
     /// The customer experience a `StartConversation` came through.
     pub experience: Option<&'a str>,
     /// What kind of AI turn the command's message is, and the article it came from: written to

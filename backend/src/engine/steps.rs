@@ -82,9 +82,6 @@ pub(super) async fn after(
     effects: &[Effect],
     alongside: &Alongside<'_>,
 ) -> Result<(), BackendError> {
-    if let Some((actor, changes)) = alongside.audit {
-        crate::store::audit::record(tx, actor, changes).await?;
-    }
     // The experience a new conversation came through, written beside it.
     if let (Some(experience), Command::StartConversation { id, via, .. }) =
         (alongside.experience, command)
