@@ -4,9 +4,9 @@
 
 use crate::{
     accounts::{Accounts, authenticate_in, check_password_strength, hash_password, parse_email},
-    clock::now_ms,
     db::Db,
     error::BackendError,
+    store::users::{NewCustomer, insert_customer},
 };
 
 /// Checks a sign-up form without touching the database: the email (normalised, returned), the
@@ -46,16 +46,16 @@ pub async fn sign_up(
         )));
     }
     let hash = hash_password(password.to_string()).await?;
-    let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query(
-        "INSERT INTO customers (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    let mut conn = db.pool.acquire().await?;
+    let id = insert_customer(
+        &mut conn,
+        NewCustomer {
+            email: Some(email.as_str()),
+            display_name: name,
+            password_hash: Some(hash.as_str()),
+            external_id: None,
+        },
     )
-    .bind(&id)
-    .bind(&email)
-    .bind(name)
-    .bind(hash)
-    .bind(now_ms())
-    .execute(&db.pool)
     .await?;
     Ok(id)
 }

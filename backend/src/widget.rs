@@ -352,18 +352,16 @@ pub async fn identify(db: &Db, key: &str, token: &str) -> Result<CustomerId, Bac
                 }
                 None => None,
             };
-            let id = uuid::Uuid::now_v7().to_string();
-            sqlx::query(
-                "INSERT INTO customers (id, email, display_name, created_at, external_id) VALUES ($1, $2, $3, $4, $5)",
+            crate::store::users::insert_customer(
+                &mut tx,
+                crate::store::users::NewCustomer {
+                    email: email.as_deref(),
+                    display_name: &name,
+                    password_hash: None,
+                    external_id: Some(external.as_str()),
+                },
             )
-            .bind(&id)
-            .bind(email)
-            .bind(&name)
-            .bind(now)
-            .bind(&external)
-            .execute(&mut *tx)
-            .await?;
-            id
+            .await?
         }
     };
     tx.commit().await?;

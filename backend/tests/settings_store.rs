@@ -187,9 +187,7 @@ async fn two_saves_at_once_each_audit_the_value_the_other_left(db: &Db) {
             tokio::spawn(async move { experiences::save(&db, &admin, &id, settings).await })
         })
         .collect();
-    // Long enough for both to reach the lock (a save that came later would only make this
-    // pass without proving anything, never fail it).
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    both_wait_for_the_lock(db).await;
     other.commit().await.unwrap();
     for save in saves {
         save.await.unwrap().unwrap();
@@ -215,6 +213,56 @@ async fn two_saves_at_once_each_audit_the_value_the_other_left(db: &Db) {
         names[1].1, now,
         "the last entry names what the row holds: {names:?}"
     );
+}
+
+/// Returns once two changes are queued behind the write lock the test holds, watching what each
+/// database shows instead of waiting a fixed time (a deadline only turns a hang into a failure):
+/// - PostgreSQL names a session blocked on a row lock as waiting on a `Lock` in
+///   `pg_stat_activity` (read on a pool connection of its own, so each read is a fresh
+///   snapshot): two such sessions are the two saves, exactly.
+/// - SQLite has no view of a connection waiting in its busy handler, so the pool is the signal.
+///   A save's first use of the database is `begin_write`, which holds its connection until it
+///   commits: three connections in use (the test's and one per save) means both saves are in
+///   `BEGIN IMMEDIATE`, where all that is left is to wait for the test's lock. The count is not
+///   exact for a moment after any query: the pool counts a released connection as in use until
+///   it has pinged it (well under a millisecond), so one save's finished read plus its
+///   `begin_write` could look like two saves. Seeing three on consecutive polls rules that out.
+///   A read put back before the transaction would have run while the lock was held, so the
+///   stale value it returns is what the assertions catch.
+async fn both_wait_for_the_lock(db: &Db) {
+    let polls_in_a_row = match db.backend {
+        backend::Backend::Postgres => 1,
+        backend::Backend::Sqlite => 3,
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = 0;
+    loop {
+        let waiting = match db.backend {
+            backend::Backend::Postgres => {
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+                usize::try_from(n).unwrap()
+            }
+            backend::Backend::Sqlite => {
+                let in_use = (db.pool.size() as usize).saturating_sub(db.pool.num_idle());
+                in_use.saturating_sub(1)
+            }
+        };
+        seen = if waiting >= 2 { seen + 1 } else { 0 };
+        if seen == polls_in_a_row {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "both saves should be waiting for the lock within 10 s ({waiting} are)"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 async fn live_chat_stays_on_while_an_experience_routes_to_the_space(db: &Db) {

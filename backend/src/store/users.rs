@@ -203,15 +203,55 @@ pub async fn create_customer(
     display_name: &str,
 ) -> Result<String, BackendError> {
     let email = parse_email(email)?;
+    let mut conn = db.pool.acquire().await?;
+    insert_customer(
+        &mut conn,
+        NewCustomer {
+            email: Some(email.as_str()),
+            display_name: display_name.trim(),
+            password_hash: None,
+            external_id: None,
+        },
+    )
+    .await
+}
+
+/// What a new customer record holds, already checked by the caller: a normalised email (none
+/// when the embedding site sent none, or another customer holds it), the name as shown, the
+/// argon2 hash of a sign-up's password, and the embedding site's id for its own user
+/// (`experience:sub`, from an identity token).
+#[derive(Debug, Clone, Copy)]
+pub struct NewCustomer<'a> {
+    pub email: Option<&'a str>,
+    pub display_name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+}
+
+/// The one statement that creates a customer record; returns its id. A taken email (or, from a
+/// concurrent first sign-in on PostgreSQL, a taken external id) is a clear `Invalid` refusal.
+pub(crate) async fn insert_customer(
+    conn: &mut sqlx::AnyConnection,
+    new: NewCustomer<'_>,
+) -> Result<String, BackendError> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO customers (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO customers (id, email, display_name, password_hash, external_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
-    .bind(&email)
-    .bind(display_name.trim())
+    .bind(new.email)
+    .bind(new.display_name)
+    .bind(new.password_hash)
+    .bind(new.external_id)
     .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| {
+        super::taken(e, || match new.email {
+            Some(email) => format!("{email} already has an account: sign in instead."),
+            None => "This account was created a moment ago. Reload the page to sign in.".into(),
+        })
+    })?;
     Ok(id)
 }
