@@ -3,7 +3,7 @@
 use domain::{Command, World, roles::Setting, views::settings::SiteSettingsView};
 
 use crate::{
-    engine::{Alongside, AuditFrom, Engine},
+    engine::Engine,
     error::BackendError,
     store::{
         Actor,
@@ -75,17 +75,12 @@ pub async fn save(
             )]
         };
         engine
-            .execute_with(
+            .execute_audited(
                 Command::SetMaxConversations {
                     max: wanted.max_conversations,
                 },
-                Alongside {
-                    audit: Some(AuditFrom {
-                        actor,
-                        changes: &changes,
-                    }),
-                    ..Alongside::default()
-                },
+                actor,
+                &changes,
             )
             .await?;
     }

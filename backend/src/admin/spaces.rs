@@ -5,7 +5,7 @@ use domain::{Command, SpaceId, World, roles::Setting, views::settings::SpaceSumm
 
 use crate::{
     db::Db,
-    engine::{Alongside, AuditFrom, Engine},
+    engine::Engine,
     error::BackendError,
     store::{
         Actor,
@@ -67,18 +67,13 @@ pub async fn set_live_chat(
         )]
     };
     engine
-        .execute_with(
+        .execute_audited(
             Command::SetLiveChat {
                 space: SpaceId::new(space),
                 on,
             },
-            Alongside {
-                audit: Some(AuditFrom {
-                    actor,
-                    changes: &changes,
-                }),
-                ..Alongside::default()
-            },
+            actor,
+            &changes,
         )
         .await?;
     Ok(())

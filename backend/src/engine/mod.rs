@@ -125,6 +125,25 @@ impl Engine {
         self.execute_with(command, Alongside::default()).await
     }
 
+    /// Runs a settings command by a staff member, with the audit entries `changes` makes of the
+    /// world as the command's transaction loaded it (see [`AuditFrom`]).
+    pub async fn execute_audited(
+        &self,
+        command: Command,
+        actor: &crate::store::Actor,
+        changes: &(dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync),
+    ) -> Result<Outcome, BackendError> {
+        let audit = AuditFrom { actor, changes };
+        self.execute_with(
+            command,
+            Alongside {
+                audit: Some(audit),
+                ..Alongside::default()
+            },
+        )
+        .await
+    }
+
     /// Runs a command with writes that must commit with it or not at all: the audit entries of
     /// a settings change, the experience a new conversation came from.
     ///
