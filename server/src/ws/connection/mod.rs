@@ -282,8 +282,15 @@ impl Connection {
             ClientFrame::Typing { .. } => Kind::Typing,
             _ => Kind::Frame,
         };
-        match self.limiter.check(kind) {
-            Verdict::Allow => {}
+        let mut verdict = self.limiter.check(kind);
+        // A message over the rate waits its turn here, so the socket's later frames (and the
+        // sender's later messages) stay behind it: slowed, never reordered.
+        while let Verdict::Wait(wait) = verdict {
+            tokio::time::sleep(wait).await;
+            verdict = self.limiter.message_turn();
+        }
+        match verdict {
+            Verdict::Allow | Verdict::Wait(_) => {}
             Verdict::Refuse => {
                 let (conversation, client_id) = match &frame {
                     ClientFrame::Send {

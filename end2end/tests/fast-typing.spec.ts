@@ -1,0 +1,47 @@
+// An agent typing faster than the message rate, while the customer is offline: every line
+// arrives once, in the order typed, on both sides (the server slows a fast typist down instead
+// of refusing, and the client keeps one conversation's messages in order).
+import { test, expect, newCustomer, signInAvailableAgent } from './fixtures';
+import { Page } from '@playwright/test';
+
+const LINES = Array.from({ length: 30 }, (_, i) => `quick line ${i + 1}`);
+
+/** The confirmed messages' texts in the transcript, in the order shown. */
+async function shownLines(page: Page): Promise<string[]> {
+  const bodies = await page.getByTestId('transcript').locator('li[data-seq] .msg-body').allTextContents();
+  return bodies.filter((b) => b.startsWith('quick line '));
+}
+
+test('an agent types 30 lines without a pause while the customer is offline; both sides show all 30 once, in order', async ({ page, problems, browser }) => {
+  test.setTimeout(120_000);
+  await signInAvailableAgent(page, 'grace@demo.baton.test');
+  const { context: customerContext, page: customer } = await newCustomer(browser, 'Fay Fasttyper');
+  await customer.getByRole('button', { name: 'Start a conversation' }).click();
+  const offer = page.getByRole('alertdialog', { name: 'Incoming conversation' }).filter({ hasText: 'Fay Fasttyper' });
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await expect(customer.getByTestId('transcript')).toContainText('joined the conversation.');
+
+  await customerContext.setOffline(true);
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  for (const line of LINES) {
+    await composer.fill(line);
+    await composer.press('Enter');
+  }
+  // Every line the agent typed is on their screen (sent or still sending) at once.
+  await expect(page.getByTestId('transcript').locator('.msg-body').filter({ hasText: /^quick line / })).toHaveCount(30);
+  await expect(page.locator('[data-pending="true"]')).toHaveCount(0, { timeout: 30_000 });
+  await expect.poll(() => shownLines(page), { timeout: 30_000 }).toEqual(LINES);
+
+  await customerContext.setOffline(false);
+  await expect.poll(() => shownLines(customer), { timeout: 60_000 }).toEqual(LINES);
+
+  await page.getByRole('button', { name: 'End conversation' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
+  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
+  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+  await customerContext.close();
+  expect(problems).toEqual([]);
+});
