@@ -1,7 +1,7 @@
 // An agent typing faster than the message rate, while the customer is offline: every line
 // arrives once, in the order typed, on both sides (the server slows a fast typist down instead
 // of refusing, and the client keeps one conversation's messages in order).
-import { test, expect, newCustomer, signInAvailableAgent } from './fixtures';
+import { test, expect, newCustomer, resolveAndStepAway, signInAvailableAgent } from './fixtures';
 import { Page } from '@playwright/test';
 
 const LINES = Array.from({ length: 30 }, (_, i) => `quick line ${i + 1}`);
@@ -36,12 +36,7 @@ test('an agent types 30 lines without a pause while the customer is offline; bot
   await expect.poll(() => shownLines(customer), { timeout: 60_000 }).toEqual(LINES);
 
   await page.getByRole('button', { name: 'End conversation' }).click();
-  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
-  await page.getByLabel('Resolution').selectOption('Done');
-  await page.getByRole('button', { name: 'Resolve' }).click();
-  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
-  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
-  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+  await resolveAndStepAway(page);
   await customerContext.close();
   expect(problems).toEqual([]);
 });

@@ -53,6 +53,20 @@ export async function signInAvailableAgent(page: Page, email: string) {
   await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Available');
 }
 
+/**
+ * The agent finishes the conversation on screen once it is Wrapping up: resolves it as Done
+ * (Closed) and steps away (Unavailable), so later tests decide who is Available themselves
+ * (SPEC R-LIFE-3, R-LIFE-4).
+ */
+export async function resolveAndStepAway(page: Page) {
+  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
+  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
+  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+}
+
 /** A customer in a browser context of their own: a new account on the support site, signed in. */
 export async function newCustomer(browser: Browser, name: string) {
   const context = await browser.newContext();

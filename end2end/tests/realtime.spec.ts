@@ -1,7 +1,7 @@
 // Customer and agent in two browser contexts: the live chat reaches the agent, messages go both
 // ways, and each side sees the other's typing indicator appear and disappear
 // (SPEC R-CUST-3, R-AGENT-1, R-ROUTE-3, R-ROUTE-8, R-CUST-5).
-import { test, expect, newCustomer, signInAvailableAgent } from './fixtures';
+import { test, expect, newCustomer, resolveAndStepAway, signInAvailableAgent } from './fixtures';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
@@ -55,15 +55,8 @@ test('customer and agent see each other typing, chat, and the end of the convers
   await expect(customer.getByTestId('ended-notice')).toContainText('This conversation is over');
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'realtime - customer sees the end.png'), fullPage: true });
 
-  // Wrapping up → Resolve → Closed frees Ada's slot for later tests (SPEC R-LIFE-3, R-LIFE-4).
-  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
-  await page.getByLabel('Resolution').selectOption('Done');
-  await page.getByRole('button', { name: 'Resolve' }).click();
-  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
-
-  // Ada steps away, so later tests decide who is Available themselves.
-  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
-  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+  // Wrapping up → Resolve → Closed frees Ada's slot for later tests; then she steps away.
+  await resolveAndStepAway(page);
 
   expect(customerProblems).toEqual([]);
   await customerContext.close();

@@ -1,6 +1,6 @@
 // A dropped connection is visible, and what the customer writes meanwhile is sent once the
 // connection is back (DESIGN "Realtime": nothing typed is lost).
-import { test, expect, newCustomer, signInAvailableAgent } from './fixtures';
+import { test, expect, newCustomer, resolveAndStepAway, signInAvailableAgent } from './fixtures';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
@@ -33,12 +33,7 @@ test('a message written while offline shows Reconnecting… and arrives after re
   const unexpected = customerProblems.filter((p) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(p));
   expect(unexpected).toEqual([]);
   await page.getByRole('button', { name: 'End conversation' }).click();
-  await expect(page.getByTestId('conversation-status')).toHaveText('Wrapping up');
-  await page.getByLabel('Resolution').selectOption('Done');
-  await page.getByRole('button', { name: 'Resolve' }).click();
-  await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
-  await page.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
-  await expect(page.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+  await resolveAndStepAway(page);
   await customerContext.close();
   expect(problems).toEqual([]);
 });
