@@ -102,26 +102,16 @@ fn is_event(frame: &ServerFrame, test: impl Fn(&EventKind) -> bool) -> bool {
 }
 
 async fn ai_messages(app: &TestApp, conversation: &ConversationId) -> Vec<String> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT body FROM conversation_events WHERE conversation_id = $1 AND kind = 'message' ORDER BY seq",
-    )
-    .bind(conversation.as_str())
-    .fetch_all(&app.server_db().pool)
-    .await
-    .unwrap();
-    rows.into_iter()
-        .filter_map(|(body,)| {
-            match serde_json::from_str::<domain::ConversationEvent>(&body)
-                .unwrap()
-                .kind
-            {
-                EventKind::Message {
-                    author: Author::Ai,
-                    body,
-                    ..
-                } => Some(body),
-                _ => None,
-            }
+    app.stored_messages(conversation)
+        .await
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::Message {
+                author: Author::Ai,
+                body,
+                ..
+            } => Some(body),
+            _ => None,
         })
         .collect()
 }

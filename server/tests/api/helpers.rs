@@ -303,6 +303,23 @@ impl TestApp {
         assert_eq!(done.rows_affected(), 1, "the session is stored");
     }
 
+    /// The messages stored in a conversation, in seq order, as the events they were stored as.
+    pub async fn stored_messages(
+        &self,
+        conversation: &domain::ConversationId,
+    ) -> Vec<domain::ConversationEvent> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT body FROM conversation_events WHERE conversation_id = $1 AND kind = 'message' ORDER BY seq",
+        )
+        .bind(conversation.as_str())
+        .fetch_all(&self.server_db().pool)
+        .await
+        .unwrap();
+        rows.iter()
+            .map(|(event,)| serde_json::from_str(event).expect("a stored event"))
+            .collect()
+    }
+
     /// A space member's availability as stored ("Available" or "Unavailable").
     pub async fn availability(&self, space: &str, agent: &str) -> String {
         backend::store::spaces::availability(self.server_db(), space, agent)

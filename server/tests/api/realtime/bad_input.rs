@@ -121,18 +121,12 @@ async fn a_flood_is_answered_with_rate_limited_and_then_closed_with_1008() {
 
 /// The stored messages' texts of a conversation, in seq order.
 async fn stored_bodies(app: &TestApp, conversation: &ConversationId) -> Vec<String> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT body FROM conversation_events WHERE conversation_id = $1 AND kind = 'message' ORDER BY seq",
-    )
-    .bind(conversation.as_str())
-    .fetch_all(&app.server_db().pool)
-    .await
-    .unwrap();
-    // The row holds the whole event as JSON; the message's text is its `body`.
-    rows.into_iter()
-        .map(|(event,)| {
-            let event: serde_json::Value = serde_json::from_str(&event).unwrap();
-            event["body"].as_str().unwrap_or_default().to_string()
+    app.stored_messages(conversation)
+        .await
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::Message { body, .. } => Some(body),
+            _ => None,
         })
         .collect()
 }
