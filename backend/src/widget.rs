@@ -151,7 +151,7 @@ pub async fn start(
                 via,
             },
             Alongside {
-                experience: Some(&stored.id),
+                experience: Some(stored.id.clone()),
                 ..Alongside::default()
             },
         )

@@ -66,12 +66,13 @@ pub async fn save(
     ));
     change.commit().await?;
     if current.max_conversations != wanted.max_conversations {
-        let changes = |world: &World| {
+        let wanted_max = wanted.max_conversations;
+        let changes = move |world: &World| {
             vec![Change::new(
                 "Site",
                 "Maximum conversations",
                 world.settings.max_conversations,
-                wanted.max_conversations,
+                wanted_max,
             )]
         };
         engine
@@ -80,7 +81,7 @@ pub async fn save(
                     max: wanted.max_conversations,
                 },
                 actor,
-                &changes,
+                changes,
             )
             .await?;
     }

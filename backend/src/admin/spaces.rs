@@ -57,7 +57,7 @@ pub async fn set_live_chat(
     let name = spaces::name_of(engine.db(), space).await?;
     let id = SpaceId::new(space);
     let label = |v: bool| if v { "On" } else { "Off" };
-    let changes = |world: &World| {
+    let changes = move |world: &World| {
         let was = world.spaces.get(&id).map(|s| s.live_chat);
         vec![Change::new(
             format!("Space {name}"),
@@ -73,7 +73,7 @@ pub async fn set_live_chat(
                 on,
             },
             actor,
-            &changes,
+            changes,
         )
         .await?;
     Ok(())

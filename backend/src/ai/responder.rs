@@ -234,7 +234,7 @@ impl AiAgent {
                     client_id: format!("ai:{}", uuid::Uuid::now_v7()),
                 },
                 Alongside {
-                    ai_turn: Some((kind, article)),
+                    ai_turn: Some((kind.to_string(), article.map(str::to_string))),
                     ..Alongside::default()
                 },
             )
@@ -256,7 +256,7 @@ impl AiAgent {
                     farewell: Some(farewell),
                 },
                 Alongside {
-                    ai_turn: Some(("handoff", None)),
+                    ai_turn: Some(("handoff".to_string(), None)),
                     ..Alongside::default()
                 },
             )

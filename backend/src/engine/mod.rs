@@ -6,11 +6,13 @@
 //! agent's cue to answer). Nothing about routing lives only in memory, so a restart or a second
 //! node loses nothing.
 
+mod apply;
 mod persist;
 pub mod presence;
 pub mod scheduler;
 mod snapshot;
 mod steps;
+mod writer;
 
 use std::sync::Arc;
 
@@ -18,8 +20,15 @@ use domain::{Command, ConversationId, Effect, Timers, Timestamp};
 use tokio::sync::{Notify, mpsc};
 
 use crate::realtime::{Bus, InProcessBus, bus::publish_effects};
-use crate::{clock::Clock, config::TimerConfig, db::Db, error::BackendError};
-use steps::Proceed;
+use crate::{
+    clock::Clock,
+    config::TimerConfig,
+    db::{Backend, Db},
+    error::BackendError,
+};
+use apply::{Applied, Rules};
+pub use writer::{BeforeCommit, MAX_BATCH};
+use writer::{Job, Writer, WriterSlot};
 
 /// What a command did, after commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,14 +56,22 @@ pub enum FollowUp {
 #[derive(Clone)]
 pub struct Engine {
     db: Db,
-    timers: Timers,
-    clock: Arc<dyn Clock>,
+    rules: Rules,
+    publisher: Publisher,
+    /// Failed timer ticks per conversation, for the scheduler's backoff.
+    retries: scheduler::Retries,
+    /// SQLite's group-commit writer (see [`writer`]); PostgreSQL runs commands side by side.
+    writer: WriterSlot,
+    before_commit: Option<BeforeCommit>,
+}
+
+/// What happens after a commit: re-arm the scheduler, publish the effects, announce follow-ups.
+#[derive(Clone)]
+pub(crate) struct Publisher {
     /// Wakes the scheduler when a command may have moved the earliest deadline.
     pub(crate) rearm: Arc<Notify>,
     /// Where committed effects go (websockets subscribe to its topics).
     bus: Arc<dyn Bus>,
-    /// Failed timer ticks per conversation, for the scheduler's backoff.
-    retries: scheduler::Retries,
     /// Where follow-ups go after commit; `None` when nothing listens (most tests, tools).
     follow_ups: Option<mpsc::UnboundedSender<FollowUp>>,
 }
@@ -73,13 +90,20 @@ pub fn timers_from(config: &TimerConfig) -> Timers {
 impl Engine {
     pub fn new(db: Db, timers: Timers, clock: Arc<dyn Clock>) -> Engine {
         Engine {
+            rules: Rules {
+                backend: db.backend,
+                timers,
+                clock,
+            },
             db,
-            timers,
-            clock,
-            rearm: Arc::new(Notify::new()),
-            bus: Arc::new(InProcessBus::new()),
+            publisher: Publisher {
+                rearm: Arc::new(Notify::new()),
+                bus: Arc::new(InProcessBus::new()),
+                follow_ups: None,
+            },
             retries: scheduler::Retries::default(),
-            follow_ups: None,
+            writer: WriterSlot::default(),
+            before_commit: None,
         }
     }
 
@@ -93,23 +117,38 @@ impl Engine {
     /// it on. In-process rather than on the bus: with several nodes on one bus, every node's
     /// AI would answer each message; this way only the node that committed it is told.
     pub fn with_follow_ups(mut self, listener: mpsc::UnboundedSender<FollowUp>) -> Engine {
-        self.follow_ups = Some(listener);
+        self.publisher.follow_ups = Some(listener);
+        self.writer = WriterSlot::default();
         self
     }
 
     /// Publishes to another bus (several nodes share one that crosses processes).
     pub fn with_bus(mut self, bus: Arc<dyn Bus>) -> Engine {
-        self.bus = bus;
+        self.publisher.bus = bus;
+        self.writer = WriterSlot::default();
         self
+    }
+
+    /// Test support: `hook` runs with the batch's size just before each group commit on SQLite.
+    /// A test makes it panic to stop the writer between a batch and its commit.
+    #[doc(hidden)]
+    pub fn with_before_commit(mut self, hook: BeforeCommit) -> Engine {
+        self.before_commit = Some(hook);
+        self.writer = WriterSlot::default();
+        self
+    }
+
+    pub(crate) fn rearm(&self) -> &Arc<Notify> {
+        &self.publisher.rearm
     }
 
     /// The bus committed effects are published on; websockets also put typing signals on it.
     pub fn bus(&self) -> &Arc<dyn Bus> {
-        &self.bus
+        &self.publisher.bus
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
+        &self.rules.clock
     }
 
     pub fn db(&self) -> &Db {
@@ -117,7 +156,7 @@ impl Engine {
     }
 
     pub fn now(&self) -> Timestamp {
-        self.clock.now()
+        self.rules.clock.now()
     }
 
     /// Runs one command as one transaction and publishes its effects after commit.
@@ -131,9 +170,12 @@ impl Engine {
         &self,
         command: Command,
         actor: &crate::store::Actor,
-        changes: &(dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync),
+        changes: impl Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync + 'static,
     ) -> Result<Outcome, BackendError> {
-        let audit = AuditFrom { actor, changes };
+        let audit = AuditFrom {
+            actor: actor.clone(),
+            changes: Box::new(changes),
+        };
         self.execute_with(
             command,
             Alongside {
@@ -151,58 +193,76 @@ impl Engine {
     pub async fn execute_with(
         &self,
         command: Command,
-        alongside: Alongside<'_>,
+        alongside: Alongside,
     ) -> Result<Outcome, BackendError> {
-        let mut tx = self.db.begin_write().await?;
-        if let Proceed::AlreadyDone(outcome) = steps::before(&mut tx, &command).await? {
-            tx.rollback().await?;
-            return Ok(outcome);
-        }
-        let scope = steps::scope_of(&command);
-        let mut world =
-            snapshot::load(&mut tx, self.db.backend, self.timers.clone(), scope).await?;
-        let audit = alongside
-            .audit
-            .as_ref()
-            .map(|audit| (audit.actor, (audit.changes)(&world)));
-        // `decide` takes the command; the steps after it read it too (a copy of one command
-        // costs nothing beside the transaction).
-        let effects = match domain::decide(&mut world, command.clone(), self.clock.now()) {
-            Ok(effects) => effects,
-            Err(rule) => {
-                tx.rollback().await?;
-                return Err(BackendError::Rule(rule));
-            }
-        };
-        persist::write(&mut tx, &world, &effects).await?;
-        if let Some((actor, changes)) = &audit {
-            crate::store::audit::record(&mut tx, actor, changes).await?;
-        }
-        steps::after(&mut tx, &command, &effects, &alongside).await?;
-        tx.commit().await?;
-
-        if effects
-            .iter()
-            .any(|e| matches!(e, Effect::StoreConversation { .. }))
-        {
-            self.rearm.notify_one();
-        }
-        publish_effects(self.bus.as_ref(), &effects);
-        self.announce(steps::follow_ups(&world, &effects));
-        Ok(Outcome {
-            effects,
-            duplicate_of: None,
-        })
+        let mut results = self.execute_batch(vec![(command, alongside)]).await;
+        results
+            .pop()
+            .unwrap_or_else(|| Err(writer::not_saved("no answer")))
     }
 
-    /// Tells the follow-up listener (the AI agent) what the committed command asks of it.
-    fn announce(&self, follow_ups: Vec<FollowUp>) {
-        let Some(listener) = &self.follow_ups else {
-            return;
-        };
-        for follow_up in follow_ups {
-            if listener.send(follow_up).is_err() {
-                tracing::warn!("nobody listens to the engine's follow-ups any more");
+    /// Runs commands in order, as if one after another, and answers each. On SQLite they join
+    /// the writer's next group commit; on PostgreSQL each is its own transaction, so commands
+    /// from different callers run side by side.
+    pub async fn execute_batch(
+        &self,
+        commands: Vec<(Command, Alongside)>,
+    ) -> Vec<Result<Outcome, BackendError>> {
+        match self.db.backend {
+            Backend::Sqlite => self.through_writer(commands).await,
+            Backend::Postgres => {
+                let mut results = Vec::with_capacity(commands.len());
+                for (command, alongside) in commands {
+                    results.push(self.in_own_transaction(&command, &alongside).await);
+                }
+                results
+            }
+        }
+    }
+
+    async fn through_writer(
+        &self,
+        commands: Vec<(Command, Alongside)>,
+    ) -> Vec<Result<Outcome, BackendError>> {
+        let (jobs, answers): (Vec<Job>, Vec<_>) = commands
+            .into_iter()
+            .map(|(command, alongside)| Job::new(command, alongside))
+            .unzip();
+        self.writer
+            .submit(jobs, || Writer {
+                db: self.db.clone(),
+                rules: self.rules.clone(),
+                publisher: self.publisher.clone(),
+                before_commit: self.before_commit.clone(),
+            })
+            .await;
+        let mut results = Vec::with_capacity(answers.len());
+        for answer in answers {
+            // A dropped answer means the writer stopped before committing this batch.
+            results.push(
+                answer
+                    .await
+                    .unwrap_or_else(|_| Err(writer::not_saved("the writer stopped"))),
+            );
+        }
+        results
+    }
+
+    /// One command, one transaction: begin, apply, commit, then publish.
+    async fn in_own_transaction(
+        &self,
+        command: &Command,
+        alongside: &Alongside,
+    ) -> Result<Outcome, BackendError> {
+        let mut tx = self.db.begin_write().await?;
+        match self.rules.apply(&mut tx, command, alongside).await {
+            Ok(applied) => {
+                tx.commit().await?;
+                Ok(self.publisher.settle(applied))
+            }
+            Err(error) => {
+                tx.rollback().await?;
+                Err(error)
             }
         }
     }
@@ -212,7 +272,7 @@ impl Engine {
     /// A conversation whose tick fails is postponed with a growing delay (see [`scheduler`]),
     /// so it cannot hold back the others; `Err` only when postponing it fails too.
     pub async fn tick_due(&self) -> Result<usize, BackendError> {
-        let now = self.clock.now().as_millis();
+        let now = self.rules.clock.now().as_millis();
         let due: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM conversations WHERE next_deadline IS NOT NULL AND next_deadline <= $1 \
              ORDER BY next_deadline, id LIMIT 500",
@@ -220,15 +280,24 @@ impl Engine {
         .bind(now)
         .fetch_all(&self.db.pool)
         .await?;
-        let mut ticked = 0;
-        for (id,) in due {
-            let conversation = ConversationId::new(id);
-            match self
-                .execute(Command::Tick {
+        let due: Vec<ConversationId> = due
+            .into_iter()
+            .map(|(id,)| ConversationId::new(id))
+            .collect();
+        // One batch: on SQLite the due ticks share a commit.
+        let ticks = due
+            .iter()
+            .map(|conversation| {
+                let tick = Command::Tick {
                     conversation: conversation.clone(),
-                })
-                .await
-            {
+                };
+                (tick, Alongside::default())
+            })
+            .collect();
+        let results = self.execute_batch(ticks).await;
+        let mut ticked = 0;
+        for (conversation, result) in due.into_iter().zip(results) {
+            match result {
                 Ok(_) => {
                     ticked += 1;
                     self.retries.succeeded(&conversation);
@@ -252,21 +321,48 @@ impl Engine {
 
 /// Who changed a setting through the engine, and the audit entries it makes of the world
 /// before the decision.
-pub struct AuditFrom<'a> {
-    pub actor: &'a crate::store::Actor,
-    pub changes: &'a (dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync),
+pub struct AuditFrom {
+    pub actor: crate::store::Actor,
+    pub changes: Box<dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync>,
 }
 
-/// What [`Engine::execute_with`] writes in the command's transaction.
+/// What [`Engine::execute_with`] writes in the command's transaction. Owned, because on SQLite
+/// the command is applied by the writer task.
 #[derive(Default)]
-pub struct Alongside<'a> {
+pub struct Alongside {
     /// A settings change's audit entries, built from the world as this transaction loaded it
     /// (before the decision), so the old value is the one the change replaced even when two
     /// admins edit at once.
-    pub audit: Option<AuditFrom<'a>>,
+    pub audit: Option<AuditFrom>,
     /// The customer experience a `StartConversation` came through.
-    pub experience: Option<&'a str>,
+    pub experience: Option<String>,
     /// What kind of AI turn the command's message is, and the article it came from: written to
     /// `ai_replies` beside the message (the handoff limit and Conversation review read it).
-    pub ai_turn: Option<(&'a str, Option<&'a str>)>,
+    pub ai_turn: Option<(String, Option<String>)>,
+}
+
+impl Publisher {
+    /// After commit: re-arm the scheduler if a deadline may have moved, publish the effects,
+    /// and tell the follow-up listener (the AI agent) what the command asks of it.
+    fn settle(&self, applied: Applied) -> Outcome {
+        if applied
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::StoreConversation { .. }))
+        {
+            self.rearm.notify_one();
+        }
+        publish_effects(self.bus.as_ref(), &applied.effects);
+        if let Some(listener) = &self.follow_ups {
+            for follow_up in applied.follow_ups {
+                if listener.send(follow_up).is_err() {
+                    tracing::warn!("nobody listens to the engine's follow-ups any more");
+                }
+            }
+        }
+        Outcome {
+            effects: applied.effects,
+            duplicate_of: applied.duplicate_of,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use domain::{Author, Availability, ConversationEvent, Effect, EventKind, Timestamp, World};
 
+use super::apply::{WorkRow, WorkRows};
 use super::snapshot::Tx;
 use crate::{clock::now_ms, error::BackendError};
 
@@ -10,6 +11,7 @@ pub(super) async fn write(
     tx: &mut Tx,
     world: &World,
     effects: &[Effect],
+    work_before: &WorkRows,
 ) -> Result<(), BackendError> {
     // Rows first (events reference their conversation), then the events.
     for effect in effects {
@@ -23,7 +25,8 @@ pub(super) async fn write(
                         "decision names unknown conversation {conversation}"
                     ))
                 })?;
-                store_conversation(tx, conv, *next_deadline).await?;
+                let work_changed = work_before.get(conversation) != Some(&WorkRow::of(conv));
+                store_conversation(tx, conv, *next_deadline, work_changed).await?;
             }
             Effect::StoreAgent { agent } => {
                 let Some(agent) = world.agents.get(agent) else {
@@ -87,6 +90,7 @@ async fn store_conversation(
     tx: &mut Tx,
     conv: &domain::Conversation,
     next_deadline: Option<Timestamp>,
+    work_changed: bool,
 ) -> Result<(), BackendError> {
     let state = serde_json::to_string(conv)?;
     sqlx::query(
@@ -109,8 +113,9 @@ async fn store_conversation(
     .execute(&mut **tx)
     .await?;
 
-    // Every live chat conversation has its Conversation work item in the routed space.
-    if let Some(status) = conv.work_status() {
+    // Every live chat conversation has its Conversation work item in the routed space. A
+    // command that left its columns as they were (every message) does not rewrite it.
+    if let Some(status) = conv.work_status().filter(|_| work_changed) {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO work_items (id, space_id, work_type, title, status, assignee_id, conversation_id, customer_id, created_at, updated_at) \

@@ -75,7 +75,7 @@ impl Engine {
     ) -> Result<(), BackendError> {
         let failures = self.retries.failed(conversation);
         let delay = retry_delay(failures);
-        let now = self.clock.now();
+        let now = self.clock().now();
         let retry_at = Timestamp(now.as_millis().saturating_add(delay.as_millis() as i64));
         tracing::warn!(%conversation, %error, failures, retry_in = ?delay, "timer tick failed; postponed");
         sqlx::query(
@@ -124,7 +124,7 @@ pub async fn run(engine: Engine, mut stop: watch::Receiver<bool>) {
             };
             tokio::select! {
                 () = tokio::time::sleep(nap) => {}
-                () = engine.rearm.notified() => {}
+                () = engine.rearm().notified() => {}
                 _ = stop.changed() => return,
             }
         }

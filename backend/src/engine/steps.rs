@@ -9,14 +9,14 @@ use domain::{
     Author, Command, ConversationId, ConversationStatus, Effect, EventKind, Start, World,
 };
 
-use super::{Alongside, FollowUp, Outcome, persist, snapshot::Scope, snapshot::Tx};
+use super::{Alongside, FollowUp, persist, snapshot::Scope, snapshot::Tx};
 use crate::error::BackendError;
 
 /// Whether the command goes on to be decided.
 pub(super) enum Proceed {
     Decide,
-    /// It was done before (a resent message): this is its outcome, nothing is written.
-    AlreadyDone(Outcome),
+    /// It was done before (a resent message): the seq it was stored with; nothing is written.
+    AlreadyDone(Option<i64>),
 }
 
 /// Checks and look-ups that must happen in the command's transaction before it is decided.
@@ -34,10 +34,7 @@ pub(super) async fn before(tx: &mut Tx, command: &Command) -> Result<Proceed, Ba
             ..
         } => {
             if let Some(seq) = existing_message(tx, conversation, author, client_id).await? {
-                return Ok(Proceed::AlreadyDone(Outcome {
-                    effects: Vec::new(),
-                    duplicate_of: Some(seq),
-                }));
+                return Ok(Proceed::AlreadyDone(Some(seq)));
             }
         }
         Command::Resolve { resolution, .. } => check_resolution(tx, resolution).await?,
@@ -80,11 +77,11 @@ pub(super) async fn after(
     tx: &mut Tx,
     command: &Command,
     effects: &[Effect],
-    alongside: &Alongside<'_>,
+    alongside: &Alongside,
 ) -> Result<(), BackendError> {
     // The experience a new conversation came through, written beside it.
     if let (Some(experience), Command::StartConversation { id, via, .. }) =
-        (alongside.experience, command)
+        (alongside.experience.as_deref(), command)
     {
         let visitor = match via {
             Start::Ai { visitor } => visitor.as_ref(),
@@ -97,7 +94,7 @@ pub(super) async fn after(
             .execute(&mut **tx)
             .await?;
     }
-    if let Some((kind, article)) = alongside.ai_turn
+    if let Some((kind, article)) = &alongside.ai_turn
         && let (Some(seq), Some(conversation)) = (message_seq(effects), conversation_of(effects))
     {
         sqlx::query(
@@ -105,8 +102,8 @@ pub(super) async fn after(
         )
         .bind(conversation)
         .bind(seq)
-        .bind(kind)
-        .bind(article)
+        .bind(kind.as_str())
+        .bind(article.as_deref())
         .execute(&mut **tx)
         .await?;
     }
