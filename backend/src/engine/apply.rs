@@ -6,12 +6,14 @@
 
 use std::sync::Arc;
 
-use domain::{Command, ConversationId, Effect, Timers, WorkStatus, World};
+use domain::{Author, Command, ConversationId, Effect, Timers, WorkStatus, World};
 
 use super::{
-    Alongside, FollowUp, persist,
+    Alongside, FollowUp,
+    chat_snapshot::{self, WrittenBy},
+    persist,
     snapshot::{self, Tx},
-    steps::{self, Proceed},
+    steps,
 };
 use crate::{clock::Clock, db::Backend, error::BackendError};
 
@@ -41,15 +43,28 @@ impl Rules {
         command: &Command,
         alongside: &Alongside,
     ) -> Result<Applied, BackendError> {
-        if let Proceed::AlreadyDone(seq) = steps::before(tx, command).await? {
-            return Ok(Applied {
-                effects: Vec::new(),
-                follow_ups: Vec::new(),
-                duplicate_of: seq,
-            });
-        }
-        let scope = steps::scope_of(command);
-        let mut world = snapshot::load(tx, self.backend, self.timers.clone(), scope).await?;
+        let mut world = match chat_writer(command) {
+            Some((conversation, by)) => {
+                let chat =
+                    chat_snapshot::load(tx, self.backend, self.timers.clone(), conversation, by)
+                        .await?;
+                // A resent message (same author, same client id) gets its first seq back;
+                // nothing is written twice.
+                if chat.duplicate_of.is_some() {
+                    return Ok(Applied {
+                        effects: Vec::new(),
+                        follow_ups: Vec::new(),
+                        duplicate_of: chat.duplicate_of,
+                    });
+                }
+                chat.world
+            }
+            None => {
+                steps::before(tx, command).await?;
+                let scope = steps::scope_of(command);
+                snapshot::load(tx, self.backend, self.timers.clone(), scope).await?
+            }
+        };
         let audit = alongside
             .audit
             .as_ref()
@@ -69,6 +84,39 @@ impl Rules {
             effects,
             duplicate_of: None,
         })
+    }
+}
+
+/// A chat command's conversation and who writes in it; `None` for every other command.
+fn chat_writer(command: &Command) -> Option<(&ConversationId, WrittenBy<'_>)> {
+    match command {
+        Command::SendMessage {
+            conversation,
+            author,
+            client_id,
+            ..
+        } => Some((
+            conversation,
+            WrittenBy {
+                agent: match author {
+                    Author::Agent(agent) => Some(agent),
+                    _ => None,
+                },
+                resend_key: Some((persist::author_key(author), client_id)),
+            },
+        )),
+        Command::AddNote {
+            conversation,
+            agent,
+            ..
+        } => Some((
+            conversation,
+            WrittenBy {
+                agent: Some(agent),
+                resend_key: None,
+            },
+        )),
+        _ => None,
     }
 }
 

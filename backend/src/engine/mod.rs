@@ -7,6 +7,7 @@
 //! node loses nothing.
 
 mod apply;
+mod chat_snapshot;
 mod persist;
 pub mod presence;
 pub mod scheduler;

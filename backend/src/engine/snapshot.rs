@@ -4,7 +4,7 @@
 //! the site row is the routing lock), every space with its members in round-robin order, every
 //! agent with their `active` count (by COUNT, so it can never drift), every conversation Waiting
 //! for agent (row-locked) and the command's own conversation (row-locked). Chat commands
-//! (messages, notes) change only their conversation, so they lock and load just that row.
+//! (messages, notes) load their own, smaller snapshot (`chat_snapshot`).
 
 use std::collections::BTreeMap;
 
@@ -21,12 +21,6 @@ pub(super) type Tx = Transaction<'static, Any>;
 pub(super) enum Scope<'a> {
     /// Everything routing may change.
     Routing { target: Option<&'a ConversationId> },
-    /// One conversation's chat: its row only, plus the writing agent if any. Loading every agent
-    /// (with their load) here made each message cost a scan of all conversations.
-    Chat {
-        target: &'a ConversationId,
-        agent: Option<&'a AgentId>,
-    },
 }
 
 pub(super) async fn load(
@@ -69,17 +63,6 @@ pub(super) async fn load(
                 && !world.conversations.contains_key(id)
             {
                 load_one(tx, backend, &mut world, id).await?;
-            }
-        }
-        Scope::Chat { target, agent } => {
-            if let Some(agent) = agent {
-                load_agent(tx, &mut world, agent).await?;
-            }
-            load_one(tx, backend, &mut world, target).await?;
-            if let Some(conv) = world.conversations.get(target) {
-                // The rules look the conversation's space up (membership checks).
-                let space = conv.space.clone();
-                load_space(tx, &mut world, &space).await?;
             }
         }
     }
@@ -141,41 +124,6 @@ async fn load_agents(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
     Ok(())
 }
 
-/// One agent with their load, for chat commands.
-async fn load_agent(tx: &mut Tx, world: &mut World, id: &AgentId) -> Result<(), BackendError> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT unavailable_reason FROM users WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((reason,)) = row else {
-        return Ok(());
-    };
-    let (active,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND status IN ('active', 'wrapping_up')",
-    )
-    .bind(id.as_str())
-    .fetch_one(&mut **tx)
-    .await?;
-    let availability: Vec<(String, String)> =
-        sqlx::query_as("SELECT space_id, availability FROM space_members WHERE user_id = $1")
-            .bind(id.as_str())
-            .fetch_all(&mut **tx)
-            .await?;
-    let mut agent = Agent::new(id.clone());
-    agent.active = u32::try_from(active).unwrap_or(u32::MAX);
-    agent.unavailable_reason = reason
-        .map(|json| serde_json::from_str::<UnavailableReason>(&json))
-        .transpose()?;
-    for (space, state) in availability {
-        agent
-            .availability
-            .insert(SpaceId::new(space), parse_availability(&state)?);
-    }
-    world.add_agent(agent);
-    Ok(())
-}
-
 async fn load_spaces(tx: &mut Tx, world: &mut World) -> Result<(), BackendError> {
     let spaces: Vec<(String, i64, Option<String>)> =
         sqlx::query_as("SELECT id, live_chat, rr_cursor FROM spaces")
@@ -197,29 +145,6 @@ async fn load_spaces(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
             space.members.push(AgentId::new(user));
         }
     }
-    Ok(())
-}
-
-async fn load_space(tx: &mut Tx, world: &mut World, id: &SpaceId) -> Result<(), BackendError> {
-    let row: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT live_chat, rr_cursor FROM spaces WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((live_chat, cursor)) = row else {
-        return Ok(());
-    };
-    let members: Vec<(String,)> = sqlx::query_as(
-        "SELECT user_id FROM space_members WHERE space_id = $1 ORDER BY position, user_id",
-    )
-    .bind(id.as_str())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut space = Space::new(id.clone());
-    space.live_chat = live_chat != 0;
-    space.cursor = cursor.map(AgentId::new);
-    space.members = members.into_iter().map(|(u,)| AgentId::new(u)).collect();
-    world.add_space(space);
     Ok(())
 }
 

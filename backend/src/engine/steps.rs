@@ -5,70 +5,27 @@
 //! [`Engine::execute_with`](super::Engine::execute_with) calls these for every command, so a
 //! command with something of its own to do gets it here, never as a special case in the engine.
 
-use domain::{
-    Author, Command, ConversationId, ConversationStatus, Effect, EventKind, Start, World,
-};
+use domain::{Author, Command, ConversationStatus, Effect, EventKind, Start, World};
 
-use super::{Alongside, FollowUp, persist, snapshot::Scope, snapshot::Tx};
+use super::{Alongside, FollowUp, snapshot::Scope, snapshot::Tx};
 use crate::error::BackendError;
 
-/// Whether the command goes on to be decided.
-pub(super) enum Proceed {
-    Decide,
-    /// It was done before (a resent message): the seq it was stored with; nothing is written.
-    AlreadyDone(Option<i64>),
-}
-
 /// Checks and look-ups that must happen in the command's transaction before it is decided.
-pub(super) async fn before(tx: &mut Tx, command: &Command) -> Result<Proceed, BackendError> {
+pub(super) async fn before(tx: &mut Tx, command: &Command) -> Result<(), BackendError> {
     match command {
         Command::SetLiveChat { space, on: false } => {
             refuse_if_routed_to(tx, space.as_str()).await?;
         }
-        // A resent message (same author, same client id) gets its first seq back; nothing is
-        // written twice.
-        Command::SendMessage {
-            conversation,
-            author,
-            client_id,
-            ..
-        } => {
-            if let Some(seq) = existing_message(tx, conversation, author, client_id).await? {
-                return Ok(Proceed::AlreadyDone(Some(seq)));
-            }
-        }
         Command::Resolve { resolution, .. } => check_resolution(tx, resolution).await?,
         _ => {}
     }
-    Ok(Proceed::Decide)
+    Ok(())
 }
 
-/// How much of the world the command is decided on: a message or a note touches only its
-/// conversation (and the writing agent); everything else may route.
+/// How much of the world a routing command is decided on (chat commands load their own).
 pub(super) fn scope_of(command: &Command) -> Scope<'_> {
-    match command {
-        Command::SendMessage {
-            conversation,
-            author,
-            ..
-        } => Scope::Chat {
-            target: conversation,
-            agent: match author {
-                Author::Agent(agent) => Some(agent),
-                _ => None,
-            },
-        },
-        Command::AddNote {
-            conversation,
-            agent,
-            ..
-        } => Scope::Chat {
-            target: conversation,
-            agent: Some(agent),
-        },
-        other => Scope::Routing {
-            target: other.conversation(),
-        },
+    Scope::Routing {
+        target: command.conversation(),
     }
 }
 
@@ -189,21 +146,4 @@ async fn check_resolution(tx: &mut Tx, resolution: &str) -> Result<(), BackendEr
             allowed.join(", ")
         )))
     }
-}
-
-async fn existing_message(
-    tx: &mut Tx,
-    conversation: &ConversationId,
-    author: &Author,
-    client_id: &str,
-) -> Result<Option<i64>, BackendError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT seq FROM conversation_events WHERE conversation_id = $1 AND author = $2 AND client_id = $3",
-    )
-    .bind(conversation.as_str())
-    .bind(persist::author_key(author))
-    .bind(client_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|(seq,)| seq))
 }
