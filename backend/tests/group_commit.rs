@@ -26,6 +26,7 @@ use domain::{
 conformance!(
     a_batch_with_a_stale_accept_commits_the_others_and_answers_the_accept_with_its_own_error,
     two_hundred_concurrent_senders_in_one_conversation_get_gap_free_seqs_and_one_ack_each,
+    a_command_that_fails_while_writing_leaves_nothing_and_the_rest_of_its_batch_commits,
 );
 
 /// One agent in an Active conversation with a signed-in customer.
@@ -141,6 +142,55 @@ async fn a_batch_with_a_stale_accept_commits_the_others_and_answers_the_accept_w
         "the stale Accept gets its own refusal, got {:?}",
         results[1]
     );
+    assert_eq!(chat.stored().await, ["before", "after"]);
+}
+
+async fn a_command_that_fails_while_writing_leaves_nothing_and_the_rest_of_its_batch_commits(
+    db: &Db,
+) {
+    let chat = active_chat(db, engine_for(db)).await;
+    let (space, customer): (String, String) =
+        sqlx::query_as("SELECT space_id, customer_id FROM conversations WHERE id = $1")
+            .bind(chat.conversation.as_str())
+            .fetch_one(&chat.engine.db().pool)
+            .await
+            .unwrap();
+    let doomed = ConversationId::new(uuid::Uuid::now_v7().to_string());
+    // The conversation row is written first; the experience it names does not exist, so the
+    // write beside it fails on the foreign key.
+    let start_through_a_missing_experience = (
+        Command::StartConversation {
+            id: doomed.clone(),
+            space: domain::SpaceId::new(space),
+            customer: Some(CustomerId::new(customer)),
+            via: Start::Direct,
+        },
+        Alongside {
+            experience: Some("no-such-experience".into()),
+            ..Alongside::default()
+        },
+    );
+    let results = chat
+        .engine
+        .execute_batch(vec![
+            (chat.customer_says("before"), Alongside::default()),
+            start_through_a_missing_experience,
+            (chat.customer_says("after"), Alongside::default()),
+        ])
+        .await;
+
+    assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+    assert!(
+        matches!(results[1], Err(BackendError::Database(_))),
+        "the failed command gets its own error: {:?}",
+        results[1]
+    );
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE id = $1")
+        .bind(doomed.as_str())
+        .fetch_one(&chat.engine.db().pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "no half-written conversation");
     assert_eq!(chat.stored().await, ["before", "after"]);
 }
 

@@ -35,14 +35,49 @@ pub(super) struct Rules {
 }
 
 impl Rules {
-    /// Runs `command` in `tx`. On `Err` the caller must undo what the command wrote (roll the
-    /// transaction or the command's savepoint back): a write may have failed half way.
+    /// Runs `command` in `tx`. A [`Failed`] that `wrote` leaves part of the command's writes
+    /// in the transaction: the caller must roll it back. Refusals (the rules, the checks before
+    /// them) are all found before the first write.
     pub async fn apply(
         &self,
         tx: &mut Tx,
         command: &Command,
         alongside: &Alongside,
-    ) -> Result<Applied, BackendError> {
+    ) -> Result<Applied, Failed> {
+        let (world, effects) = match self.decide(tx, command, alongside).await {
+            Ok(Decided::Already(seq)) => {
+                return Ok(Applied {
+                    effects: Vec::new(),
+                    follow_ups: Vec::new(),
+                    duplicate_of: Some(seq),
+                });
+            }
+            Ok(Decided::New(decision)) => {
+                let written = write(tx, command, alongside, &decision).await;
+                written.map_err(|error| Failed { error, wrote: true })?;
+                (decision.world, decision.effects)
+            }
+            Err(error) => {
+                return Err(Failed {
+                    error,
+                    wrote: false,
+                });
+            }
+        };
+        Ok(Applied {
+            follow_ups: steps::follow_ups(&world, &effects),
+            effects,
+            duplicate_of: None,
+        })
+    }
+
+    /// Everything up to the first write: checks, snapshot, the pure decision.
+    async fn decide(
+        &self,
+        tx: &mut Tx,
+        command: &Command,
+        alongside: &Alongside,
+    ) -> Result<Decided, BackendError> {
         let mut world = match chat_writer(command) {
             Some((conversation, by)) => {
                 let chat =
@@ -50,12 +85,8 @@ impl Rules {
                         .await?;
                 // A resent message (same author, same client id) gets its first seq back;
                 // nothing is written twice.
-                if chat.duplicate_of.is_some() {
-                    return Ok(Applied {
-                        effects: Vec::new(),
-                        follow_ups: Vec::new(),
-                        duplicate_of: chat.duplicate_of,
-                    });
+                if let Some(seq) = chat.duplicate_of {
+                    return Ok(Decided::Already(seq));
                 }
                 chat.world
             }
@@ -68,23 +99,61 @@ impl Rules {
         let audit = alongside
             .audit
             .as_ref()
-            .map(|audit| (&audit.actor, (audit.changes)(&world)));
+            .map(|audit| (audit.changes)(&world))
+            .unwrap_or_default();
         let work_before = work_rows(&world);
         // `decide` takes the command; the steps after it read it too (a copy of one command
         // costs nothing beside the transaction).
-        let effects = domain::decide(&mut world, command.clone(), self.clock.now())
-            .map_err(BackendError::Rule)?;
-        persist::write(tx, &world, &effects, &work_before).await?;
-        if let Some((actor, changes)) = &audit {
-            crate::store::audit::record(tx, actor, changes).await?;
-        }
-        steps::after(tx, command, &effects, alongside).await?;
-        Ok(Applied {
-            follow_ups: steps::follow_ups(&world, &effects),
+        let effects = domain::decide(&mut world, command.clone(), self.clock.now())?;
+        Ok(Decided::New(Decision {
+            world,
             effects,
-            duplicate_of: None,
-        })
+            audit,
+            work_before,
+        }))
     }
+}
+
+/// Writes what the decision changed and what commits beside it.
+async fn write(
+    tx: &mut Tx,
+    command: &Command,
+    alongside: &Alongside,
+    decision: &Decision,
+) -> Result<(), BackendError> {
+    persist::write(
+        tx,
+        &decision.world,
+        &decision.effects,
+        &decision.work_before,
+    )
+    .await?;
+    if let Some(from) = &alongside.audit {
+        crate::store::audit::record(tx, &from.actor, &decision.audit).await?;
+    }
+    steps::after(tx, command, &decision.effects, alongside).await
+}
+
+/// A command that did not apply, and whether it had begun writing.
+#[derive(Debug)]
+pub(super) struct Failed {
+    pub error: BackendError,
+    pub wrote: bool,
+}
+
+enum Decided {
+    /// A resent message: the seq it was stored with.
+    Already(i64),
+    New(Decision),
+}
+
+/// A decided command, not yet written.
+struct Decision {
+    world: World,
+    effects: Vec<Effect>,
+    /// A settings change's audit entries, made from the world before the decision.
+    audit: Vec<crate::store::audit::Change>,
+    work_before: WorkRows,
 }
 
 /// A chat command's conversation and who writes in it; `None` for every other command.

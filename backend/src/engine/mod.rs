@@ -18,7 +18,7 @@ mod writer;
 use std::sync::Arc;
 
 use domain::{Command, ConversationId, Effect, Timers, Timestamp};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 use crate::realtime::{Bus, InProcessBus, bus::publish_effects};
 use crate::{
@@ -69,8 +69,8 @@ pub struct Engine {
 /// What happens after a commit: re-arm the scheduler, publish the effects, announce follow-ups.
 #[derive(Clone)]
 pub(crate) struct Publisher {
-    /// Wakes the scheduler when a command may have moved the earliest deadline.
-    pub(crate) rearm: Arc<Notify>,
+    /// Wakes the scheduler when a command stored a deadline before its next look.
+    alarm: scheduler::Alarm,
     /// Where committed effects go (websockets subscribe to its topics).
     bus: Arc<dyn Bus>,
     /// Where follow-ups go after commit; `None` when nothing listens (most tests, tools).
@@ -98,7 +98,7 @@ impl Engine {
             },
             db,
             publisher: Publisher {
-                rearm: Arc::new(Notify::new()),
+                alarm: scheduler::Alarm::default(),
                 bus: Arc::new(InProcessBus::new()),
                 follow_ups: None,
             },
@@ -139,8 +139,8 @@ impl Engine {
         self
     }
 
-    pub(crate) fn rearm(&self) -> &Arc<Notify> {
-        &self.publisher.rearm
+    pub(crate) fn alarm(&self) -> &scheduler::Alarm {
+        &self.publisher.alarm
     }
 
     /// The bus committed effects are published on; websockets also put typing signals on it.
@@ -261,9 +261,9 @@ impl Engine {
                 tx.commit().await?;
                 Ok(self.publisher.settle(applied))
             }
-            Err(error) => {
+            Err(failed) => {
                 tx.rollback().await?;
-                Err(error)
+                Err(failed.error)
             }
         }
     }
@@ -343,15 +343,17 @@ pub struct Alongside {
 }
 
 impl Publisher {
-    /// After commit: re-arm the scheduler if a deadline may have moved, publish the effects,
+    /// After commit: wake the scheduler if a deadline came earlier than its next look, publish the effects,
     /// and tell the follow-up listener (the AI agent) what the command asks of it.
     fn settle(&self, applied: Applied) -> Outcome {
-        if applied
-            .effects
-            .iter()
-            .any(|e| matches!(e, Effect::StoreConversation { .. }))
-        {
-            self.rearm.notify_one();
+        for effect in &applied.effects {
+            if let Effect::StoreConversation {
+                next_deadline: Some(at),
+                ..
+            } = effect
+            {
+                self.alarm.deadline_stored(*at);
+            }
         }
         publish_effects(self.bus.as_ref(), &applied.effects);
         if let Some(listener) = &self.follow_ups {

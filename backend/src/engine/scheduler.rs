@@ -8,11 +8,12 @@
 //! loop; a round that fails as a whole (the database is unreachable) waits the same way.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use domain::{ConversationId, Timestamp};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use super::Engine;
 use crate::error::BackendError;
@@ -35,6 +36,44 @@ const MAX_REMEMBERED: usize = 10_000;
 pub fn retry_delay(failures: u32) -> Duration {
     let doublings = failures.saturating_sub(1).min(16);
     RETRY_FIRST.saturating_mul(1 << doublings).min(RETRY_MAX)
+}
+
+/// How a commit wakes the scheduler: only when it stored a deadline earlier than the moment the
+/// scheduler will look again. Every message moves its conversation's inactivity deadline
+/// later, so waking the scheduler for each (and its two queries) was pure waste.
+#[derive(Clone)]
+pub(crate) struct Alarm {
+    notify: Arc<Notify>,
+    /// When the sleeping scheduler looks next (unix ms); `i64::MAX` while it is awake, so a
+    /// deadline committed while it reads the database still wakes it (the permit is kept).
+    looks_at: Arc<AtomicI64>,
+}
+
+impl Default for Alarm {
+    fn default() -> Alarm {
+        Alarm {
+            notify: Arc::new(Notify::new()),
+            looks_at: Arc::new(AtomicI64::new(i64::MAX)),
+        }
+    }
+}
+
+impl Alarm {
+    /// After commit: a conversation's earliest deadline is now `at`.
+    pub(crate) fn deadline_stored(&self, at: Timestamp) {
+        if at.as_millis() < self.looks_at.load(Ordering::SeqCst) {
+            self.notify.notify_one();
+        }
+    }
+
+    fn awake(&self) {
+        self.looks_at.store(i64::MAX, Ordering::SeqCst);
+    }
+
+    async fn sleep_until_woken(&self, looks_at: Timestamp) {
+        self.looks_at.store(looks_at.as_millis(), Ordering::SeqCst);
+        self.notify.notified().await;
+    }
 }
 
 /// Failed ticks per conversation on this node, for the backoff.
@@ -93,6 +132,7 @@ impl Engine {
 pub async fn run(engine: Engine, mut stop: watch::Receiver<bool>) {
     let mut failed_rounds: u32 = 0;
     loop {
+        engine.alarm().awake();
         let backoff = match engine.tick_due().await {
             Ok(_) => {
                 failed_rounds = 0;
@@ -122,9 +162,15 @@ pub async fn run(engine: Engine, mut stop: watch::Receiver<bool>) {
                     MAX_NAP
                 }
             };
+            let looks_at = Timestamp(
+                engine
+                    .now()
+                    .as_millis()
+                    .saturating_add(nap.as_millis() as i64),
+            );
             tokio::select! {
                 () = tokio::time::sleep(nap) => {}
-                () = engine.rearm().notified() => {}
+                () = engine.alarm().sleep_until_woken(looks_at) => {}
                 _ = stop.changed() => return,
             }
         }

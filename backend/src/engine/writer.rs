@@ -3,10 +3,10 @@
 //!
 //! SQLite has one writer at a time anyway, so commands taking turns on the write lock (each with
 //! its own `BEGIN IMMEDIATE`, commit and WAL sync, and a wake-up per statement) bought nothing
-//! but overhead. Here the writer takes whatever is queued (up to [`MAX_BATCH`]), runs each
-//! command under its own savepoint — a refused or failed command rolls back alone and gets its
-//! own error, and each later command sees the earlier ones' writes exactly as if they had run one
-//! after another — then commits once. Only after that commit does any sender get its answer, and
+//! but overhead. Here the writer takes whatever is queued (up to [`MAX_BATCH`]), runs the
+//! commands one after another in one transaction — each sees the earlier ones' writes exactly
+//! as if they had run alone; a refused command rolls back alone and gets its own error, because
+//! every refusal is found before the command's first write — then commits once. Only after that commit does any sender get its answer, and
 //! are the effects published, in the order the commands ran: acknowledged means committed.
 //!
 //! If the writer stops between the batch and its commit (a panic, a lost connection), the
@@ -20,8 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     Alongside, Outcome, Publisher,
-    apply::{Applied, Rules},
-    snapshot::Tx,
+    apply::{Applied, Failed, Rules},
 };
 use crate::{db::Db, error::BackendError};
 
@@ -119,89 +118,97 @@ impl Writer {
         queue
     }
 
+    /// Applies the batch in one transaction and commits it. A command that fails after it
+    /// began writing (a database error, never a rule) cannot be undone alone without a
+    /// savepoint per command — two more statements for every message — so instead the
+    /// transaction is rolled back, that command gets its error, and the rest run again in a new
+    /// one. Nothing was answered or published yet, so nobody can tell.
     async fn run(&self, batch: Vec<Job>) {
-        let mut tx = match self.db.begin_write().await {
-            Ok(tx) => tx,
-            Err(error) => {
-                let text = error.to_string();
-                tracing::warn!(error = %text, "could not start a write transaction");
-                for job in batch {
-                    let _ = job.answer.send(Err(not_saved(&text)));
-                }
-                return;
-            }
-        };
-        let alone = batch.len() == 1;
-        let mut results: Vec<(Answer, Result<Applied, BackendError>)> =
-            Vec::with_capacity(batch.len());
-        for job in batch {
-            let result = if alone {
-                self.rules
-                    .apply(&mut tx, &job.command, &job.alongside)
-                    .await
-            } else {
-                match self.under_savepoint(&mut tx, &job).await {
-                    Ok(result) => result,
-                    Err(broken) => {
-                        // The transaction itself failed: nothing of the batch can commit.
-                        let text = broken.to_string();
-                        tracing::warn!(error = %text, "a group commit failed");
-                        let _ = job.answer.send(Err(not_saved(&text)));
-                        for (answer, result) in results {
-                            let _ = answer.send(uncommitted(result, &text));
-                        }
-                        return;
+        let mut batch = batch;
+        loop {
+            match self.try_batch(&batch).await {
+                Attempt::Done(results) => {
+                    for (job, result) in batch.into_iter().zip(results) {
+                        let _ = job.answer.send(result);
                     }
+                    return;
                 }
-            };
-            results.push((job.answer, result));
-        }
-        if let Some(hook) = &self.before_commit {
-            hook(results.len());
-        }
-        let committed = if results.iter().all(|(_, result)| result.is_err()) {
-            tx.rollback().await
-        } else {
-            tx.commit().await
-        };
-        match committed {
-            Ok(()) => {
-                for (answer, result) in results {
-                    let outcome = result.map(|applied| self.publisher.settle(applied));
-                    let _ = answer.send(outcome);
-                }
-            }
-            Err(error) => {
-                let text = error.to_string();
-                tracing::warn!(error = %text, "a group commit failed");
-                for (answer, result) in results {
-                    // A refused command changed nothing and keeps its own answer.
-                    let _ = answer.send(uncommitted(result, &text));
+                Attempt::FailedWriting(at, error) => {
+                    tracing::warn!(%error, "a command failed while writing; its batch runs again without it");
+                    let job = batch.remove(at);
+                    let _ = job.answer.send(Err(error));
                 }
             }
         }
     }
 
-    /// Applies one command of a batch under its own savepoint. The outer `Err` means the
-    /// transaction is broken; the inner one is this command's own refusal or failure, already
-    /// rolled back.
-    async fn under_savepoint(
-        &self,
-        tx: &mut Tx,
-        job: &Job,
-    ) -> Result<Result<Applied, BackendError>, BackendError> {
-        sqlx::query("SAVEPOINT command").execute(&mut **tx).await?;
-        let result = self.rules.apply(tx, &job.command, &job.alongside).await;
-        if result.is_err() {
-            sqlx::query("ROLLBACK TO SAVEPOINT command")
-                .execute(&mut **tx)
-                .await?;
+    async fn try_batch(&self, batch: &[Job]) -> Attempt {
+        let failed_all =
+            |why: &str| Attempt::Done(batch.iter().map(|_| Err(not_saved(why))).collect());
+        let mut tx = match self.db.begin_write().await {
+            Ok(tx) => tx,
+            Err(error) => {
+                tracing::warn!(%error, "could not start a write transaction");
+                return failed_all(&error.to_string());
+            }
+        };
+        let mut applied = Vec::with_capacity(batch.len());
+        for (at, job) in batch.iter().enumerate() {
+            match self
+                .rules
+                .apply(&mut tx, &job.command, &job.alongside)
+                .await
+            {
+                Ok(done) => applied.push(Ok(done)),
+                // Refused before writing: nothing of it is in the transaction.
+                Err(Failed {
+                    error,
+                    wrote: false,
+                }) => applied.push(Err(error)),
+                Err(Failed { error, wrote: true }) => {
+                    if let Err(rollback) = tx.rollback().await {
+                        tracing::warn!(error = %rollback, "rollback failed");
+                    }
+                    return Attempt::FailedWriting(at, error);
+                }
+            }
         }
-        sqlx::query("RELEASE SAVEPOINT command")
-            .execute(&mut **tx)
-            .await?;
-        Ok(result)
+        if let Some(hook) = &self.before_commit {
+            hook(applied.len());
+        }
+        let committed = if applied.iter().all(Result::is_err) {
+            tx.rollback().await
+        } else {
+            tx.commit().await
+        };
+        match committed {
+            Ok(()) => Attempt::Done(
+                applied
+                    .into_iter()
+                    .map(|result| result.map(|done| self.publisher.settle(done)))
+                    .collect(),
+            ),
+            Err(error) => {
+                let text = error.to_string();
+                tracing::warn!(error = %text, "a group commit failed");
+                // A refused command changed nothing and keeps its own answer.
+                Attempt::Done(
+                    applied
+                        .into_iter()
+                        .map(|result| uncommitted(result, &text))
+                        .collect(),
+                )
+            }
+        }
     }
+}
+
+/// How one try at a batch ended.
+enum Attempt {
+    /// Committed (or failed as a whole): one answer per command, in order.
+    Done(Vec<Result<Outcome, BackendError>>),
+    /// The command at this index failed after it began writing; the transaction is rolled back.
+    FailedWriting(usize, BackendError),
 }
 
 type Answer = oneshot::Sender<Result<Outcome, BackendError>>;
