@@ -104,7 +104,7 @@ pub struct Row {
 
 fn header() {
     println!(
-        "| {:<10} | {:>7} | {:>5} | {:>4} | {:>9} | {:>9} | {:>8} | {:>10} | {:>11} | {:>9} | {:>9} | {:>11} |",
+        "| {:<10} | {:>7} | {:>5} | {:>4} | {:>9} | {:>9} | {:>8} | {:>10} | {:>11} | {:>9} | {:>9} | {:>11} | {:>6} |",
         "database",
         "waiting",
         "conv",
@@ -116,11 +116,12 @@ fn header() {
         "persisted/s",
         "msg p50",
         "msg p99",
-        "route p99 *"
+        "route p99 *",
+        "failed"
     );
     println!(
-        "|{:-<12}|{:->9}|{:->7}|{:->6}|{:->11}|{:->11}|{:->10}|{:->12}|{:->13}|{:->11}|{:->11}|{:->13}|",
-        "", "", "", "", "", "", "", "", "", "", "", ""
+        "|{:-<12}|{:->9}|{:->7}|{:->6}|{:->11}|{:->11}|{:->10}|{:->12}|{:->13}|{:->11}|{:->11}|{:->13}|{:->8}|",
+        "", "", "", "", "", "", "", "", "", "", "", "", ""
     );
 }
 
@@ -128,7 +129,7 @@ fn print_row(label: &str, waiting: usize, args: &Args, concurrency: usize, row: 
     let r = &row.routing;
     let m = &row.mixed;
     println!(
-        "| {:<10} | {:>7} | {:>5} | {:>4} | {:>9} | {:>9} | {:>8.0} | {:>10.0} | {:>11.0} | {:>9} | {:>9} | {:>11} |",
+        "| {:<10} | {:>7} | {:>5} | {:>4} | {:>9} | {:>9} | {:>8.0} | {:>10.0} | {:>11.0} | {:>9} | {:>9} | {:>11} | {:>6} |",
         label,
         waiting,
         args.conversations,
@@ -141,6 +142,7 @@ fn print_row(label: &str, waiting: usize, args: &Args, concurrency: usize, row: 
         ms(percentile(&m.message_latencies, 50.0)),
         ms(percentile(&m.message_latencies, 99.0)),
         ms(percentile(&m.routing_latencies, 99.0)),
+        m.failed,
     );
 }
 
@@ -206,7 +208,13 @@ async fn run(target: &Target, args: &Args, pool: u32) {
         for &concurrency in &args.concurrency {
             let routing = phases::routing_alone(&bench, args.routing).await;
             let mixed = phases::mixed(&bench, args.messages, concurrency).await;
-            print_row(target.label(), waiting, args, concurrency, &Row { routing, mixed });
+            print_row(
+                target.label(),
+                waiting,
+                args,
+                concurrency,
+                &Row { routing, mixed },
+            );
         }
         bench.check_queue_order().await;
         db.close().await;
@@ -226,12 +234,20 @@ async fn main() {
     println!(
         "route p50/p99: routing commands alone, queue pre-filled; commands/s, persisted/s, msg \
          p50/p99: the concurrent senders with routing cycles running beside them (route p99 *: \
-         routing latency meanwhile). Latencies in ms."
+         routing latency meanwhile; failed: commands of that phase answered with an error). \
+         Latencies in ms."
     );
     println!();
     header();
 
-    let pool = args.concurrency.iter().copied().max().unwrap_or(1).clamp(8, 64) as u32 + 2;
+    let pool = args
+        .concurrency
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .clamp(8, 64) as u32
+        + 2;
     run(&Target::Sqlite, &args, pool).await;
     match args.database_url.clone() {
         Some(base) => run(&Target::Postgres(base), &args, pool).await,

@@ -18,6 +18,14 @@ pub struct Routing {
     pub elapsed: Duration,
 }
 
+/// The answered commands' latencies, and how many failed (a failed routing command ends its
+/// cycle; the next starts afresh).
+#[derive(Default)]
+pub struct Record {
+    pub latencies: Vec<Duration>,
+    pub failed: usize,
+}
+
 /// Concurrent senders with routing cycles beside them.
 pub struct Mixed {
     pub commands: usize,
@@ -28,13 +36,22 @@ pub struct Mixed {
     pub messages_elapsed: Duration,
     pub message_latencies: Vec<Duration>,
     pub routing_latencies: Vec<Duration>,
+    /// Commands answered with an error (on SQLite: a write lock not had within the busy timeout).
+    pub failed: usize,
 }
 
-async fn timed(bench: &Bench, command: Command, into: &mut Vec<Duration>) -> Vec<domain::Effect> {
+async fn timed(bench: &Bench, command: Command, into: &mut Record) -> Option<Vec<domain::Effect>> {
     let started = Instant::now();
-    let outcome = bench.engine.execute(command).await.unwrap();
-    into.push(started.elapsed());
-    outcome.effects
+    match bench.engine.execute(command).await {
+        Ok(outcome) => {
+            into.latencies.push(started.elapsed());
+            Some(outcome.effects)
+        }
+        Err(_) => {
+            into.failed += 1;
+            None
+        }
+    }
 }
 
 /// The oldest conversation offered to `agent`, if any.
@@ -55,7 +72,7 @@ async fn oldest_offer(bench: &Bench, agent: &AgentId) -> Option<ConversationId> 
 /// oldest first); declines their oldest offer (offered on: back to them when everyone else is
 /// full, SPEC R-ROUTE-4); whoever holds it accepts, ends and resolves it, which frees a slot
 /// for the next oldest. The queue keeps its length: one in, one out.
-async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
+async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Record) -> Option<()> {
     timed(
         bench,
         Command::StartConversation {
@@ -66,7 +83,7 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
         },
         into,
     )
-    .await;
+    .await?;
     for availability in [Availability::Unavailable, Availability::Available] {
         timed(
             bench,
@@ -77,11 +94,9 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
             },
             into,
         )
-        .await;
+        .await?;
     }
-    let Some(declined) = oldest_offer(bench, agent).await else {
-        return;
-    };
+    let declined = oldest_offer(bench, agent).await?;
     let effects = timed(
         bench,
         Command::Decline {
@@ -90,10 +105,8 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
         },
         into,
     )
-    .await;
-    let Some(holder) = offered_to(&effects, &declined) else {
-        return;
-    };
+    .await?;
+    let holder = offered_to(&effects, &declined)?;
     timed(
         bench,
         Command::Accept {
@@ -102,7 +115,7 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
         },
         into,
     )
-    .await;
+    .await?;
     timed(
         bench,
         Command::EndConversation {
@@ -111,7 +124,7 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
         },
         into,
     )
-    .await;
+    .await?;
     timed(
         bench,
         Command::Resolve {
@@ -121,17 +134,23 @@ async fn cycle(bench: &Bench, agent: &AgentId, into: &mut Vec<Duration>) {
         },
         into,
     )
-    .await;
+    .await?;
+    Some(())
 }
 
 pub async fn routing_alone(bench: &Bench, cycles: usize) -> Routing {
-    let mut latencies = Vec::new();
+    let mut record = Record::default();
     let started = Instant::now();
     for n in 0..cycles {
         let agent = &bench.agents[n % bench.agents.len()];
-        cycle(bench, agent, &mut latencies).await;
+        cycle(bench, agent, &mut record).await;
     }
     let elapsed = started.elapsed();
+    assert_eq!(
+        record.failed, 0,
+        "a routing command failed with nothing else running"
+    );
+    let mut latencies = record.latencies;
     latencies.sort();
     Routing { latencies, elapsed }
 }
@@ -159,7 +178,7 @@ pub async fn mixed(bench: &Bench, messages: usize, concurrency: usize) -> Mixed 
             let chats = bench.chats.clone();
             let next = next.clone();
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
+                let mut record = Record::default();
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= messages {
@@ -172,45 +191,50 @@ pub async fn mixed(bench: &Bench, messages: usize, concurrency: usize) -> Mixed 
                         Author::Agent(agent.clone())
                     };
                     let t = Instant::now();
-                    engine
+                    let sent = engine
                         .execute(Command::SendMessage {
                             conversation: id.clone(),
                             author,
                             body: format!("message {n}"),
                             client_id: uuid::Uuid::now_v7().to_string(),
                         })
-                        .await
-                        .unwrap();
-                    latencies.push(t.elapsed());
+                        .await;
+                    match sent {
+                        Ok(_) => record.latencies.push(t.elapsed()),
+                        Err(_) => record.failed += 1,
+                    }
                 }
-                latencies
+                record
             })
         })
         .collect();
     let routing = {
         let done = done.clone();
         async move {
-            let mut latencies = Vec::new();
+            let mut record = Record::default();
             let mut n = 0;
             while !done.load(Ordering::Relaxed) {
-                cycle(bench, &bench.agents[n % bench.agents.len()], &mut latencies).await;
+                cycle(bench, &bench.agents[n % bench.agents.len()], &mut record).await;
                 n += 1;
             }
-            latencies
+            record
         }
     };
     let messages_done = async {
-        let mut all = Vec::new();
+        let mut all = Record::default();
         for sender in senders {
-            all.extend(sender.await.unwrap());
+            let record = sender.await.expect("a sender ran to its end");
+            all.latencies.extend(record.latencies);
+            all.failed += record.failed;
         }
         done.store(true, Ordering::Relaxed);
         (all, started.elapsed())
     };
-    let ((mut message_latencies, messages_elapsed), mut routing_latencies) =
-        tokio::join!(messages_done, routing);
+    let ((sent, messages_elapsed), routed) = tokio::join!(messages_done, routing);
     let elapsed = started.elapsed();
     let persisted = stored_messages(bench).await - before;
+    let failed = sent.failed + routed.failed;
+    let (mut message_latencies, mut routing_latencies) = (sent.latencies, routed.latencies);
     message_latencies.sort();
     routing_latencies.sort();
     Mixed {
@@ -220,5 +244,6 @@ pub async fn mixed(bench: &Bench, messages: usize, concurrency: usize) -> Mixed 
         messages_elapsed,
         message_latencies,
         routing_latencies,
+        failed,
     }
 }
