@@ -69,9 +69,7 @@ pub(super) fn scope_of(command: &Command) -> Scope<'_> {
             target: conversation,
             agent: Some(agent),
         },
-        other => Scope::Routing {
-            target: other.conversation(),
-        },
+        other => Scope::Routing { command: other },
     }
 }
 

@@ -57,7 +57,11 @@ struct Decided {
 }
 
 /// The start as the engine decides it when the space's one Available agent is at the limit.
-fn decide_start(space: &SpaceId, timers: &Timers, queued: &Queued) -> Result<Decided, BackendError> {
+fn decide_start(
+    space: &SpaceId,
+    timers: &Timers,
+    queued: &Queued,
+) -> Result<Decided, BackendError> {
     let busy = AgentId::new("backlog-busy-agent");
     let mut world = World::new(SiteSettings {
         max_conversations: 1,
