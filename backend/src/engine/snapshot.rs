@@ -62,9 +62,11 @@ pub(super) async fn load(
         Scope::Routing { command } => {
             load_agents(tx, &mut world).await?;
             load_spaces(tx, &mut world).await?;
-            // Complete, so every agent's load and every withdrawal sees all their offers.
+            // Complete, so every agent's load and every withdrawal sees all their offers. No
+            // ORDER BY: sorting by id made SQLite walk the whole table in key order instead of
+            // reading `conversations_offered` (the world keeps them in id order anyway).
             let offered: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT state FROM conversations WHERE offer_agent_id IS NOT NULL ORDER BY id{lock}"
+                "SELECT state FROM conversations WHERE offer_agent_id IS NOT NULL{lock}"
             )))
             .fetch_all(&mut **tx)
             .await?;

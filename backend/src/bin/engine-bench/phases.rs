@@ -185,7 +185,7 @@ pub async fn mixed(bench: &Bench, messages: usize, concurrency: usize) -> Mixed 
                         break;
                     }
                     let (id, agent) = &chats[n % chats.len()];
-                    let author = if (n / chats.len()) % 2 == 0 {
+                    let author = if (n / chats.len()).is_multiple_of(2) {
                         Author::Customer
                     } else {
                         Author::Agent(agent.clone())
