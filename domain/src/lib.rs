@@ -35,7 +35,7 @@ pub use command::{Command, Ender, Scope, Start};
 pub use conversation::{Conversation, ConversationStatus, EndReason, Offer, WorkStatus};
 pub use deadlines::next_deadline;
 pub use effect::{Effect, WithdrawReason};
-pub use engine::decide;
+pub use engine::{decide, routing_window};
 pub use error::DomainError;
 pub use event::{Author, ConversationEvent, EventKind, MAX_MESSAGE_CHARS};
 pub use ids::{AgentId, ConversationId, CustomerId, SpaceId, VisitorId};

@@ -12,9 +12,19 @@ use crate::settings::SiteSettings;
 use crate::space::Space;
 use crate::time::Timestamp;
 
-/// What the storage layer loads for one command: the settings, all spaces, all agents (with
-/// their `active` counts), every conversation Waiting for agent (they compete for offers) and
-/// the command's own conversation. The rules never look at any other conversation.
+/// What the storage layer loads for one command.
+///
+/// For a routing command: the settings, all spaces, all agents (with their `active` counts),
+/// every conversation that holds a live offer (at most agents × **Maximum conversations**; so
+/// [`World::offers_to`] is complete), the command's own conversation, and in each space only the
+/// oldest waiting conversations without an offer that this decision could possibly offer
+/// ([`crate::routing_window`]). What routing costs so grows with the team, never with the
+/// length of the queue or the number of closed conversations. For a chat command (a message, a
+/// note): the conversation, its space and the writing agent.
+///
+/// The rules never look at any other conversation: routing reads the queue oldest first and
+/// stops in a space at the first conversation nobody there can take, so the rest of the line
+/// cannot change the decision.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {
     pub settings: SiteSettings,
@@ -61,8 +71,8 @@ impl World {
             .collect()
     }
 
-    /// Live offers to this agent (only Waiting conversations carry offers, and all of them are
-    /// loaded, so this is complete).
+    /// Live offers to this agent (only Waiting conversations carry offers, and storage loads
+    /// every one that does, so this is complete).
     pub fn offers_to(&self, agent: &AgentId) -> u32 {
         let count = self
             .conversations

@@ -1,16 +1,21 @@
 //! Loads the [`World`] a command is decided on, inside the command's transaction.
 //!
-//! Routing commands load everything routing can touch: the settings (row-locked on PostgreSQL:
-//! the site row is the routing lock), every space with its members in round-robin order, every
-//! agent with their `active` count (by COUNT, so it can never drift), every conversation Waiting
-//! for agent (row-locked) and the command's own conversation (row-locked). Chat commands
-//! (messages, notes) load their own, smaller snapshot (`chat_snapshot`).
+//! Routing commands load what routing can touch, each read through an index so that its cost
+//! follows what it returns and never the number of waiting or closed conversations: the
+//! settings (row-locked on PostgreSQL: the site row is the routing lock), every space with its
+//! members in round-robin order, every agent with their `active` count (by COUNT over their open
+//! conversations only, so it can never drift), every conversation holding a live offer (at
+//! most agents × Maximum conversations), the command's own conversation, and then per space only
+//! the head of its queue: the oldest waiting conversations without an offer, as many as the
+//! decision could possibly offer ([`domain::routing_window`], computed from what was loaded
+//! before). Every conversation row is locked on PostgreSQL. Chat commands (messages, notes)
+//! load their own, smaller snapshot (`chat_snapshot`).
 
 use std::collections::BTreeMap;
 
 use domain::{
-    Agent, AgentId, Availability, Conversation, ConversationId, SiteSettings, Space, SpaceId,
-    Timers, UnavailableReason, World,
+    Agent, AgentId, Availability, Command, Conversation, ConversationId, SiteSettings, Space,
+    SpaceId, Timers, UnavailableReason, World,
 };
 use sqlx::{Any, Transaction};
 
@@ -19,8 +24,8 @@ use crate::{db::Backend, error::BackendError};
 pub(super) type Tx = Transaction<'static, Any>;
 
 pub(super) enum Scope<'a> {
-    /// Everything routing may change.
-    Routing { target: Option<&'a ConversationId> },
+    /// Everything routing may change, for this command.
+    Routing { command: &'a Command },
 }
 
 pub(super) async fn load(
@@ -48,25 +53,68 @@ pub(super) async fn load(
     });
 
     match scope {
-        Scope::Routing { target } => {
+        Scope::Routing { command } => {
             load_agents(tx, &mut world).await?;
             load_spaces(tx, &mut world).await?;
-            let waiting: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT state FROM conversations WHERE status = 'waiting_for_agent' ORDER BY waiting_since, id{lock}"
+            // Complete, so every agent's load and every withdrawal sees all their offers. No
+            // ORDER BY: sorting by id made SQLite walk the whole table in key order instead of
+            // reading `conversations_offered` (the world keeps them in id order anyway).
+            let offered: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT state FROM conversations WHERE offer_agent_id IS NOT NULL{lock}"
             )))
             .fetch_all(&mut **tx)
             .await?;
-            for (state,) in waiting {
-                world.add_conversation(serde_json::from_str::<Conversation>(&state)?);
-            }
-            if let Some(id) = target
+            add_states(&mut world, offered)?;
+            if let Some(id) = command.conversation()
                 && !world.conversations.contains_key(id)
             {
                 load_one(tx, backend, &mut world, id).await?;
             }
+            load_queue_heads(tx, backend, &mut world, command).await?;
         }
     }
     Ok(world)
+}
+
+/// Per space, the oldest waiting conversations without an offer that this decision could
+/// offer; the rest of the line cannot change it (see `domain::routing_window`). A space where
+/// nobody can take an offer costs no query at all.
+async fn load_queue_heads(
+    tx: &mut Tx,
+    backend: Backend,
+    world: &mut World,
+    command: &Command,
+) -> Result<(), BackendError> {
+    let sql = format!(
+        "SELECT state FROM conversations \
+         WHERE space_id = $1 AND status = 'waiting_for_agent' AND offer_agent_id IS NULL \
+         ORDER BY waiting_since, id LIMIT $2{}",
+        backend.for_update()
+    );
+    for (space, window) in domain::routing_window(world, command) {
+        if window == 0 {
+            continue;
+        }
+        let head: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(space.as_str())
+            .bind(i64::from(window))
+            .fetch_all(&mut **tx)
+            .await?;
+        add_states(world, head)?;
+    }
+    Ok(())
+}
+
+/// Adds conversations from their stored state, keeping any already loaded (the command's own
+/// may also be at the head of its queue).
+fn add_states(world: &mut World, rows: Vec<(String,)>) -> Result<(), BackendError> {
+    for (state,) in rows {
+        let conv = serde_json::from_str::<Conversation>(&state)?;
+        if !world.conversations.contains_key(&conv.id) {
+            world.add_conversation(conv);
+        }
+    }
+    Ok(())
 }
 
 async fn load_one(
@@ -94,9 +142,11 @@ async fn load_agents(tx: &mut Tx, world: &mut World) -> Result<(), BackendError>
     )
     .fetch_all(&mut **tx)
     .await?;
+    // Through `conversations_open_by_assignee`, whose condition this repeats word for word
+    // (SQLite uses a partial index only then): closed conversations are never read.
     let counts: Vec<(String, i64)> = sqlx::query_as(
         "SELECT assignee_id, COUNT(*) FROM conversations \
-         WHERE assignee_id IS NOT NULL AND status IN ('active', 'wrapping_up') GROUP BY assignee_id",
+         WHERE status IN ('active', 'wrapping_up') AND assignee_id IS NOT NULL GROUP BY assignee_id",
     )
     .fetch_all(&mut **tx)
     .await?;

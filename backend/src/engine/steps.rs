@@ -24,9 +24,7 @@ pub(super) async fn before(tx: &mut Tx, command: &Command) -> Result<(), Backend
 
 /// How much of the world a routing command is decided on (chat commands load their own).
 pub(super) fn scope_of(command: &Command) -> Scope<'_> {
-    Scope::Routing {
-        target: command.conversation(),
-    }
+    Scope::Routing { command }
 }
 
 /// The writes that commit with the command or not at all (see [`Alongside`]).

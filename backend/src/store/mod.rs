@@ -1,10 +1,11 @@
 //! The stores: plain reads and writes of each aggregate, with no role checks, used by every
 //! caller (the widget, the AI agent, work, the demo seed, the server's Origin check, the
-//! settings in `admin`, the tests and the benchmarks). Role checks and audit entries are the
-//! callers' business: `admin` checks the actor's role and records the change through
-//! [`audit::Audited`].
+//! settings in `admin`, the tests and the benchmarks; `backlog` pre-fills a long queue for the
+//! last two). Role checks and audit entries are the callers' business: `admin` checks the
+//! actor's role and records the change through [`audit::Audited`].
 
 pub mod audit;
+pub mod backlog;
 pub mod experiences;
 pub mod invitations;
 pub mod site;

@@ -10,6 +10,9 @@ mod chat;
 mod lifecycle;
 mod routing;
 mod timers;
+mod window;
+
+pub use window::routing_window;
 
 use crate::deadlines::next_deadline;
 

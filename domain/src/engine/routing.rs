@@ -1,5 +1,7 @@
 //! Round-robin offers (SPEC R-ROUTE-2..7, R-ROUTE-10).
 
+use std::collections::BTreeMap;
+
 use super::Ctx;
 use crate::agent::Availability;
 use crate::conversation::Offer;
@@ -7,8 +9,39 @@ use crate::effect::{Effect, WithdrawReason};
 use crate::ids::{AgentId, ConversationId, SpaceId};
 use crate::world::World;
 
+/// Each agent's routing load (accepted conversations plus live offers, as [`World::load_of`]),
+/// counted once per routing pass and kept up to date as the pass makes offers, so a pass costs
+/// one look at each loaded conversation rather than one per candidate agent.
+struct Loads(BTreeMap<AgentId, u32>);
+
+impl Loads {
+    fn count(world: &World) -> Self {
+        let mut loads: BTreeMap<AgentId, u32> = world
+            .agents
+            .values()
+            .map(|agent| (agent.id.clone(), agent.active))
+            .collect();
+        for conv in world.conversations.values() {
+            if let Some(offer) = &conv.offer {
+                let load = loads.entry(offer.agent.clone()).or_default();
+                *load = load.saturating_add(1);
+            }
+        }
+        Self(loads)
+    }
+
+    fn of(&self, agent: &AgentId) -> u32 {
+        self.0.get(agent).copied().unwrap_or(0)
+    }
+
+    fn offered(&mut self, agent: &AgentId) {
+        let load = self.0.entry(agent.clone()).or_default();
+        *load = load.saturating_add(1);
+    }
+}
+
 /// Can this agent take one more offer in this space right now?
-pub(crate) fn is_eligible(world: &World, space: &SpaceId, agent: &AgentId) -> bool {
+fn is_eligible(world: &World, loads: &Loads, space: &SpaceId, agent: &AgentId) -> bool {
     let Some(space) = world.spaces.get(space) else {
         return false;
     };
@@ -17,7 +50,7 @@ pub(crate) fn is_eligible(world: &World, space: &SpaceId, agent: &AgentId) -> bo
     };
     space.is_member(agent)
         && person.is_available_in(&space.id)
-        && world.load_of(agent) < world.settings.max_conversations
+        && loads.of(agent) < world.settings.max_conversations
 }
 
 /// Is any member Available in the space, whatever their load? Decides between the fallback
@@ -35,7 +68,12 @@ pub(crate) fn anyone_available(world: &World, space: &SpaceId) -> bool {
 
 /// The next eligible member after the space's cursor, wrapping round. The decliner of the
 /// previous offer is passed over unless nobody else is eligible (SPEC R-ROUTE-3, R-ROUTE-4).
-fn pick_agent(world: &World, space_id: &SpaceId, decliner: Option<&AgentId>) -> Option<AgentId> {
+fn pick_agent(
+    world: &World,
+    loads: &Loads,
+    space_id: &SpaceId,
+    decliner: Option<&AgentId>,
+) -> Option<AgentId> {
     let space = world.spaces.get(space_id)?;
     let count = space.members.len();
     let start = space
@@ -45,7 +83,7 @@ fn pick_agent(world: &World, space_id: &SpaceId, decliner: Option<&AgentId>) -> 
         .map_or(0, |at| at + 1);
     let mut eligible = (0..count)
         .map(|step| &space.members[(start + step) % count])
-        .filter(|member| is_eligible(world, space_id, member));
+        .filter(|member| is_eligible(world, loads, space_id, member));
     let first = eligible.next()?;
     if Some(first) != decliner {
         return Some(first.clone());
@@ -54,7 +92,8 @@ fn pick_agent(world: &World, space_id: &SpaceId, decliner: Option<&AgentId>) -> 
 }
 
 /// Offers every unoffered waiting conversation that can be offered, oldest first. One pass is
-/// enough: an offer only adds load, so a conversation skipped here stays unofferable.
+/// enough: an offer only adds load, so a conversation skipped here stays unofferable. (That is
+/// also why storage need load only the head of each space's queue: see [`super::window`].)
 pub(crate) fn offer_waiting(cx: &mut Ctx<'_>) {
     let mut queue: Vec<_> = cx
         .world
@@ -69,17 +108,19 @@ pub(crate) fn offer_waiting(cx: &mut Ctx<'_>) {
         })
         .collect();
     queue.sort();
+    let mut loads = Loads::count(cx.world);
     for (_, id) in queue {
-        offer(cx, &id);
+        offer(cx, &mut loads, &id);
     }
 }
 
-fn offer(cx: &mut Ctx<'_>, id: &ConversationId) {
+fn offer(cx: &mut Ctx<'_>, loads: &mut Loads, id: &ConversationId) {
     let conv = &cx.world.conversations[id];
     let space = conv.space.clone();
-    let Some(agent) = pick_agent(cx.world, &space, conv.last_declined.as_ref()) else {
+    let Some(agent) = pick_agent(cx.world, loads, &space, conv.last_declined.as_ref()) else {
         return;
     };
+    loads.offered(&agent);
     let expires_at = cx.now.plus(cx.world.settings.timers.offer_timeout);
     if let Some(space) = cx.world.spaces.get_mut(&space) {
         space.cursor = Some(agent.clone());

@@ -23,6 +23,9 @@ pub struct Harness {
     pub handed_off: BTreeSet<ConversationId>,
     pub finished: BTreeSet<ConversationId>,
     pub last_offered: BTreeMap<SpaceId, AgentId>,
+    /// Also decide every command on what storage loads for routing (the head of each queue)
+    /// and check it decides the same (see `window.rs`).
+    pub windowed: bool,
 }
 
 impl Harness {
@@ -61,6 +64,7 @@ impl Harness {
             handed_off: BTreeSet::new(),
             finished: BTreeSet::new(),
             last_offered: BTreeMap::new(),
+            windowed: false,
         }
     }
 
@@ -69,7 +73,7 @@ impl Harness {
     }
 
     /// What storage loads for this command.
-    fn snapshot(&self, target: Option<&ConversationId>) -> World {
+    pub fn snapshot(&self, target: Option<&ConversationId>) -> World {
         let mut view = World {
             settings: self.db.settings.clone(),
             spaces: self.db.spaces.clone(),
@@ -85,6 +89,9 @@ impl Harness {
     }
 
     pub fn exec(&mut self, command: Command) -> Result<Vec<Effect>, DomainError> {
+        if self.windowed {
+            self.check_window(&command);
+        }
         let mut view = self.snapshot(command.conversation());
         let before = view.clone();
         let result = decide(&mut view, command, self.now);
