@@ -3,6 +3,7 @@
 //! messages in order through its outbox. Pages read [`Live`]'s state and call its methods; they
 //! never see frames.
 
+mod agent_view;
 pub mod model;
 pub mod outbox;
 #[cfg(feature = "hydrate")]

@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use domain::protocol::{
-    ClientFrame, ErrorCode, OfferView, Principal, ServerFrame, SpaceAvailability, Typist,
-};
+use domain::protocol::{ClientFrame, ErrorCode, Principal, ServerFrame, Typist};
 use domain::realtime::TypingIndicators;
-use domain::{ConversationEvent, ConversationId, ConversationStatus, Timestamp, UnavailableReason};
+use domain::{ConversationEvent, ConversationId, ConversationStatus, Timestamp};
 
+pub use super::agent_view::AgentView;
 use super::outbox::Outbox;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,15 +53,6 @@ pub struct Thread {
     pub notice: Option<String>,
     /// The server could not keep the stream complete: resume again from `last_seq`.
     pub resync: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AgentView {
-    pub spaces: Vec<SpaceAvailability>,
-    pub unavailable_reason: Option<UnavailableReason>,
-    pub offers: Vec<OfferView>,
-    /// Why the last offer disappeared, shown briefly.
-    pub withdrawn_note: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -268,51 +258,10 @@ impl LiveState {
                     thread.typing.signal(typist_label(&who), typing, now);
                 }
             }
-            ServerFrame::AgentState {
-                spaces,
-                unavailable_reason,
-                offers,
-            } => {
-                self.agent.spaces = spaces;
-                self.agent.unavailable_reason = unavailable_reason;
-                self.agent.offers = offers;
-            }
-            ServerFrame::Offer { offer } => {
-                self.agent
-                    .offers
-                    .retain(|o| o.conversation != offer.conversation);
-                self.agent.offers.push(offer);
-                self.agent.withdrawn_note = None;
-            }
-            ServerFrame::OfferWithdrawn {
-                conversation,
-                reason,
-            } => {
-                let had = self.agent.offers.len();
-                self.agent.offers.retain(|o| o.conversation != conversation);
-                if self.agent.offers.len() < had {
-                    self.agent.withdrawn_note = withdrawn_note(reason);
-                }
-            }
-            ServerFrame::Availability {
-                space,
-                availability,
-                reason,
-            } => {
-                if let Some(entry) = self.agent.spaces.iter_mut().find(|s| s.space == space) {
-                    entry.availability = availability;
-                }
-                if availability == domain::Availability::Unavailable {
-                    self.agent.unavailable_reason = Some(reason);
-                } else if self
-                    .agent
-                    .spaces
-                    .iter()
-                    .all(|s| s.availability == domain::Availability::Available)
-                {
-                    self.agent.unavailable_reason = None;
-                }
-            }
+            ServerFrame::AgentState { .. }
+            | ServerFrame::Offer { .. }
+            | ServerFrame::OfferWithdrawn { .. }
+            | ServerFrame::Availability { .. } => self.agent.apply(frame),
             ServerFrame::Resync { conversation } => {
                 // Nothing is lost: the next resume replays from the last seq shown. Marking the
                 // thread unsynced makes the socket send that resume.
@@ -415,23 +364,6 @@ impl LiveState {
             })
             .collect()
     }
-}
-
-fn withdrawn_note(reason: domain::WithdrawReason) -> Option<String> {
-    use domain::WithdrawReason as W;
-    Some(
-        match reason {
-            W::Accepted => return None,
-            W::Declined => "You declined the conversation; it was offered to the next agent.",
-            W::Expired => "The offer ran out of time and went to the next agent.",
-            W::Ended => "The customer left before the conversation was accepted.",
-            W::NoAcceptInTime => {
-                "Nobody accepted the conversation in time, so it closed and the customer saw the Fallback message."
-            }
-            W::AgentUnavailable => "You are Unavailable, so the offer went to the next agent.",
-        }
-        .to_string(),
-    )
 }
 
 #[cfg(test)]
