@@ -3,6 +3,9 @@
 // of refusing, and the client keeps one conversation's messages in order).
 import { test, expect, newCustomer, resolveAndStepAway, signInAvailableAgent } from './fixtures';
 import { Page } from '@playwright/test';
+import * as path from 'path';
+
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 
 const LINES = Array.from({ length: 30 }, (_, i) => `quick line ${i + 1}`);
 
@@ -29,8 +32,13 @@ test('an agent types 30 lines without a pause while the customer is offline; bot
   }
   // Every line the agent typed is on their screen (sent or still sending) at once.
   await expect(page.getByTestId('transcript').locator('.msg-body').filter({ hasText: /^quick line / })).toHaveCount(30);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'fast typing - agent right after typing.png'), fullPage: true });
   await expect(page.locator('[data-pending="true"]')).toHaveCount(0, { timeout: 30_000 });
   await expect.poll(() => shownLines(page), { timeout: 30_000 }).toEqual(LINES);
+  // The composer was never swapped out or redrawn meanwhile (that took its focus, and the
+  // keystrokes typed next went nowhere): it still has the focus, ready for the next line.
+  await expect(composer).toBeFocused();
+  await expect(composer).toHaveValue('');
 
   await customerContext.setOffline(false);
   await expect.poll(() => shownLines(customer), { timeout: 60_000 }).toEqual(LINES);

@@ -5,7 +5,7 @@
 use domain::{Author, ConversationId, EventKind, WorkStatus};
 use leptos::prelude::*;
 
-use crate::live::{Live, Shown};
+use crate::live::{Live, Pending, Shown};
 
 /// "Reconnecting…" while the socket is down; nothing when all is well.
 #[component]
@@ -121,6 +121,68 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
     })
 }
 
+/// One message of this tab's outbox: "Sending…", "Not sent" with **Retry**, or stored and shown
+/// as the message it now is until its event arrives.
+fn outbox_line(
+    p: Pending,
+    for_team: bool,
+    me_name: impl Fn() -> String + Send + Sync + 'static,
+    retry: impl Fn(String) + Send + Sync + 'static,
+) -> impl IntoView {
+    let body = p.body.clone();
+    if let Some(seq) = p.stored_as() {
+        let (class, who) = if for_team {
+            ("msg msg-agent", me_name())
+        } else {
+            ("msg msg-customer", "You".to_string())
+        };
+        return view! {
+            <li class=class data-seq=seq>
+                <span class="msg-who">{who}</span>
+                <span class="msg-body">{linked_text(&body)}</span>
+            </li>
+        }
+        .into_any();
+    }
+    let who = if for_team { "You (agent)" } else { "You" };
+    let state = match p.not_sent() {
+        None => view! { <span class="msg-state text-sm text-muted">"Sending…"</span> }.into_any(),
+        Some(reason) => {
+            let id = p.client_id.clone();
+            let label = format!("Retry sending “{}”", excerpt(&body));
+            view! {
+                <span class="msg-state text-sm text-danger">{format!("Not sent. {reason}")}</span>
+                <button type="button" class="btn btn-small msg-retry" aria-label=label
+                    on:click=move |_| retry(id.clone())>"Retry"</button>
+            }
+            .into_any()
+        }
+    };
+    let delivery = if p.not_sent().is_some() {
+        "not-sent"
+    } else {
+        "sending"
+    };
+    view! {
+        <li class="msg msg-pending" data-pending="true" data-delivery=delivery>
+            <span class="msg-who">{who}</span>
+            <span class="msg-body">{body.clone()}</span>
+            {state}
+        </li>
+    }
+    .into_any()
+}
+
+/// The start of a message, to name it in a control's accessible name.
+fn excerpt(body: &str) -> String {
+    const CHARS: usize = 40;
+    let mut short: String = body.chars().take(CHARS).collect();
+    if body.chars().count() > CHARS {
+        short.push('…');
+    }
+    short
+}
+
 /// Transcript, typing indicator and composer of one conversation.
 #[component]
 pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> impl IntoView {
@@ -139,7 +201,7 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
         live.state.with(|s| {
             s.threads
                 .get(&conv)
-                .map(|t| t.pending.clone())
+                .map(|t| t.outbox.items().to_vec())
                 .unwrap_or_default()
         })
     };
@@ -185,17 +247,28 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
         seq
     });
 
-    let draft = RwSignal::new(String::new());
+    // The textarea itself holds the text: at send time it is read from the element, so a
+    // keystroke whose input event has not been handled yet cannot make the check see stale
+    // text, and it is cleared only once the message is in the outbox.
+    let composer = NodeRef::<leptos::html::Textarea>::new();
+    let first_draft = live.draft(&conversation);
     let conv_send = conversation.clone();
     let send = Callback::new(move |()| {
-        let body = draft.get_untracked();
-        if body.trim().is_empty() {
+        let Some(input) = composer.get_untracked() else {
             return;
+        };
+        if live.send_message(&conv_send, &input.value()) {
+            input.set_value("");
         }
-        live.send_message(&conv_send, body);
-        draft.set(String::new());
     });
     let conv_input = conversation.clone();
+    let conv_retry = conversation.clone();
+    let me_name = move || {
+        live.state.with(|s| match &s.me {
+            Some(domain::protocol::Principal::Agent { name, .. }) => name.clone(),
+            _ => "Agent".into(),
+        })
+    };
 
     view! {
         <section class="thread" aria-label="Conversation">
@@ -215,21 +288,13 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                         }
                     }
                 />
+                // Keyed by what is shown about the message, so a change of state redraws it.
                 <For
                     each=pending
-                    key=|p| p.client_id.clone()
+                    key=|p| (p.client_id.clone(), p.stored_as(), p.not_sent().map(str::to_string))
                     children=move |p| {
-                        let state = match &p.refused {
-                            Some(reason) => format!("Not sent: {reason}"),
-                            None => "Sending…".to_string(),
-                        };
-                        view! {
-                            <li class="msg msg-pending" data-pending="true">
-                                <span class="msg-who">{if for_team { "You (agent)" } else { "You" }}</span>
-                                <span class="msg-body">{p.body.clone()}</span>
-                                <span class="msg-state text-sm text-muted">{state}</span>
-                            </li>
-                        }
+                        let conv_retry = conv_retry.clone();
+                        outbox_line(p, for_team, me_name, move |id| live.retry(&conv_retry, &id))
                     }
                 />
             </ol>
@@ -255,17 +320,15 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                         rows="2"
                         placeholder="Write a message…"
                         aria-label="Message"
-                        prop:value=move || draft.get()
+                        node_ref=composer
+                        prop:value=first_draft.clone()
                         on:input={
                             let conv_input = conv_input.clone();
-                            move |ev| {
-                                let text = event_target_value(&ev);
-                                live.composing(&conv_input, &text);
-                                draft.set(text);
-                            }
+                            move |ev| live.composing(&conv_input, &event_target_value(&ev))
                         }
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                            if ev.key() == "Enter" && !ev.shift_key() {
+                            // Enter that confirms an input method's composition is not a send.
+                            if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                                 ev.prevent_default();
                                 send.run(());
                             }

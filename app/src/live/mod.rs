@@ -1,8 +1,11 @@
 //! The browser's side of `/ws`: one socket per tab that reconnects with backoff and jitter,
-//! resumes every followed conversation from its last seq, and sends again whatever the server
-//! has not confirmed. Pages read [`Live`]'s state and call its methods; they never see frames.
+//! resumes every followed conversation from its last seq, and sends each conversation's
+//! messages in order through its outbox. Pages read [`Live`]'s state and call its methods; they
+//! never see frames.
 
+mod agent_view;
 pub mod model;
+pub mod outbox;
 #[cfg(feature = "hydrate")]
 mod socket;
 
@@ -11,7 +14,8 @@ use domain::protocol::ClientFrame;
 use domain::realtime::TypingThrottle;
 use leptos::prelude::*;
 
-pub use model::{Connection, LiveState, Pending, Shown, Thread};
+pub use model::{Connection, LiveState, Shown, Thread};
+pub use outbox::Pending;
 
 /// The page-wide realtime handle (a cheap copyable set of signals).
 #[derive(Clone, Copy)]
@@ -20,6 +24,8 @@ pub struct Live {
     /// Frames for the socket task (none on the server, where nothing connects).
     outbox: StoredValue<Option<futures::channel::mpsc::UnboundedSender<ClientFrame>>>,
     throttles: StoredValue<std::collections::HashMap<ConversationId, TypingThrottle>>,
+    /// What each conversation's composer holds, so switching tabs does not lose a draft.
+    drafts: StoredValue<std::collections::HashMap<ConversationId, String>>,
     /// Re-rendered every second, so typing indicators expire on screen by themselves.
     pub clock: RwSignal<i64>,
 }
@@ -31,6 +37,7 @@ impl Live {
             state: RwSignal::new(LiveState::default()),
             outbox: StoredValue::new(None),
             throttles: StoredValue::new(Default::default()),
+            drafts: StoredValue::new(Default::default()),
             clock: RwSignal::new(0),
         };
         #[cfg(feature = "hydrate")]
@@ -42,15 +49,18 @@ impl Live {
         live
     }
 
-    fn push(&self, frame: Option<ClientFrame>) {
-        if let Some(frame) = frame {
-            self.outbox.with_value(|outbox| {
-                if let Some(outbox) = outbox {
+    /// Hands frames to the socket task. A frame that does not reach the server is not lost:
+    /// the model made it from state it keeps (a resume, a message in its outbox) and makes it
+    /// again after reconnecting.
+    fn push(&self, frames: impl IntoIterator<Item = ClientFrame>) {
+        self.outbox.with_value(|outbox| {
+            if let Some(outbox) = outbox {
+                for frame in frames {
                     // Only fails when the socket task has ended (page unloading).
                     let _ = outbox.unbounded_send(frame);
                 }
-            });
-        }
+            }
+        });
     }
 
     pub fn follow(&self, conversation: &ConversationId) {
@@ -66,33 +76,67 @@ impl Live {
         self.push(frame);
     }
 
-    /// Sends a message (queued while offline) and stops the typing indicator at once.
-    pub fn send_message(&self, conversation: &ConversationId, body: String) {
-        let body = body.trim().to_string();
+    /// Puts a message in the conversation's outbox (it goes out in its turn, whatever the
+    /// connection does meanwhile) and stops the typing indicator. True once it is in the
+    /// outbox; false for blank text, which is not a message. Clear the composer only on true.
+    pub fn send_message(&self, conversation: &ConversationId, body: &str) -> bool {
+        let body = body.trim();
         if body.is_empty() {
-            return;
+            return false;
         }
+        let now = now();
+        let client_id = new_client_id(now);
+        let Some(frames) = self
+            .state
+            .try_update(|s| s.compose(conversation, client_id, body.to_string(), now))
+        else {
+            return false;
+        };
         let stop = self
             .throttles
             .try_update_value(|t| t.entry(conversation.clone()).or_default().stop())
             .flatten();
         if stop.is_some() {
-            self.push(Some(ClientFrame::Typing {
+            self.push([ClientFrame::Typing {
                 conversation: conversation.clone(),
                 typing: false,
-            }));
+            }]);
         }
-        let now = now();
-        let client_id = new_client_id(now);
-        let frame = self
-            .state
-            .try_update(|s| s.compose(conversation, client_id, body, now))
-            .flatten();
-        self.push(frame);
+        self.push(frames);
+        self.set_draft(conversation, "");
+        true
     }
 
-    /// The composer's text changed: maybe tell the other side (throttled).
+    /// Sends a "Not sent" message again, with its first client id, at the end of the line.
+    pub fn retry(&self, conversation: &ConversationId, client_id: &str) {
+        let frames = self
+            .state
+            .try_update(|s| s.retry(conversation, client_id, now()))
+            .unwrap_or_default();
+        self.push(frames);
+    }
+
+    /// The composer's text for a conversation, kept while its panel is closed.
+    pub fn draft(&self, conversation: &ConversationId) -> String {
+        self.drafts
+            .with_value(|d| d.get(conversation).cloned())
+            .unwrap_or_default()
+    }
+
+    fn set_draft(&self, conversation: &ConversationId, text: &str) {
+        self.drafts.update_value(|d| {
+            if text.is_empty() {
+                d.remove(conversation);
+            } else {
+                d.insert(conversation.clone(), text.to_string());
+            }
+        });
+    }
+
+    /// The composer's text changed: keep it as the draft, and maybe tell the other side
+    /// (throttled).
     pub fn composing(&self, conversation: &ConversationId, text: &str) {
+        self.set_draft(conversation, text);
         let now = now();
         let signal = self
             .throttles
@@ -105,18 +149,18 @@ impl Live {
         if let Some(typing) = signal
             && self.state.with_untracked(|s| s.is_online())
         {
-            self.push(Some(ClientFrame::Typing {
+            self.push([ClientFrame::Typing {
                 conversation: conversation.clone(),
                 typing,
-            }));
+            }]);
         }
     }
 
     pub fn ack(&self, conversation: &ConversationId, seq: i64) {
-        self.push(Some(ClientFrame::Ack {
+        self.push([ClientFrame::Ack {
             conversation: conversation.clone(),
             seq,
-        }));
+        }]);
     }
 
     /// Who is typing in this conversation now ("Ada Lovelace", "The customer").

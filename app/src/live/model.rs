@@ -1,19 +1,17 @@
 //! What a tab knows about its realtime connection, as plain data: followed conversations with
-//! their events, messages not yet confirmed, typing indicators, and the agent's offers. Every
-//! server frame is applied here and every frame to send is produced here, so the delivery rules
-//! (resume from the last seq, resend what is unconfirmed, drop duplicates) are tested without a
-//! browser. `socket.rs` only moves frames.
+//! their events, their outboxes of messages not yet confirmed, typing indicators, and the
+//! agent's offers. Every server frame is applied here and every frame to send is produced here,
+//! so the delivery rules (resume from the last seq, send one conversation's messages in order,
+//! drop duplicates) are tested without a browser. `socket.rs` only moves frames.
 
 use std::collections::BTreeMap;
 
-use domain::protocol::{
-    ClientFrame, ErrorCode, OfferView, Principal, ServerFrame, SpaceAvailability, Typist,
-};
+use domain::protocol::{ClientFrame, ErrorCode, Principal, ServerFrame, Typist};
 use domain::realtime::TypingIndicators;
-use domain::{ConversationEvent, ConversationId, ConversationStatus, Timestamp, UnavailableReason};
+use domain::{ConversationEvent, ConversationId, ConversationStatus, Timestamp};
 
-/// An unconfirmed message is sent again after this long without `sent`.
-pub const RESEND_AFTER_MS: i64 = 5_000;
+pub use super::agent_view::AgentView;
+use super::outbox::Outbox;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -42,16 +40,6 @@ pub struct Shown {
     pub author_name: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pending {
-    pub client_id: String,
-    pub body: String,
-    /// When it last went out; `None` while offline (not sent yet).
-    pub sent_at: Option<Timestamp>,
-    /// Set when a rule refused it: it will not be sent again.
-    pub refused: Option<String>,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Thread {
     pub events: Vec<Shown>,
@@ -59,20 +47,12 @@ pub struct Thread {
     pub status: Option<ConversationStatus>,
     /// The replay after the latest resume is complete.
     pub synced: bool,
-    pub pending: Vec<Pending>,
+    /// This tab's messages not yet confirmed, in the order they will be stored.
+    pub outbox: Outbox,
     pub typing: TypingIndicators<String>,
     pub notice: Option<String>,
     /// The server could not keep the stream complete: resume again from `last_seq`.
     pub resync: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AgentView {
-    pub spaces: Vec<SpaceAvailability>,
-    pub unavailable_reason: Option<UnavailableReason>,
-    pub offers: Vec<OfferView>,
-    /// Why the last offer disappeared, shown briefly.
-    pub withdrawn_note: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -117,6 +97,15 @@ fn author_label(shown: &Shown) -> Option<String> {
     }
 }
 
+/// Whether a message's author is the person signed in on this tab.
+fn written_by(me: Option<&Principal>, author: &domain::Author) -> bool {
+    match (me, author) {
+        (Some(Principal::Customer { .. }), domain::Author::Customer) => true,
+        (Some(Principal::Agent { id, .. }), domain::Author::Agent(agent)) => agent.as_str() == id,
+        _ => false,
+    }
+}
+
 impl LiveState {
     pub fn is_online(&self) -> bool {
         self.connection == Connection::Online
@@ -141,32 +130,42 @@ impl LiveState {
         })
     }
 
-    /// The person wrote a message. It is kept until the server confirms it, whatever happens to
-    /// the connection meanwhile. Returns the frame to send now, if online.
+    /// The person wrote a message: it joins the conversation's outbox, where it stays until the
+    /// server confirms it, whatever happens to the connection meanwhile. Returns the frames to
+    /// send now (none while offline, or while an earlier message awaits its confirmation).
     pub fn compose(
         &mut self,
         conversation: &ConversationId,
         client_id: String,
         body: String,
         now: Timestamp,
-    ) -> Option<ClientFrame> {
-        let online = self.is_online();
+    ) -> Vec<ClientFrame> {
         let thread = self.threads.entry(conversation.clone()).or_default();
-        thread.pending.push(Pending {
-            client_id: client_id.clone(),
-            body: body.clone(),
-            sent_at: online.then_some(now),
-            refused: None,
-        });
-        online.then(|| ClientFrame::Send {
-            conversation: conversation.clone(),
-            client_id,
-            body,
-        })
+        thread.outbox.push(client_id, body, now);
+        self.sends_due(now)
     }
 
-    /// The server said hello: resume every followed conversation from its last seq, then send
-    /// every unconfirmed message again (resending is harmless: same client id, same seq).
+    /// The person asked to send a "Not sent" message again. Returns the frames to send now.
+    pub fn retry(
+        &mut self,
+        conversation: &ConversationId,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Vec<ClientFrame> {
+        let retried = self
+            .threads
+            .get_mut(conversation)
+            .is_some_and(|thread| thread.outbox.retry(client_id, now));
+        if retried {
+            self.sends_due(now)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The server said hello: resume every followed conversation from its last seq, then start
+    /// each outbox again from its first message (resending is harmless: same client id, same
+    /// seq).
     pub fn on_open(&mut self, me: Principal, now: Timestamp) -> Vec<ClientFrame> {
         self.connection = Connection::Online;
         self.me = Some(me);
@@ -180,16 +179,7 @@ impl LiveState {
                 last_seq: thread.last_seq,
             });
         }
-        for (conversation, thread) in &mut self.threads {
-            for pending in thread.pending.iter_mut().filter(|p| p.refused.is_none()) {
-                pending.sent_at = Some(now);
-                frames.push(ClientFrame::Send {
-                    conversation: conversation.clone(),
-                    client_id: pending.client_id.clone(),
-                    body: pending.body.clone(),
-                });
-            }
-        }
+        frames.extend(self.sends_due(now));
         frames
     }
 
@@ -200,41 +190,44 @@ impl LiveState {
         for thread in self.threads.values_mut() {
             thread.typing = TypingIndicators::default();
             thread.synced = false;
-            for pending in &mut thread.pending {
-                pending.sent_at = None;
-            }
+            thread.outbox.disconnected();
         }
     }
 
-    /// Unconfirmed messages whose last try is older than [`RESEND_AFTER_MS`] (an answer lost,
-    /// or the server asked to retry).
-    pub fn resend_due(&mut self, now: Timestamp) -> Vec<ClientFrame> {
+    /// The messages to put on the wire now: at most one per conversation, the first in its
+    /// outbox, when its turn has come or its confirmation is overdue. None while offline.
+    pub fn sends_due(&mut self, now: Timestamp) -> Vec<ClientFrame> {
         if !self.is_online() {
             return Vec::new();
         }
-        let mut frames = Vec::new();
-        for (conversation, thread) in &mut self.threads {
-            for pending in thread.pending.iter_mut().filter(|p| p.refused.is_none()) {
-                let due = pending
-                    .sent_at
-                    .is_none_or(|at| now.as_millis() - at.as_millis() >= RESEND_AFTER_MS);
-                if due {
-                    pending.sent_at = Some(now);
-                    frames.push(ClientFrame::Send {
-                        conversation: conversation.clone(),
-                        client_id: pending.client_id.clone(),
-                        body: pending.body.clone(),
-                    });
-                }
-            }
+        self.threads
+            .iter_mut()
+            .filter_map(|(conversation, thread)| {
+                let (client_id, body) = thread.outbox.due(now)?;
+                Some(ClientFrame::Send {
+                    conversation: conversation.clone(),
+                    client_id,
+                    body,
+                })
+            })
+            .collect()
+    }
+
+    /// Outboxes that made no progress for too long show their messages as "Not sent". True if
+    /// anything changed (the page re-renders only then).
+    pub fn give_up_stuck(&mut self, now: Timestamp) -> bool {
+        let online = self.is_online();
+        let mut changed = false;
+        for thread in self.threads.values_mut() {
+            changed |= thread.outbox.give_up_if_stuck(online, now);
         }
-        frames
+        changed
     }
 
     pub fn apply(&mut self, frame: ServerFrame, now: Timestamp) {
         match frame {
             ServerFrame::Hello { you, .. } => self.me = Some(you),
-            ServerFrame::Event { event, author_name } => self.on_event(event, author_name),
+            ServerFrame::Event { event, author_name } => self.on_event(event, author_name, now),
             ServerFrame::Synced {
                 conversation,
                 status,
@@ -244,14 +237,16 @@ impl LiveState {
                 thread.synced = true;
                 thread.status = Some(status);
                 thread.last_seq = thread.last_seq.max(last_seq);
+                thread.outbox.shown_up_to(thread.last_seq);
             }
             ServerFrame::Sent {
                 conversation,
                 client_id,
-                ..
+                seq,
             } => {
                 if let Some(thread) = self.threads.get_mut(&conversation) {
-                    thread.pending.retain(|p| p.client_id != client_id);
+                    thread.outbox.stored(&client_id, seq, now);
+                    thread.outbox.shown_up_to(thread.last_seq);
                 }
             }
             ServerFrame::Typing {
@@ -263,51 +258,10 @@ impl LiveState {
                     thread.typing.signal(typist_label(&who), typing, now);
                 }
             }
-            ServerFrame::AgentState {
-                spaces,
-                unavailable_reason,
-                offers,
-            } => {
-                self.agent.spaces = spaces;
-                self.agent.unavailable_reason = unavailable_reason;
-                self.agent.offers = offers;
-            }
-            ServerFrame::Offer { offer } => {
-                self.agent
-                    .offers
-                    .retain(|o| o.conversation != offer.conversation);
-                self.agent.offers.push(offer);
-                self.agent.withdrawn_note = None;
-            }
-            ServerFrame::OfferWithdrawn {
-                conversation,
-                reason,
-            } => {
-                let had = self.agent.offers.len();
-                self.agent.offers.retain(|o| o.conversation != conversation);
-                if self.agent.offers.len() < had {
-                    self.agent.withdrawn_note = withdrawn_note(reason);
-                }
-            }
-            ServerFrame::Availability {
-                space,
-                availability,
-                reason,
-            } => {
-                if let Some(entry) = self.agent.spaces.iter_mut().find(|s| s.space == space) {
-                    entry.availability = availability;
-                }
-                if availability == domain::Availability::Unavailable {
-                    self.agent.unavailable_reason = Some(reason);
-                } else if self
-                    .agent
-                    .spaces
-                    .iter()
-                    .all(|s| s.availability == domain::Availability::Available)
-                {
-                    self.agent.unavailable_reason = None;
-                }
-            }
+            ServerFrame::AgentState { .. }
+            | ServerFrame::Offer { .. }
+            | ServerFrame::OfferWithdrawn { .. }
+            | ServerFrame::Availability { .. } => self.agent.apply(frame),
             ServerFrame::Resync { conversation } => {
                 // Nothing is lost: the next resume replays from the last seq shown. Marking the
                 // thread unsynced makes the socket send that resume.
@@ -321,20 +275,28 @@ impl LiveState {
                 message,
                 client_id,
                 conversation,
-            } => self.on_error(code, message, client_id, conversation),
+            } => self.on_error(code, message, client_id, conversation, now),
             ServerFrame::Pong => {}
         }
     }
 
-    fn on_event(&mut self, event: ConversationEvent, author_name: Option<String>) {
+    fn on_event(&mut self, event: ConversationEvent, author_name: Option<String>, now: Timestamp) {
+        let me = self.me.clone();
         let thread = self.threads.entry(event.conversation.clone()).or_default();
         if event.seq <= thread.last_seq {
             return; // already shown
         }
         thread.last_seq = event.seq;
         let shown = Shown { event, author_name };
-        if let domain::EventKind::Message { client_id, .. } = &shown.event.kind {
-            thread.pending.retain(|p| &p.client_id != client_id);
+        if let domain::EventKind::Message {
+            client_id, author, ..
+        } = &shown.event.kind
+        {
+            // Our own message, stored: also when its `sent` was lost, or when it was shown as
+            // not sent but a first try had been stored after all.
+            if written_by(me.as_ref(), author) {
+                thread.outbox.shown(client_id, now);
+            }
             if let Some(author) = author_label(&shown) {
                 thread.typing.message_from(&author);
             }
@@ -362,28 +324,26 @@ impl LiveState {
         message: String,
         client_id: Option<String>,
         conversation: Option<ConversationId>,
+        now: Timestamp,
     ) {
-        let pending = conversation
-            .as_ref()
-            .zip(client_id.as_ref())
-            .and_then(|(c, id)| {
-                self.threads
-                    .get_mut(c)?
-                    .pending
-                    .iter_mut()
-                    .find(|p| &p.client_id == id)
-            });
-        match (code, pending) {
-            // A rule said no: keep the text on screen, marked, and stop sending it.
-            (ErrorCode::Refused | ErrorCode::Forbidden | ErrorCode::BadFrame, Some(p)) => {
-                p.refused = Some(message);
-            }
-            // Try again later: the resend timer picks it up.
-            (_, Some(_)) => {}
-            (_, None) => match conversation.and_then(|c| self.threads.get_mut(&c)) {
-                Some(thread) => thread.notice = Some(message),
-                None => self.problem = Some(message),
+        let thread = conversation.as_ref().and_then(|c| self.threads.get_mut(c));
+        match (thread, client_id) {
+            (Some(thread), Some(client_id)) => match code {
+                // Nothing was stored and trying again will work: the message stays first in
+                // line and goes again after a pause, so nothing overtakes it.
+                ErrorCode::RateLimited | ErrorCode::Unavailable => {
+                    thread.outbox.try_later(&client_id, now);
+                }
+                // A rule said no: keep the text on screen, marked, and stop sending it.
+                ErrorCode::Refused
+                | ErrorCode::Forbidden
+                | ErrorCode::BadFrame
+                | ErrorCode::FrameTooLarge => {
+                    thread.outbox.refused(&client_id, message, now);
+                }
             },
+            (Some(thread), None) => thread.notice = Some(message),
+            (None, _) => self.problem = Some(message),
         }
     }
 
@@ -404,23 +364,6 @@ impl LiveState {
             })
             .collect()
     }
-}
-
-fn withdrawn_note(reason: domain::WithdrawReason) -> Option<String> {
-    use domain::WithdrawReason as W;
-    Some(
-        match reason {
-            W::Accepted => return None,
-            W::Declined => "You declined the conversation; it was offered to the next agent.",
-            W::Expired => "The offer ran out of time and went to the next agent.",
-            W::Ended => "The customer left before the conversation was accepted.",
-            W::NoAcceptInTime => {
-                "Nobody accepted the conversation in time, so it closed and the customer saw the Fallback message."
-            }
-            W::AgentUnavailable => "You are Unavailable, so the offer went to the next agent.",
-        }
-        .to_string(),
-    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use domain::protocol::{ClientFrame, ErrorCode, Principal, ServerFrame, Typist};
 use domain::{Author, ConversationEvent, ConversationId, EventKind, Timestamp};
 
-use super::{Connection, LiveState, RESEND_AFTER_MS};
+use super::{Connection, LiveState};
+use crate::live::outbox::{GIVE_UP_AFTER_MS, NO_CONNECTION, RESEND_AFTER_MS, RETRY_FIRST_MS};
 
 const T0: Timestamp = Timestamp(1_700_000_000_000);
 
@@ -41,6 +42,41 @@ fn online() -> LiveState {
     state
 }
 
+fn send(client_id: &str, body: &str) -> ClientFrame {
+    ClientFrame::Send {
+        conversation: conv(),
+        client_id: client_id.into(),
+        body: body.into(),
+    }
+}
+
+fn sent(client_id: &str, seq: i64) -> ServerFrame {
+    ServerFrame::Sent {
+        conversation: conv(),
+        client_id: client_id.into(),
+        seq,
+    }
+}
+
+fn error(code: ErrorCode, client_id: &str, message: &str) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        message: message.into(),
+        client_id: Some(client_id.into()),
+        conversation: Some(conv()),
+    }
+}
+
+/// The client ids in the conversation's outbox, in order.
+fn outbox(state: &LiveState) -> Vec<String> {
+    state.threads[&conv()]
+        .outbox
+        .items()
+        .iter()
+        .map(|p| p.client_id.clone())
+        .collect()
+}
+
 #[test]
 fn a_message_written_while_offline_is_kept_and_sent_after_reconnecting() {
     let mut state = online();
@@ -49,12 +85,8 @@ fn a_message_written_while_offline_is_kept_and_sent_after_reconnecting() {
     let now = state.compose(&conv(), "m1".into(), "hello".into(), T0);
     let frames = state.on_open(me(), T0);
 
-    assert_eq!(now, None, "nothing goes out while offline");
-    assert!(frames.contains(&ClientFrame::Send {
-        conversation: conv(),
-        client_id: "m1".into(),
-        body: "hello".into()
-    }));
+    assert_eq!(now, vec![], "nothing goes out while offline");
+    assert!(frames.contains(&send("m1", "hello")));
 }
 
 #[test]
@@ -85,21 +117,130 @@ fn an_event_already_shown_is_not_shown_twice() {
     assert_eq!(state.threads[&conv()].events.len(), 1);
 }
 
+// Issue 18: a fast typist's messages were stored out of order.
 #[test]
-fn a_confirmed_message_leaves_the_sending_list() {
+fn a_fast_typists_messages_go_out_one_at_a_time_in_the_order_typed() {
+    let mut state = online();
+    let mut wire = Vec::new();
+    for i in 1..=30 {
+        wire.extend(state.compose(&conv(), format!("m{i}"), format!("line {i}"), T0));
+    }
+    assert_eq!(
+        wire,
+        vec![send("m1", "line 1")],
+        "the rest wait for m1's answer"
+    );
+
+    for seq in 1..=30 {
+        let id = format!("m{seq}");
+        state.apply(sent(&id, seq), T0);
+        state.apply(message(seq, Author::Customer, "", &id), T0);
+        wire.extend(state.sends_due(T0));
+    }
+
+    let order: Vec<_> = wire
+        .iter()
+        .map(|f| match f {
+            ClientFrame::Send { client_id, .. } => client_id.clone(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    let typed: Vec<_> = (1..=30).map(|i| format!("m{i}")).collect();
+    assert_eq!(order, typed);
+    assert!(outbox(&state).is_empty());
+}
+
+#[test]
+fn a_message_refused_for_rate_goes_again_before_the_ones_behind_it() {
+    let mut state = online();
+    state.compose(&conv(), "m1".into(), "one".into(), T0);
+    state.compose(&conv(), "m2".into(), "two".into(), T0);
+
+    state.apply(error(ErrorCode::RateLimited, "m1", "Slow down"), T0);
+
+    assert_eq!(state.sends_due(T0), vec![], "m2 does not overtake m1");
+    assert_eq!(
+        state.sends_due(T0.plus(RETRY_FIRST_MS)),
+        vec![send("m1", "one")],
+        "m1 again, with the same client id"
+    );
+}
+
+#[test]
+fn a_message_the_server_could_not_store_just_now_is_tried_again_first() {
+    let mut state = online();
+    state.compose(&conv(), "m1".into(), "one".into(), T0);
+    state.compose(&conv(), "m2".into(), "two".into(), T0);
+
+    state.apply(error(ErrorCode::Unavailable, "m1", "Try again"), T0);
+
+    assert_eq!(
+        state.sends_due(T0.plus(RETRY_FIRST_MS)),
+        vec![send("m1", "one")]
+    );
+}
+
+#[test]
+fn reconnecting_starts_each_outbox_again_from_its_first_message_after_the_resumes() {
+    let mut state = online();
+    state.compose(&conv(), "m1".into(), "one".into(), T0);
+    state.compose(&conv(), "m2".into(), "two".into(), T0);
+    state.on_close(1);
+
+    let frames = state.on_open(me(), T0.plus(1));
+
+    assert_eq!(
+        frames,
+        vec![
+            ClientFrame::Resume {
+                conversation: conv(),
+                last_seq: 0
+            },
+            send("m1", "one"),
+        ]
+    );
+}
+
+#[test]
+fn a_stored_message_stays_on_screen_until_its_event_arrives() {
     let mut state = online();
     state.compose(&conv(), "m1".into(), "hello".into(), T0);
 
-    state.apply(
-        ServerFrame::Sent {
-            conversation: conv(),
-            client_id: "m1".into(),
-            seq: 3,
-        },
-        T0,
+    state.apply(sent("m1", 3), T0);
+    assert_eq!(
+        outbox(&state),
+        vec!["m1"],
+        "no gap between `sent` and the event"
+    );
+    assert_eq!(
+        state.threads[&conv()].outbox.items()[0].stored_as(),
+        Some(3)
     );
 
-    assert!(state.threads[&conv()].pending.is_empty());
+    state.apply(message(3, Author::Customer, "hello", "m1"), T0);
+    assert!(outbox(&state).is_empty());
+}
+
+#[test]
+fn a_message_whose_answer_was_lost_leaves_the_outbox_when_its_event_is_replayed() {
+    let mut state = online();
+    state.compose(&conv(), "m1".into(), "hello".into(), T0);
+    state.on_close(1);
+    state.on_open(me(), T0);
+
+    state.apply(message(1, Author::Customer, "hello", "m1"), T0);
+
+    assert!(outbox(&state).is_empty());
+}
+
+#[test]
+fn someone_elses_message_with_the_same_client_id_does_not_confirm_mine() {
+    let mut state = online();
+    state.compose(&conv(), "m1".into(), "hello".into(), T0);
+
+    state.apply(message(1, Author::Ai, "hi", "m1"), T0);
+
+    assert_eq!(outbox(&state), vec!["m1"]);
 }
 
 #[test]
@@ -108,21 +249,13 @@ fn a_refused_message_stays_visible_with_the_reason_and_is_not_sent_again() {
     state.compose(&conv(), "m1".into(), "hello".into(), T0);
 
     state.apply(
-        ServerFrame::Error {
-            code: ErrorCode::Refused,
-            message: "The conversation has ended.".into(),
-            client_id: Some("m1".into()),
-            conversation: Some(conv()),
-        },
+        error(ErrorCode::Refused, "m1", "The conversation has ended."),
         T0,
     );
 
-    let pending = &state.threads[&conv()].pending[0];
-    assert_eq!(
-        pending.refused.as_deref(),
-        Some("The conversation has ended.")
-    );
-    assert!(state.resend_due(T0.plus(RESEND_AFTER_MS * 2)).is_empty());
+    let pending = &state.threads[&conv()].outbox.items()[0];
+    assert_eq!(pending.not_sent(), Some("The conversation has ended."));
+    assert!(state.sends_due(T0.plus(RESEND_AFTER_MS * 2)).is_empty());
 }
 
 #[test]
@@ -130,27 +263,34 @@ fn an_unconfirmed_message_is_sent_again_after_a_while_and_not_before() {
     let mut state = online();
     state.compose(&conv(), "m1".into(), "hello".into(), T0);
 
-    assert!(state.resend_due(T0.plus(RESEND_AFTER_MS - 1)).is_empty());
-    assert_eq!(state.resend_due(T0.plus(RESEND_AFTER_MS)).len(), 1);
+    assert!(state.sends_due(T0.plus(RESEND_AFTER_MS - 1)).is_empty());
+    assert_eq!(
+        state.sends_due(T0.plus(RESEND_AFTER_MS)),
+        vec![send("m1", "hello")]
+    );
 }
 
 #[test]
-fn a_rate_limited_message_is_kept_for_the_next_try() {
+fn messages_stuck_offline_show_as_not_sent_and_retry_sends_them_with_their_client_id() {
+    let mut state = online();
+    state.on_close(1);
+    state.compose(&conv(), "m1".into(), "hello".into(), T0);
+
+    assert!(state.give_up_stuck(T0.plus(GIVE_UP_AFTER_MS)));
+    let pending = &state.threads[&conv()].outbox.items()[0];
+    assert_eq!(pending.not_sent(), Some(NO_CONNECTION));
+
+    let later = T0.plus(GIVE_UP_AFTER_MS + 1);
+    assert_eq!(state.on_open(me(), later).len(), 1, "only the resume");
+    assert_eq!(state.retry(&conv(), "m1", later), vec![send("m1", "hello")]);
+}
+
+#[test]
+fn nothing_changes_when_no_outbox_is_stuck() {
     let mut state = online();
     state.compose(&conv(), "m1".into(), "hello".into(), T0);
 
-    state.apply(
-        ServerFrame::Error {
-            code: ErrorCode::RateLimited,
-            message: "Slow down".into(),
-            client_id: Some("m1".into()),
-            conversation: Some(conv()),
-        },
-        T0,
-    );
-
-    assert_eq!(state.threads[&conv()].pending.len(), 1);
-    assert_eq!(state.resend_due(T0.plus(RESEND_AFTER_MS)).len(), 1);
+    assert!(!state.give_up_stuck(T0.plus(GIVE_UP_AFTER_MS - 1)));
 }
 
 // SPEC R-CUST-3

@@ -1,6 +1,8 @@
-//! The socket task: connect, say nothing until the server's hello, then resume and resend what
-//! the model asks for, forward the page's frames, ping, and on any drop reconnect after a
-//! jittered backoff (`domain::realtime::reconnect_delay`).
+//! The socket task: connect, say nothing until the server's hello, then send what the model asks
+//! for (resumes, each outbox's next message), forward the page's frames, ping, and on any drop
+//! reconnect after a jittered backoff (`domain::realtime::reconnect_delay`). A second task keeps
+//! time for the page: typing indicators expire and stuck outboxes show "Not sent" even while
+//! the socket is down.
 
 use domain::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame, close, timing::ClientTiming};
 use domain::realtime::reconnect_delay;
@@ -17,6 +19,20 @@ const TICK_MS: u32 = 1_000;
 
 pub fn spawn(live: Live, outbox: UnboundedReceiver<ClientFrame>) {
     leptos::task::spawn_local(run(live, outbox));
+    leptos::task::spawn_local(keep_time(live));
+}
+
+/// Every second: move the page's clock, and give up on outboxes that made no progress. Ends
+/// with the page's signals.
+async fn keep_time(live: Live) {
+    let mut ticks = IntervalStream::new(TICK_MS);
+    while ticks.next().await.is_some() {
+        let at = now();
+        if live.clock.try_set(at.as_millis()).is_some() {
+            return;
+        }
+        live.state.maybe_update(|s| s.give_up_stuck(at));
+    }
 }
 
 /// The socket's address. The widget (which holds its session token, not a cookie) asks to sign
@@ -145,8 +161,14 @@ async fn serve(
                         timing = ClientTiming::for_heartbeat(heartbeat_ms);
                         to_send = live.state.try_update(|s| s.on_open(you, now())).unwrap_or_default();
                     } else {
-                        live.state.update(|s| s.apply(frame, now()));
-                        to_send = live.state.try_update(|s| s.resumes_needed()).unwrap_or_default();
+                        // The frame may have confirmed a message: the next in its outbox goes.
+                        to_send = live.state.try_update(|s| {
+                            let at = now();
+                            s.apply(frame, at);
+                            let mut due = s.resumes_needed();
+                            due.extend(s.sends_due(at));
+                            due
+                        }).unwrap_or_default();
                     }
                 }
                 Some(Ok(Message::Bytes(_))) => {}
@@ -165,12 +187,12 @@ async fn serve(
             },
             _ = ticks.next() => {
                 let at = now();
-                live.clock.set(at.as_millis());
                 if at.as_millis() - last_heard.as_millis() > timing.silence_limit || !browser_online() {
                     return gone(greeted);
                 }
                 if greeted {
-                    to_send = live.state.try_update(|s| s.resend_due(at)).unwrap_or_default();
+                    // A message whose pause after "try later" is over, or whose answer is overdue.
+                    to_send = live.state.try_update(|s| s.sends_due(at)).unwrap_or_default();
                     if at.as_millis() - last_ping.as_millis() >= timing.ping_every {
                         last_ping = at;
                         to_send.push(ClientFrame::Ping);

@@ -26,8 +26,12 @@ where
     V: IntoView + 'static,
 {
     let me = Resource::new(|| (), |_| who_am_i());
+    // A Transition, not a Suspense: the pages below read resources that are fetched again
+    // while the person works (a conversation's details, the list of conversations). Under a
+    // Suspense each refetch would swap the whole page for "Loading…" and back, taking the
+    // composer's focus and the keystrokes typed meanwhile.
     view! {
-        <Suspense fallback=|| view! { <p class="p-6 text-muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="p-6 text-muted">"Loading…"</p> }>
             {
                 let content = content.clone();
                 move || me.get().map(|who| match who {
@@ -41,7 +45,7 @@ where
                     Err(error) => view! { <p role="alert" class="p-6">{error.to_string()}</p> }.into_any(),
                 })
             }
-        </Suspense>
+        </Transition>
     }
 }
 

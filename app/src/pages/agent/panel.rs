@@ -2,7 +2,7 @@
 //! with its composer, **internal notes**, **End conversation**, and in Wrapping up: follow-up
 //! work and **Resolve** with one of the site's resolutions (SPEC R-AGENT-1…3, R-LIFE-*).
 
-use domain::ConversationId;
+use domain::{Author, ConversationId, EventKind};
 use leptos::prelude::*;
 
 use super::actions::{
@@ -15,11 +15,35 @@ use crate::live::Live;
 #[component]
 pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoView {
     let id = conversation.to_string();
-    // Refetch the details whenever the thread moves (status changes arrive as events).
+    // Refetch the details when what they show can have changed: a status change or notice
+    // arrives as an event, and the first agent message stops the first-response clock. Not at
+    // every message: a fast typist would have them fetched once a line.
     let watch = conversation.clone();
     let version = move || {
-        live.state
-            .with(|s| s.threads.get(&watch).map_or(0, |t| t.last_seq))
+        live.state.with(|s| {
+            s.threads.get(&watch).map_or((0, false), |t| {
+                let changes = t
+                    .events
+                    .iter()
+                    .filter(|e| {
+                        !matches!(
+                            e.event.kind,
+                            EventKind::Message { .. } | EventKind::Note { .. }
+                        )
+                    })
+                    .count();
+                let replied = t.events.iter().any(|e| {
+                    matches!(
+                        e.event.kind,
+                        EventKind::Message {
+                            author: Author::Agent(_),
+                            ..
+                        }
+                    )
+                });
+                (changes, replied)
+            })
+        })
     };
     let details_id = id.clone();
     let details = Resource::new(version, move |_| conversation_details(details_id.clone()));
@@ -77,7 +101,8 @@ pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoV
     };
 
     view! {
-        <Suspense fallback=|| ()>{header}</Suspense>
+        // A Transition: the header stays while the details are fetched again.
+        <Transition fallback=|| ()>{header}</Transition>
         <Show when=move || status() == "Active">
             <div class="flex justify-end">
                 <button class="btn" on:click=move |_| { end.dispatch(()); }>"End conversation"</button>
