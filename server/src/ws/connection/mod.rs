@@ -6,8 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use backend::realtime::Subscription;
-use backend::realtime::{BusMessage, Topic, read_marks};
+use backend::realtime::{Topic, read_marks};
 use domain::{
     AgentId, ConversationId,
     protocol::{
@@ -16,18 +15,19 @@ use domain::{
     },
 };
 use tokio::time::{Instant, MissedTickBehavior, interval};
-use tokio_stream::StreamExt;
 
 use super::{
     WsState,
     auth::{Binding, Who},
     limits::{Kind, SocketLimiter, Verdict},
-    streams::{self, Streams},
+    streams::Streams,
 };
+use news::{next_agent, session_ends, signed_out};
 use outbox::Outbox;
 
 mod agent;
 mod conversation;
+mod news;
 mod outbox;
 mod read_error;
 
@@ -402,42 +402,6 @@ impl Connection {
                 self.refuse_bad_frame("This socket is already signed in; `auth` comes only first.")
                     .await
             }
-        }
-    }
-}
-
-async fn next_agent(stream: &mut Option<Subscription>) -> Option<streams::Item> {
-    match stream {
-        Some(stream) => stream.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-type SessionNews = Option<Subscription>;
-
-/// Whether the socket's session ended since the last look, without waiting.
-fn signed_out(session: &mut SessionNews) -> bool {
-    let Some(subscription) = session else {
-        return false;
-    };
-    match subscription.try_recv() {
-        Some(Ok(message)) => matches!(*message, BusMessage::SessionEnded),
-        // Only a session's end is ever published on its topic.
-        Some(Err(_lagged)) => true,
-        None => false,
-    }
-}
-
-/// Resolves when the socket's session ends; pending forever otherwise.
-async fn session_ends(session: &mut SessionNews) {
-    let Some(subscription) = session else {
-        return std::future::pending().await;
-    };
-    loop {
-        match subscription.recv().await {
-            Ok(message) if matches!(*message, BusMessage::SessionEnded) => return,
-            Ok(_) => {}
-            Err(_lagged) => return,
         }
     }
 }
