@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod demo_host;
 pub mod http;
+pub mod open_files;
 pub mod router;
 pub mod run;
 pub mod telemetry;

@@ -138,6 +138,7 @@ fn leptos_options(addr: SocketAddr) -> Result<LeptosOptions, String> {
 
 /// Opens the database, seeds demo data when asked, binds and serves in the background.
 pub async fn start(config: Config) -> Result<RunningServer, String> {
+    crate::open_files::raise_to_hard_limit();
     let db = open_database(&config).await?;
     if config.demo {
         match demo::seed_if_empty(&db).await {

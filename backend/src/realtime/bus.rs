@@ -1,23 +1,28 @@
 //! Topics and the bus that carries messages to every subscriber of a topic on this node.
 //!
-//! The in-process bus is a map of tokio broadcast channels, one per topic that has subscribers.
-//! A subscriber that falls more than [`CHANNEL_CAPACITY`] messages behind gets `Lagged` from its
-//! receiver: the websocket then rebuilds that stream from the database (events are durable),
-//! so lag costs a read, never a message. Several nodes need a bus that crosses processes
-//! (PostgreSQL LISTEN/NOTIFY); the [`Bus`] trait is the seam for it.
+//! The in-process bus maps each topic that has subscribers to their queues
+//! ([`Subscription`]). A queue holds only what its subscriber has not read yet, and at most
+//! [`SUBSCRIBER_CAPACITY`] messages: a subscriber further behind is told it [`Lagged`] and the
+//! websocket rebuilds that stream from the database (events are durable), so lag costs a read,
+//! never a message. A topic is forgotten when its last subscriber leaves, so a conversation
+//! costs bus memory only while someone follows it. Several nodes need a bus that crosses
+//! processes (PostgreSQL LISTEN/NOTIFY); the [`Bus`] trait is the seam for it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use domain::protocol::Typist;
 use domain::{
     AgentId, Availability, ConversationEvent, ConversationId, Effect, Timestamp, UnavailableReason,
     WithdrawReason,
 };
-use tokio::sync::broadcast;
 
-/// How many messages a topic buffers for its slowest subscriber.
-pub const CHANNEL_CAPACITY: usize = 256;
+use super::subscription::{Inbox, Registry};
+pub use super::subscription::{Lagged, Subscription};
+
+/// How many unread messages one subscriber may hold before it is told it lagged. Its queue
+/// grows to this only while it falls behind.
+pub const SUBSCRIBER_CAPACITY: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
@@ -59,78 +64,84 @@ pub enum BusMessage {
 
 pub trait Bus: Send + Sync + 'static {
     fn publish(&self, topic: &Topic, message: BusMessage);
-    fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>>;
+    fn subscribe(&self, topic: &Topic) -> Subscription;
 }
 
-/// A session topic carries one message in its life: a buffer of one is enough.
-const SESSION_CHANNEL_CAPACITY: usize = 1;
-
-/// Below this many topics the map is never swept.
-const SWEEP_FLOOR: usize = 64;
+/// A session topic carries one message in its life: room for one is enough.
+const SESSION_CAPACITY: usize = 1;
 
 /// One node's bus.
-#[derive(Default)]
 pub struct InProcessBus {
-    topics: Mutex<Topics>,
+    topics: Arc<Topics>,
 }
 
 #[derive(Default)]
 struct Topics {
-    map: HashMap<Topic, broadcast::Sender<Arc<BusMessage>>>,
-    /// The map is swept of topics nobody follows any more when it grows past this.
-    sweep_at: usize,
+    map: Mutex<HashMap<Topic, Vec<Arc<Inbox>>>>,
 }
 
 impl Topics {
-    /// Forgets topics whose subscribers have all gone. A topic is otherwise forgotten only
-    /// when something is published to it, and some never are again (a conversation nobody
-    /// writes in, a session that expires instead of signing out). Sweeping when the map has
-    /// doubled keeps the cost per subscription constant.
-    fn sweep_if_grown(&mut self) {
-        if self.map.len() < self.sweep_at.max(SWEEP_FLOOR) {
-            return;
+    fn lock(&self) -> MutexGuard<'_, HashMap<Topic, Vec<Arc<Inbox>>>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Registry for Topics {
+    fn leave(&self, topic: &Topic, inbox: &Arc<Inbox>) {
+        let mut map = self.lock();
+        if let Some(inboxes) = map.get_mut(topic) {
+            inboxes.retain(|other| !Arc::ptr_eq(other, inbox));
+            if inboxes.is_empty() {
+                map.remove(topic);
+            }
         }
-        self.map.retain(|_, sender| sender.receiver_count() > 0);
-        self.sweep_at = self.map.len() * 2;
+    }
+}
+
+impl Default for InProcessBus {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl InProcessBus {
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            topics: Arc::new(Topics::default()),
+        }
     }
 
-    /// Topics with at least one subscriber (the benchmark reports it).
+    /// Topics with at least one subscriber.
     pub fn topic_count(&self) -> usize {
-        self.topics.lock().map(|t| t.map.len()).unwrap_or(0)
+        self.topics.lock().len()
     }
 }
 
 impl Bus for InProcessBus {
     fn publish(&self, topic: &Topic, message: BusMessage) {
-        let Ok(mut topics) = self.topics.lock() else {
+        let map = self.topics.lock();
+        let Some(inboxes) = map.get(topic) else {
             return;
         };
-        if let Some(sender) = topics.map.get(topic)
-            && sender.send(Arc::new(message)).is_err()
-        {
-            // Every subscriber has gone: forget the topic so the map does not grow forever.
-            topics.map.remove(topic);
+        let message = Arc::new(message);
+        for inbox in inboxes {
+            inbox.push(message.clone());
         }
     }
 
-    fn subscribe(&self, topic: &Topic) -> broadcast::Receiver<Arc<BusMessage>> {
-        let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
-        topics.sweep_if_grown();
+    fn subscribe(&self, topic: &Topic) -> Subscription {
         let capacity = match topic {
-            Topic::Session(_) => SESSION_CHANNEL_CAPACITY,
-            Topic::Conversation(_) | Topic::Agent(_) => CHANNEL_CAPACITY,
+            Topic::Session(_) => SESSION_CAPACITY,
+            Topic::Conversation(_) | Topic::Agent(_) => SUBSCRIBER_CAPACITY,
         };
-        topics
-            .map
+        let inbox = Arc::new(Inbox::new(capacity));
+        self.topics
+            .lock()
             .entry(topic.clone())
-            .or_insert_with(|| broadcast::channel(capacity).0)
-            .subscribe()
+            .or_default()
+            .push(inbox.clone());
+        let registry: Weak<dyn Registry> = Arc::downgrade(&self.topics) as Weak<dyn Registry>;
+        Subscription::new(inbox, topic.clone(), registry)
     }
 }
 
@@ -220,57 +231,84 @@ mod tests {
 
         assert_eq!(*first.recv().await.unwrap(), typing(7));
         assert_eq!(*second.recv().await.unwrap(), typing(7));
-        assert!(other.try_recv().is_err());
+        assert!(other.try_recv().is_none());
     }
 
     #[tokio::test]
-    async fn a_topic_without_subscribers_is_forgotten() {
+    async fn a_subscriber_waiting_for_a_message_is_woken_by_its_publication() {
+        let bus = Arc::new(InProcessBus::new());
+        let c1 = Topic::Conversation(ConversationId::new("c1"));
+        let mut waiting = bus.subscribe(&c1);
+        let publisher = {
+            let (bus, c1) = (bus.clone(), c1.clone());
+            tokio::spawn(async move {
+                tokio::task::yield_now().await;
+                bus.publish(&c1, typing(3));
+            })
+        };
+
+        assert_eq!(*waiting.recv().await.unwrap(), typing(3));
+        publisher.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_topic_is_forgotten_as_soon_as_its_last_subscriber_leaves() {
         let bus = InProcessBus::new();
         let c1 = Topic::Conversation(ConversationId::new("c1"));
-        drop(bus.subscribe(&c1));
+        let first = bus.subscribe(&c1);
+        let second = bus.subscribe(&c1);
 
-        bus.publish(&c1, typing(1));
+        drop(first);
+        assert_eq!(bus.topic_count(), 1, "one subscriber is left");
+        drop(second);
 
         assert_eq!(bus.topic_count(), 0);
     }
 
     #[tokio::test]
-    async fn topics_whose_subscribers_left_without_a_publish_are_forgotten_as_the_map_grows() {
+    async fn many_topics_followed_and_left_without_a_publish_leave_nothing_behind() {
         let bus = InProcessBus::new();
         for n in 0..10_000 {
             drop(bus.subscribe(&Topic::Session(format!("s{n}"))));
         }
         let mut kept = bus.subscribe(&Topic::Session("kept".into()));
-        for n in 0..10_000 {
-            drop(bus.subscribe(&Topic::Session(format!("t{n}"))));
-        }
 
-        assert!(
-            bus.topic_count() <= 2 * SWEEP_FLOOR,
-            "{}",
-            bus.topic_count()
-        );
+        assert_eq!(bus.topic_count(), 1);
         session_ended(&bus, "kept");
-        assert_eq!(
-            *kept.recv().await.unwrap(),
-            BusMessage::SessionEnded,
-            "a followed topic survives the sweeps"
-        );
+        assert_eq!(*kept.recv().await.unwrap(), BusMessage::SessionEnded);
     }
 
     #[tokio::test]
-    async fn a_subscriber_that_falls_behind_is_told_it_lagged() {
+    async fn a_subscriber_that_falls_behind_is_told_it_lagged_then_gets_what_came_after() {
         let bus = InProcessBus::new();
         let c1 = Topic::Conversation(ConversationId::new("c1"));
         let mut slow = bus.subscribe(&c1);
 
-        for origin in 0..(CHANNEL_CAPACITY as u64 + 10) {
+        for origin in 0..(SUBSCRIBER_CAPACITY as u64 + 10) {
             bus.publish(&c1, typing(origin));
         }
 
-        assert!(matches!(
+        assert_eq!(
             slow.recv().await,
-            Err(broadcast::error::RecvError::Lagged(_))
-        ));
+            Err(Lagged(SUBSCRIBER_CAPACITY as u64)),
+            "the full queue was dropped"
+        );
+        for origin in SUBSCRIBER_CAPACITY as u64..(SUBSCRIBER_CAPACITY as u64 + 10) {
+            assert_eq!(*slow.recv().await.unwrap(), typing(origin));
+        }
+        assert!(slow.try_recv().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_fast_subscriber_is_unaffected_by_a_slow_one() {
+        let bus = InProcessBus::new();
+        let c1 = Topic::Conversation(ConversationId::new("c1"));
+        let _slow = bus.subscribe(&c1);
+        let mut fast = bus.subscribe(&c1);
+
+        for origin in 0..(SUBSCRIBER_CAPACITY as u64 * 2) {
+            bus.publish(&c1, typing(origin));
+            assert_eq!(*fast.recv().await.unwrap(), typing(origin));
+        }
     }
 }

@@ -5,5 +5,6 @@
 pub mod bus;
 pub mod read_marks;
 pub mod reads;
+mod subscription;
 
-pub use bus::{Bus, BusMessage, InProcessBus, Topic};
+pub use bus::{Bus, BusMessage, InProcessBus, Lagged, Subscription, Topic};

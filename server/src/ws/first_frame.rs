@@ -40,7 +40,9 @@ pub async fn run(mut socket: WebSocket, state: WsState) {
     match auth::signed_in(&state.app, &session, Opener::Widget).await {
         Ok(Some((who, binding))) => {
             let id = state.next_id();
-            connection::run(socket, state, who, binding, id).await;
+            // A task of its own: this one ends, and what it held for the sign-in is freed
+            // instead of staying allocated for the socket's life.
+            tokio::spawn(connection::run(socket, state, who, binding, id));
         }
         Ok(None) => refuse(socket, close::UNAUTHORIZED, ENDED).await,
         Err(error) => {

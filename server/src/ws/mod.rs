@@ -26,15 +26,26 @@ use tower_sessions::Session;
 use auth::Opener;
 pub use limits::Limits;
 
-/// What every socket shares.
+/// What every socket shares, behind one pointer: each socket holds it for its whole life, and
+/// a copy of the application state per socket would be most of an idle socket's memory.
 #[derive(Clone)]
-pub struct WsState {
+pub struct WsState(Arc<Shared>);
+
+pub struct Shared {
     pub app: AppState,
     pub presence: Presence,
     pub limits: Limits,
     /// Flips to true when the server shuts down: sockets close with "going away".
     pub shutdown: watch::Receiver<bool>,
-    next_id: Arc<AtomicU64>,
+    next_id: AtomicU64,
+}
+
+impl std::ops::Deref for WsState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl WsState {
@@ -44,13 +55,13 @@ impl WsState {
         limits: Limits,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             app,
             presence,
             limits,
             shutdown,
-            next_id: Arc::new(AtomicU64::new(1)),
-        }
+            next_id: AtomicU64::new(1),
+        }))
     }
 
     fn next_id(&self) -> u64 {
@@ -180,8 +191,10 @@ pub async fn upgrade(
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     ws
         // tungstenite's defaults (128 KiB read buffer, unbounded write buffer) would cost more
-        // per idle socket than everything else together.
-        .read_buffer_size(4 * 1024)
+        // per idle socket than everything else together. The read buffer is allocated up
+        // front and kept for the socket's life; client frames are a few hundred bytes, and a
+        // larger one grows it as needed.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(HARD_FRAME_LIMIT)

@@ -5,21 +5,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use backend::realtime::{Bus, BusMessage, Topic};
+use backend::realtime::{Bus, BusMessage, Lagged, Subscription, Topic};
 use domain::ConversationId;
-use tokio_stream::{
-    StreamExt, StreamMap,
-    wrappers::{BroadcastStream, errors::BroadcastStreamRecvError},
-};
+use tokio_stream::{StreamExt, StreamMap};
 
 /// Most conversations one socket may follow at once.
 pub const MAX_FOLLOWED: usize = 50;
 
-pub type Item = Result<Arc<BusMessage>, BroadcastStreamRecvError>;
+pub type Item = Result<Arc<BusMessage>, Lagged>;
 
 #[derive(Default)]
 pub struct Streams {
-    map: StreamMap<ConversationId, BroadcastStream<Arc<BusMessage>>>,
+    map: StreamMap<ConversationId, Subscription>,
     /// The last seq sent on each followed conversation.
     last_sent: HashMap<ConversationId, i64>,
 }
@@ -39,9 +36,8 @@ impl Streams {
     /// what it had queued (typing signals are not in storage to replay).
     pub fn follow(&mut self, bus: &dyn Bus, conversation: &ConversationId, last_seq: i64) {
         if !self.map.contains_key(conversation) {
-            let receiver = bus.subscribe(&Topic::Conversation(conversation.clone()));
-            self.map
-                .insert(conversation.clone(), BroadcastStream::new(receiver));
+            let subscription = bus.subscribe(&Topic::Conversation(conversation.clone()));
+            self.map.insert(conversation.clone(), subscription);
         }
         self.last_sent.insert(conversation.clone(), last_seq.max(0));
     }

@@ -6,8 +6,8 @@ use backend::{
     realtime::{BusMessage, Topic, reads},
 };
 use domain::{
-    Author, Command, ConversationEvent, ConversationId, EventKind,
-    access::{Reader, may_read},
+    Author, ConversationEvent, ConversationId, EventKind,
+    access::may_read,
     protocol::{ErrorCode, ServerFrame, Typist},
     realtime::{Delivery, place},
 };
@@ -142,76 +142,6 @@ impl Connection {
         Some(name)
     }
 
-    pub(super) async fn post(
-        &mut self,
-        conversation: ConversationId,
-        client_id: String,
-        body: String,
-    ) -> Result<(), End> {
-        let author = match &self.who.reader {
-            Reader::Customer(_) | Reader::Visitor(_) => Author::Customer,
-            Reader::Agent(agent) => Author::Agent(agent.clone()),
-        };
-        if self.readable(&conversation).await?.is_none() {
-            return Ok(());
-        }
-        // A customer writing to the AI agent gets its answer once the message is committed:
-        // the engine announces it to the AI agent (see `Engine::with_follow_ups`).
-        let command = Command::SendMessage {
-            conversation: conversation.clone(),
-            author,
-            body,
-            client_id: client_id.clone(),
-        };
-        match self.state.app.engine.execute(command).await {
-            Ok(outcome) => {
-                self.set_typing(&conversation, false);
-                match outcome.message_seq() {
-                    Some(seq) => {
-                        self.send(&ServerFrame::Sent {
-                            conversation,
-                            client_id,
-                            seq,
-                        })
-                        .await
-                    }
-                    None => {
-                        tracing::error!(%conversation, "a stored message has no seq");
-                        self.error(
-                            ErrorCode::Unavailable,
-                            "Your message could not be confirmed; send it again.",
-                            Some(&conversation),
-                            Some(&client_id),
-                        )
-                        .await
-                    }
-                }
-            }
-            Err(BackendError::Rule(rule)) => {
-                self.error(
-                    ErrorCode::Refused,
-                    rule.to_string(),
-                    Some(&conversation),
-                    Some(&client_id),
-                )
-                .await
-            }
-            Err(BackendError::Invalid(message)) => {
-                self.error(
-                    ErrorCode::Refused,
-                    message,
-                    Some(&conversation),
-                    Some(&client_id),
-                )
-                .await
-            }
-            Err(error) => {
-                self.unavailable(&error, Some(&conversation), Some(&client_id))
-                    .await
-            }
-        }
-    }
-
     pub(super) async fn unavailable(
         &mut self,
         error: &BackendError,
@@ -281,6 +211,7 @@ impl Connection {
         };
         match message.as_ref() {
             BusMessage::Event(event) => {
+                self.answer_first_if_own(event).await?;
                 match place(self.streams.last_sent(&conversation), event.seq) {
                     Delivery::Duplicate => Ok(()),
                     Delivery::Next => self.deliver(event.clone()).await,

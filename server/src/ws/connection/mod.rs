@@ -3,11 +3,10 @@
 //! effect; nothing a client sends is dropped without telling it.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use backend::realtime::{BusMessage, Topic, read_marks};
+use backend::realtime::{Topic, read_marks};
 use domain::{
     AgentId, ConversationId,
     protocol::{
@@ -15,19 +14,21 @@ use domain::{
         parse_client_frame, timing,
     },
 };
-use tokio::sync::broadcast::{self, error::TryRecvError};
 use tokio::time::{Instant, MissedTickBehavior, interval};
-use tokio_stream::{StreamExt, wrappers::BroadcastStream};
 
 use super::{
     WsState,
     auth::{Binding, Who},
     limits::{Kind, SocketLimiter, Verdict},
-    streams::{self, Streams},
+    streams::Streams,
 };
+use news::{next_agent, session_ends, signed_out};
+use outbox::Outbox;
 
 mod agent;
 mod conversation;
+mod news;
+mod outbox;
 mod read_error;
 
 /// The server pings this often, so dead peers (no close frame) are found. The client's own
@@ -59,17 +60,25 @@ struct Connection {
     id: u64,
     streams: Streams,
     limiter: SocketLimiter,
+    /// The socket's `send`s, stored in order while it goes on reading and delivering.
+    outbox: Outbox,
     /// Conversations this socket said it is typing in, so "stopped" goes out when it closes.
     typing_in: HashSet<ConversationId>,
     names: HashMap<AgentId, String>,
     last_heard: Instant,
 }
 
-pub async fn run(socket: WebSocket, state: WsState, who: Who, binding: Binding, id: u64) {
-    // An agent's open tab counts for presence until this function returns.
-    let _tab = who.agent().map(|agent| state.presence.tab_opened(agent));
+/// Serves one socket until it closes. Built before the future starts, so the socket's task
+/// holds the connection once (an `async fn` would also keep its arguments).
+pub fn run(
+    socket: WebSocket,
+    state: WsState,
+    who: Who,
+    binding: Binding,
+    id: u64,
+) -> impl Future<Output = ()> + Send {
     let limits = state.limits;
-    let mut connection = Connection {
+    let connection = Connection {
         socket,
         state,
         who,
@@ -77,15 +86,12 @@ pub async fn run(socket: WebSocket, state: WsState, who: Who, binding: Binding, 
         id,
         streams: Streams::default(),
         limiter: SocketLimiter::new(limits),
+        outbox: Outbox::new(limits),
         typing_in: HashSet::new(),
         names: HashMap::new(),
         last_heard: Instant::now(),
     };
-    let end = connection.serve().await;
-    connection.stop_typing_everywhere();
-    if let End::Close(code, reason) = end {
-        connection.close(code, reason).await;
-    }
+    connection.live()
 }
 
 /// How long a closing socket waits for the client's close reply.
@@ -113,6 +119,23 @@ pub async fn close_socket(socket: &mut WebSocket, code: u16, reason: &'static st
 }
 
 impl Connection {
+    async fn live(mut self) {
+        // An agent's open tab counts for presence until this function returns.
+        let _tab = self
+            .who
+            .agent()
+            .map(|agent| self.state.presence.tab_opened(agent));
+        let end = self.serve().await;
+        self.stop_typing_everywhere();
+        if let End::Close(code, reason) = end {
+            Box::pin(async {
+                self.finish_sending().await;
+                self.close(code, reason).await;
+            })
+            .await;
+        }
+    }
+
     /// Closes with `code` and `reason` (see [`close_socket`]).
     async fn close(&mut self, code: u16, reason: &'static str) {
         close_socket(&mut self.socket, code, reason).await;
@@ -128,7 +151,7 @@ impl Connection {
                 .bus()
                 .subscribe(&Topic::Session(self.binding.id.to_string())),
         );
-        if let Ok(false) = self.binding.still_valid(&self.state.app.db).await {
+        if let Ok(false) = Box::pin(self.binding.still_valid(&self.state.app.db)).await {
             return End::Close(close::UNAUTHORIZED, SIGNED_OUT);
         }
         let hello = ServerFrame::Hello {
@@ -142,10 +165,10 @@ impl Connection {
         let mut agent_stream = match self.who.agent().cloned() {
             Some(agent) => {
                 let receiver = self.state.app.engine.bus().subscribe(&Topic::Agent(agent));
-                if self.send_agent_state().await.is_err() {
+                if Box::pin(self.send_agent_state()).await.is_err() {
                     return End::Gone;
                 }
-                Some(BroadcastStream::new(receiver))
+                Some(receiver)
             }
             None => None,
         };
@@ -166,25 +189,35 @@ impl Connection {
             if signed_out(&mut session) {
                 return End::Close(close::UNAUTHORIZED, SIGNED_OUT);
             }
+            // While the send queue is full the socket is not read (the client is slowed by
+            // TCP); deliveries go on.
+            let reading = self.outbox.has_room();
             let step = tokio::select! {
-                incoming = self.socket.recv() => match incoming {
+                posted = outbox::next_posted(&mut self.outbox.in_flight) => {
+                    Box::pin(self.on_posted(posted)).await
+                }
+                incoming = self.socket.recv(), if reading => match incoming {
                     Some(Ok(message)) => {
                         self.last_heard = Instant::now();
                         if signed_out(&mut session) {
                             Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT))
                         } else {
-                            self.on_message(message).await
+                            Box::pin(self.on_message(message)).await
                         }
                     }
                     Some(Err(error)) => Err(read_error::classify(&error)),
                     None => Err(End::Gone),
                 },
                 (conversation, item) = self.streams.next() => {
-                    self.on_conversation(conversation, item).await
+                    Box::pin(self.on_conversation(conversation, item)).await
                 }
-                Some(item) = next_agent(&mut agent_stream) => self.on_agent(item).await,
+                Some(item) = next_agent(&mut agent_stream) => Box::pin(self.on_agent(item)).await,
                 () = session_ends(&mut session) => Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT)),
                 _ = ping.tick() => {
+                    // A socket not read for a while (its queue full) is not silent.
+                    if !reading {
+                        self.last_heard = Instant::now();
+                    }
                     if self.last_heard.elapsed() > IDLE_LIMIT {
                         Err(End::Gone)
                     } else {
@@ -193,7 +226,7 @@ impl Connection {
                             // Also the way a session that expired, or ended on another node, is
                             // noticed.
                             Ok(()) if session_checked.elapsed() < SESSION_RECHECK => Ok(()),
-                            Ok(()) => match self.binding.still_valid(&self.state.app.db).await {
+                            Ok(()) => match Box::pin(self.binding.still_valid(&self.state.app.db)).await {
                                 Ok(true) => {
                                     session_checked = Instant::now();
                                     Ok(())
@@ -278,39 +311,28 @@ impl Connection {
             Err(problem) => return self.refuse_bad_frame(&problem).await,
         };
         let kind = match frame {
-            ClientFrame::Send { .. } => Kind::Message,
+            // Messages have their own budget, applied in the send queue in the order sent
+            // (a message over the rate waits its turn there, never in this loop).
+            ClientFrame::Send {
+                conversation,
+                client_id,
+                body,
+            } => return self.queue_send(conversation, client_id, body).await,
             ClientFrame::Typing { .. } => Kind::Typing,
             _ => Kind::Frame,
         };
-        let mut verdict = self.limiter.check(kind);
-        // A message over the rate waits its turn here, so the socket's later frames (and the
-        // sender's later messages) stay behind it: slowed, never reordered.
-        while let Verdict::Wait(wait) = verdict {
-            tokio::time::sleep(wait).await;
-            verdict = self.limiter.message_turn();
-        }
-        match verdict {
-            Verdict::Allow | Verdict::Wait(_) => {}
+        match self.limiter.check(kind) {
+            Verdict::Allow => {}
+            // Typing signals over the limit are simply not forwarded: they are ephemeral and
+            // the next one carries the same news.
+            Verdict::Refuse if kind == Kind::Typing => return Ok(()),
             Verdict::Refuse => {
-                let (conversation, client_id) = match &frame {
-                    ClientFrame::Send {
-                        conversation,
-                        client_id,
-                        ..
-                    } => (Some(conversation.clone()), Some(client_id.clone())),
-                    _ => (None, None),
-                };
-                // Typing signals over the limit are simply not forwarded: they are ephemeral and
-                // the next one carries the same news.
-                if kind == Kind::Typing {
-                    return Ok(());
-                }
                 return self
                     .error(
                         ErrorCode::RateLimited,
                         "Slow down: too many frames per second. Nothing was stored; send it again in a moment.",
-                        conversation.as_ref(),
-                        client_id.as_deref(),
+                        None,
+                        None,
                     )
                     .await;
             }
@@ -342,11 +364,8 @@ impl Connection {
                 self.streams.unfollow(&conversation);
                 Ok(())
             }
-            ClientFrame::Send {
-                conversation,
-                client_id,
-                body,
-            } => self.post(conversation, client_id, body).await,
+            // Queued by `on_message` before it gets here.
+            ClientFrame::Send { .. } => Ok(()),
             ClientFrame::Typing {
                 conversation,
                 typing,
@@ -383,49 +402,6 @@ impl Connection {
                 self.refuse_bad_frame("This socket is already signed in; `auth` comes only first.")
                     .await
             }
-        }
-    }
-}
-
-async fn next_agent(
-    stream: &mut Option<BroadcastStream<Arc<BusMessage>>>,
-) -> Option<streams::Item> {
-    match stream {
-        Some(stream) => stream.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-type SessionNews = Option<broadcast::Receiver<Arc<BusMessage>>>;
-
-/// Whether the socket's session ended since the last look, without waiting.
-fn signed_out(session: &mut SessionNews) -> bool {
-    let Some(receiver) = session else {
-        return false;
-    };
-    match receiver.try_recv() {
-        Ok(message) => matches!(*message, BusMessage::SessionEnded),
-        // Only a session's end is ever published on its topic.
-        Err(TryRecvError::Lagged(_)) => true,
-        Err(TryRecvError::Empty) => false,
-        Err(TryRecvError::Closed) => {
-            *session = None;
-            false
-        }
-    }
-}
-
-/// Resolves when the socket's session ends; pending forever otherwise.
-async fn session_ends(session: &mut SessionNews) {
-    loop {
-        let Some(receiver) = session else {
-            return std::future::pending().await;
-        };
-        match receiver.recv().await {
-            Ok(message) if matches!(*message, BusMessage::SessionEnded) => return,
-            Ok(_) => {}
-            Err(broadcast::error::RecvError::Lagged(_)) => return,
-            Err(broadcast::error::RecvError::Closed) => *session = None,
         }
     }
 }
