@@ -105,12 +105,12 @@ impl Rules {
         // `decide` takes the command; the steps after it read it too (a copy of one command
         // costs nothing beside the transaction).
         let effects = domain::decide(&mut world, command.clone(), self.clock.now())?;
-        Ok(Decided::New(Decision {
+        Ok(Decided::New(Box::new(Decision {
             world,
             effects,
             audit,
             work_before,
-        }))
+        })))
     }
 }
 
@@ -144,7 +144,7 @@ pub(super) struct Failed {
 enum Decided {
     /// A resent message: the seq it was stored with.
     Already(i64),
-    New(Decision),
+    New(Box<Decision>),
 }
 
 /// A decided command, not yet written.

@@ -320,11 +320,14 @@ impl Engine {
     }
 }
 
+/// Makes a settings change's audit entries from the world before the decision.
+pub type AuditChanges = dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync;
+
 /// Who changed a setting through the engine, and the audit entries it makes of the world
 /// before the decision.
 pub struct AuditFrom {
     pub actor: crate::store::Actor,
-    pub changes: Box<dyn Fn(&domain::World) -> Vec<crate::store::audit::Change> + Send + Sync>,
+    pub changes: Box<AuditChanges>,
 }
 
 /// What [`Engine::execute_with`] writes in the command's transaction. Owned, because on SQLite
