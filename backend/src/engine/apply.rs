@@ -92,8 +92,7 @@ impl Rules {
             }
             None => {
                 steps::before(tx, command).await?;
-                let scope = steps::scope_of(command);
-                snapshot::load(tx, self.backend, self.timers.clone(), scope).await?
+                snapshot::load(tx, self.backend, self.timers.clone(), command).await?
             }
         };
         let audit = alongside

@@ -23,24 +23,14 @@ use crate::{db::Backend, error::BackendError};
 
 pub(super) type Tx = Transaction<'static, Any>;
 
-pub(super) enum Scope<'a> {
-    /// Everything routing may change, for this command.
-    Routing { command: &'a Command },
-}
-
 pub(super) async fn load(
     tx: &mut Tx,
     backend: Backend,
     timers: Timers,
-    scope: Scope<'_>,
+    command: &Command,
 ) -> Result<World, BackendError> {
     let lock = backend.for_update();
-    let routing = matches!(scope, Scope::Routing { .. });
-    let settings_sql = if routing {
-        format!("SELECT max_conversations FROM site_settings WHERE id = 1{lock}")
-    } else {
-        "SELECT max_conversations FROM site_settings WHERE id = 1".to_string()
-    };
+    let settings_sql = format!("SELECT max_conversations FROM site_settings WHERE id = 1{lock}");
     let (max,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(settings_sql))
         .fetch_optional(&mut **tx)
         .await?
@@ -52,27 +42,23 @@ pub(super) async fn load(
         timers,
     });
 
-    match scope {
-        Scope::Routing { command } => {
-            load_agents(tx, &mut world).await?;
-            load_spaces(tx, &mut world).await?;
-            // Complete, so every agent's load and every withdrawal sees all their offers. No
-            // ORDER BY: sorting by id made SQLite walk the whole table in key order instead of
-            // reading `conversations_offered` (the world keeps them in id order anyway).
-            let offered: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT state FROM conversations WHERE offer_agent_id IS NOT NULL{lock}"
-            )))
-            .fetch_all(&mut **tx)
-            .await?;
-            add_states(&mut world, offered)?;
-            if let Some(id) = command.conversation()
-                && !world.conversations.contains_key(id)
-            {
-                load_one(tx, backend, &mut world, id).await?;
-            }
-            load_queue_heads(tx, backend, &mut world, command).await?;
-        }
+    load_agents(tx, &mut world).await?;
+    load_spaces(tx, &mut world).await?;
+    // Complete, so every agent's load and every withdrawal sees all their offers. No
+    // ORDER BY: sorting by id made SQLite walk the whole table in key order instead of
+    // reading `conversations_offered` (the world keeps them in id order anyway).
+    let offered: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT state FROM conversations WHERE offer_agent_id IS NOT NULL{lock}"
+    )))
+    .fetch_all(&mut **tx)
+    .await?;
+    add_states(&mut world, offered)?;
+    if let Some(id) = command.conversation()
+        && !world.conversations.contains_key(id)
+    {
+        load_one(tx, backend, &mut world, id).await?;
     }
+    load_queue_heads(tx, backend, &mut world, command).await?;
     Ok(world)
 }
 

@@ -7,7 +7,7 @@
 
 use domain::{Author, Command, ConversationStatus, Effect, EventKind, Start, World};
 
-use super::{Alongside, FollowUp, snapshot::Scope, snapshot::Tx};
+use super::{Alongside, FollowUp, snapshot::Tx};
 use crate::error::BackendError;
 
 /// Checks and look-ups that must happen in the command's transaction before it is decided.
@@ -20,11 +20,6 @@ pub(super) async fn before(tx: &mut Tx, command: &Command) -> Result<(), Backend
         _ => {}
     }
     Ok(())
-}
-
-/// How much of the world a routing command is decided on (chat commands load their own).
-pub(super) fn scope_of(command: &Command) -> Scope<'_> {
-    Scope::Routing { command }
 }
 
 /// The writes that commit with the command or not at all (see [`Alongside`]).
