@@ -82,6 +82,7 @@ impl RawConfig {
             visitor_rate: Some(rates::DEFAULT_VISITOR.into()),
             visitor_start_rate: Some(rates::DEFAULT_VISITOR_START.into()),
             chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
+            cluster: Some(false),
         }
     }
 }
