@@ -429,8 +429,14 @@ mod tests {
             ..Default::default()
         };
         let message = Config::load(None, overrides).unwrap_err().to_string();
-        assert!(message.contains("BATON_CLUSTER needs PostgreSQL"), "{message}");
-        assert!(message.contains("BATON_DATABASE_URL=postgres://"), "{message}");
+        assert!(
+            message.contains("BATON_CLUSTER needs PostgreSQL"),
+            "{message}"
+        );
+        assert!(
+            message.contains("BATON_DATABASE_URL=postgres://"),
+            "{message}"
+        );
         let overrides = RawConfig {
             cluster: Some(true),
             database_url: Some("postgres://postgres@127.0.0.1:5432/baton".into()),

@@ -53,13 +53,21 @@ async fn five_hundred_timers_due_at_once_on_three_nodes_fire_exactly_once_each(d
         .map(|_| Engine::new(db.clone(), Timers::default(), clock.clone()))
         .collect();
 
-    let (a, b, c) = tokio::join!(nodes[0].tick_due(), nodes[1].tick_due(), nodes[2].tick_due());
+    let (a, b, c) = tokio::join!(
+        nodes[0].tick_due(),
+        nodes[1].tick_due(),
+        nodes[2].tick_due()
+    );
     let ticked: Vec<usize> = [a, b, c]
         .into_iter()
         .map(|r| r.expect("a scheduler round succeeds"))
         .collect();
 
-    assert_eq!(ticked.iter().sum::<usize>(), DUE, "ticks per node: {ticked:?}");
+    assert_eq!(
+        ticked.iter().sum::<usize>(),
+        DUE,
+        "ticks per node: {ticked:?}"
+    );
     let fired: Vec<(String, i64)> = sqlx::query_as(
         "SELECT conversation_id, COUNT(*) FROM conversation_events \
          WHERE kind = 'fallback_shown' GROUP BY conversation_id ORDER BY conversation_id",
