@@ -34,4 +34,15 @@ rm -rf target/e2e-data end2end/screenshots
 export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
   BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
 cargo leptos end-to-end --split
+
+echo "[test] browser tests through nginx against a three-node cluster (the routing spec)"
+# The same debug build and site, as three PostgreSQL-backed nodes behind nginx on a fresh
+# database (scripts/cluster.sh), so the widget and the dashboard land on different nodes.
+export BATON_CLUSTER_DB=baton_cluster_e2e BATON_CLUSTER_PORT=8080 BATON_CLUSTER_DIR=target/cluster-e2e
+export BATON_SERVER_BIN=target/debug/server LEPTOS_SITE_ROOT=target/site
+trap 'bash scripts/cluster.sh stop' EXIT
+bash scripts/cluster.sh 3 --detach --fresh
+(cd end2end && BATON_BASE_URL=http://127.0.0.1:8080 npx playwright test routing.spec.ts)
+bash scripts/cluster.sh stop
+trap - EXIT
 echo "[test] all tests passed"
