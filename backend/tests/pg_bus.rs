@@ -15,8 +15,8 @@ use backend::{
     store::{site, spaces, users},
 };
 use domain::{
-    AgentId, Author, Availability, Scope, Command, ConversationEvent, ConversationId, CustomerId, EventKind, SpaceId,
-    Start, Timers, Timestamp, WithdrawReason, protocol::Typist,
+    AgentId, Author, Availability, Command, ConversationEvent, ConversationId, CustomerId,
+    EventKind, Scope, SpaceId, Start, Timers, Timestamp, WithdrawReason, protocol::Typist,
 };
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -160,7 +160,9 @@ async fn an_event_committed_on_one_node_reaches_a_follower_on_another_with_its_s
 
     let event = event_with_seq(&mut on_b, seq).await;
     assert_eq!(event, nodes.stored(&id, seq).await);
-    assert!(matches!(event.kind, EventKind::Message { ref body, .. } if body == "Hello from node A"));
+    assert!(
+        matches!(event.kind, EventKind::Message { ref body, .. } if body == "Hello from node A")
+    );
     drop(on_b);
     drop(nodes);
     test_db.cleanup().await;
@@ -213,7 +215,9 @@ async fn typing_offers_and_session_ends_travel_whole_to_the_other_node() {
         reason: WithdrawReason::Expired,
     };
 
-    nodes.a.publish(&conversation_topic(&conversation), typing(5));
+    nodes
+        .a
+        .publish(&conversation_topic(&conversation), typing(5));
     nodes.a.publish(&ada, offer.clone());
     nodes.a.publish(&ada, withdrawn.clone());
     nodes.a.publish(&session, BusMessage::SessionEnded);
@@ -245,7 +249,11 @@ async fn a_node_does_not_receive_its_own_publication_a_second_time() {
     };
 
     nodes.a.publish(&ada, offer("first"));
-    assert_eq!(next(&mut on_a).await, Ok(offer("first")), "at once, locally");
+    assert_eq!(
+        next(&mut on_a).await,
+        Ok(offer("first")),
+        "at once, locally"
+    );
     // Once B has it, A's own note is in A's listener too, ahead of anything B sends next.
     assert_eq!(next(&mut on_b).await, Ok(offer("first")));
     nodes.b.publish(&ada, offer("second"));
@@ -274,7 +282,9 @@ async fn a_lost_listen_connection_makes_followers_rebuild_and_later_messages_sti
     let mut conversation_on_b = nodes.b.subscribe(&conversation);
     let mut ada_on_b = nodes.b.subscribe(&ada);
     let mut live_on_b = nodes.b.subscribe(&Topic::Session(live_session));
-    let mut gone_on_b = nodes.b.subscribe(&Topic::Session("signed-out-meanwhile".into()));
+    let mut gone_on_b = nodes
+        .b
+        .subscribe(&Topic::Session("signed-out-meanwhile".into()));
 
     let (killed,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
@@ -286,7 +296,10 @@ async fn a_lost_listen_connection_makes_followers_rebuild_and_later_messages_sti
     .unwrap();
     assert_eq!(killed, 1, "node B's LISTEN connection was found");
 
-    assert!(next(&mut conversation_on_b).await.is_err(), "told it lagged");
+    assert!(
+        next(&mut conversation_on_b).await.is_err(),
+        "told it lagged"
+    );
     assert!(next(&mut ada_on_b).await.is_err(), "told it lagged");
     assert_eq!(
         next(&mut gone_on_b).await,
@@ -339,7 +352,10 @@ async fn a_gap_in_a_nodes_numbers_makes_followers_rebuild() {
     assert_eq!(next(&mut ada_on_b).await, Ok(offer(2)));
     notify(4).await.unwrap();
 
-    assert!(next(&mut ada_on_b).await.is_err(), "note 3 was lost: rebuild");
+    assert!(
+        next(&mut ada_on_b).await.is_err(),
+        "note 3 was lost: rebuild"
+    );
     assert_eq!(next(&mut ada_on_b).await, Ok(offer(4)));
     drop(ada_on_b);
     drop(nodes);

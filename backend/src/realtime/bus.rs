@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use domain::protocol::Typist;
-use serde::{Deserialize, Serialize};
 use domain::{
     AgentId, Availability, ConversationEvent, ConversationId, Effect, Timestamp, UnavailableReason,
     WithdrawReason,
 };
+use serde::{Deserialize, Serialize};
 
 use super::subscription::{Inbox, Registry};
 pub use super::subscription::{Lagged, Subscription};
@@ -338,6 +338,25 @@ mod tests {
             assert_eq!(*slow.recv().await.unwrap(), typing(origin));
         }
         assert!(slow.try_recv().is_none());
+    }
+
+    #[tokio::test]
+    async fn marking_topics_lagged_drops_their_queues_and_tells_only_their_subscribers() {
+        let bus = InProcessBus::new();
+        let c1 = Topic::Conversation(ConversationId::new("c1"));
+        let session = Topic::Session("s".into());
+        let mut follower = bus.subscribe(&c1);
+        let mut signed_in = bus.subscribe(&session);
+        bus.publish(&c1, typing(1));
+
+        bus.mark_lagged(|topic| !matches!(topic, Topic::Session(_)));
+
+        assert_eq!(follower.recv().await, Err(Lagged(1)));
+        assert!(follower.try_recv().is_none(), "the stale queue is gone");
+        assert!(signed_in.try_recv().is_none());
+        bus.publish(&c1, typing(2));
+        assert_eq!(*follower.recv().await.unwrap(), typing(2));
+        assert!(bus.has_subscribers(&c1));
     }
 
     #[tokio::test]

@@ -8,5 +8,5 @@ pub mod read_marks;
 pub mod reads;
 mod subscription;
 
-pub use pg_bus::PgBus;
 pub use bus::{Bus, BusMessage, InProcessBus, Lagged, Subscription, Topic};
+pub use pg_bus::PgBus;

@@ -144,7 +144,8 @@ impl Listening {
             .collect();
         for chunk in sessions.chunks(SESSION_CHUNK) {
             let hashes: Vec<String> = chunk.iter().map(|id| stored_id_of(id)).collect();
-            let placeholders: Vec<String> = (2..hashes.len() + 2).map(|i| format!("${i}")).collect();
+            let placeholders: Vec<String> =
+                (2..hashes.len() + 2).map(|i| format!("${i}")).collect();
             // Only numbered placeholders are formatted in; the ids are bound.
             let sql = format!(
                 "SELECT id FROM sessions WHERE expires_at > $1 AND id IN ({})",

@@ -52,7 +52,10 @@ impl Outgoing {
             body,
         };
         let Some(payload) = encode(&note) else {
-            tracing::warn!(n = note.n, "bus message too large to notify other nodes; dropped");
+            tracing::warn!(
+                n = note.n,
+                "bus message too large to notify other nodes; dropped"
+            );
             self.dropped.store(true, Ordering::Relaxed);
             return;
         };

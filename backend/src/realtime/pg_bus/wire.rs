@@ -25,7 +25,10 @@ pub struct Note {
 pub enum Body {
     /// A committed event, by reference: its body may be larger than a payload may be, and it is
     /// already in storage for the receiver to read.
-    Event { conversation: ConversationId, seq: i64 },
+    Event {
+        conversation: ConversationId,
+        seq: i64,
+    },
     /// Any other message travels whole (they are all small).
     Whole { topic: Topic, message: BusMessage },
     /// Carries only a number: sent after this node dropped a note, so receivers see the gap
