@@ -76,8 +76,13 @@ impl DbSessionStore {
 /// What the `sessions.id` column holds for a session id: its SHA-256, in hex. The id is 128
 /// random bits, so a fast unsalted hash is enough: there is nothing to guess or precompute.
 pub fn stored_id(id: &Id) -> String {
+    stored_id_of(&id.to_string())
+}
+
+/// [`stored_id`] of a session id in its text form (as a bus topic names it).
+pub fn stored_id_of(id: &str) -> String {
     use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+    hex::encode(Sha256::digest(id.as_bytes()))
 }
 
 fn backend_error(error: sqlx::Error) -> session_store::Error {

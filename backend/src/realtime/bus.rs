@@ -6,7 +6,8 @@
 //! websocket rebuilds that stream from the database (events are durable), so lag costs a read,
 //! never a message. A topic is forgotten when its last subscriber leaves, so a conversation
 //! costs bus memory only while someone follows it. Several nodes need a bus that crosses
-//! processes (PostgreSQL LISTEN/NOTIFY); the [`Bus`] trait is the seam for it.
+//! processes: [`super::pg_bus::PgBus`] (PostgreSQL LISTEN/NOTIFY) wraps this one behind the
+//! same [`Bus`] trait.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -16,6 +17,7 @@ use domain::{
     AgentId, Availability, ConversationEvent, ConversationId, Effect, Timestamp, UnavailableReason,
     WithdrawReason,
 };
+use serde::{Deserialize, Serialize};
 
 use super::subscription::{Inbox, Registry};
 pub use super::subscription::{Lagged, Subscription};
@@ -24,7 +26,8 @@ pub use super::subscription::{Lagged, Subscription};
 /// grows to this only while it falls behind.
 pub const SUBSCRIBER_CAPACITY: usize = 256;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Topic {
     /// Everything that happens in one conversation: durable events and typing.
     Conversation(ConversationId),
@@ -35,14 +38,18 @@ pub enum Topic {
     Session(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serializable so another node can receive it (`realtime::pg_bus`); an event crosses nodes
+/// by reference only, since its body may exceed a notification's size limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "message", rename_all = "snake_case")]
 pub enum BusMessage {
     Event(ConversationEvent),
     Typing {
         conversation: ConversationId,
         who: Typist,
         typing: bool,
-        /// The socket that typed, so it does not echo to itself.
+        /// The socket that typed, so it does not echo to itself. Socket ids count per node
+        /// from 1; a signal from another node arrives with [`FOREIGN_ORIGIN`].
         origin: u64,
     },
     Offer {
@@ -61,6 +68,10 @@ pub enum BusMessage {
     /// The session of this topic was signed out.
     SessionEnded,
 }
+
+/// The `origin` of a typing signal from another node: no socket here has it, so no socket here
+/// takes the signal for its own echo.
+pub const FOREIGN_ORIGIN: u64 = 0;
 
 pub trait Bus: Send + Sync + 'static {
     fn publish(&self, topic: &Topic, message: BusMessage);
@@ -114,6 +125,36 @@ impl InProcessBus {
     /// Topics with at least one subscriber.
     pub fn topic_count(&self) -> usize {
         self.topics.lock().len()
+    }
+
+    /// Whether anyone on this node follows `topic`: a message nobody here reads need not be
+    /// fetched from storage.
+    pub fn has_subscribers(&self, topic: &Topic) -> bool {
+        self.topics.lock().contains_key(topic)
+    }
+
+    /// Tells every subscriber of the topics `which` selects that it [`Lagged`], so each
+    /// rebuilds from storage. For messages lost before they reached this node (a lost
+    /// PostgreSQL LISTEN connection), where no queue overflowed to say so.
+    pub fn mark_lagged(&self, which: impl Fn(&Topic) -> bool) {
+        let map = self.topics.lock();
+        for (topic, inboxes) in map.iter() {
+            if which(topic) {
+                for inbox in inboxes {
+                    inbox.mark_lagged();
+                }
+            }
+        }
+    }
+
+    /// The topics this node follows that `which` selects.
+    pub fn topics(&self, which: impl Fn(&Topic) -> bool) -> Vec<Topic> {
+        self.topics
+            .lock()
+            .keys()
+            .filter(|topic| which(topic))
+            .cloned()
+            .collect()
     }
 }
 
@@ -297,6 +338,25 @@ mod tests {
             assert_eq!(*slow.recv().await.unwrap(), typing(origin));
         }
         assert!(slow.try_recv().is_none());
+    }
+
+    #[tokio::test]
+    async fn marking_topics_lagged_drops_their_queues_and_tells_only_their_subscribers() {
+        let bus = InProcessBus::new();
+        let c1 = Topic::Conversation(ConversationId::new("c1"));
+        let session = Topic::Session("s".into());
+        let mut follower = bus.subscribe(&c1);
+        let mut signed_in = bus.subscribe(&session);
+        bus.publish(&c1, typing(1));
+
+        bus.mark_lagged(|topic| !matches!(topic, Topic::Session(_)));
+
+        assert_eq!(follower.recv().await, Err(Lagged(1)));
+        assert!(follower.try_recv().is_none(), "the stale queue is gone");
+        assert!(signed_in.try_recv().is_none());
+        bus.publish(&c1, typing(2));
+        assert_eq!(*follower.recv().await.unwrap(), typing(2));
+        assert!(bus.has_subscribers(&c1));
     }
 
     #[tokio::test]

@@ -3,8 +3,10 @@
 //! details). Agents' presence drives the engine, so it lives there (`engine::presence`).
 
 pub mod bus;
+pub mod pg_bus;
 pub mod read_marks;
 pub mod reads;
 mod subscription;
 
 pub use bus::{Bus, BusMessage, InProcessBus, Lagged, Subscription, Topic};
+pub use pg_bus::PgBus;

@@ -72,6 +72,22 @@ impl Inbox {
         }
     }
 
+    /// Tells the subscriber it lagged although nothing overflowed here: messages meant for it
+    /// were lost on the way (another node's notification). What it had queued is dropped too,
+    /// since its rebuild from storage covers it, and a stale queued message delivered after the
+    /// rebuild could undo it (an old offer's withdrawal hiding a newer offer).
+    pub(crate) fn mark_lagged(&self) {
+        let waker = {
+            let mut state = self.lock();
+            state.lagged += (state.queue.len() as u64).max(1);
+            state.queue = VecDeque::new();
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
     fn take(&self, cx: Option<&mut Context<'_>>) -> Option<Result<Arc<BusMessage>, Lagged>> {
         let mut state = self.lock();
         if state.lagged > 0 {

@@ -17,6 +17,11 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// The scratch PostgreSQL database's URL (`None` on SQLite), for what connects by URL.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.scratch.as_ref().map(|(_, url)| url.as_str())
+    }
+
     pub async fn cleanup(self) {
         self.db.close().await;
         if let Some((base, scratch)) = self.scratch {

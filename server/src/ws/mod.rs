@@ -60,6 +60,7 @@ impl WsState {
             presence,
             limits,
             shutdown,
+            // From 1: 0 marks a typing signal from another node (`bus::FOREIGN_ORIGIN`).
             next_id: AtomicU64::new(1),
         }))
     }
