@@ -160,6 +160,16 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         Arc::new(SystemClock),
     )
     .with_follow_ups(follow_ups);
+    // Several nodes: what one node publishes reaches the others through PostgreSQL.
+    let engine = if config.cluster {
+        let bus = backend::realtime::PgBus::start(&config.database_url, db.clone())
+            .await
+            .map_err(|e| format!("cannot start the cluster's PostgreSQL bus: {e}"))?;
+        tracing::info!(node = bus.node(), "cluster node: the bus is PostgreSQL LISTEN/NOTIFY");
+        engine.with_bus(bus)
+    } else {
+        engine
+    };
     // Deadlines that passed while the server was down fire on the scheduler's first round.
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
