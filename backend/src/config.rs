@@ -49,6 +49,7 @@ pub struct RawConfig {
     pub visitor_rate: Option<String>,
     pub visitor_start_rate: Option<String>,
     pub chat_start_rate: Option<String>,
+    pub cluster: Option<bool>,
 }
 
 impl RawConfig {
@@ -81,6 +82,7 @@ impl RawConfig {
             visitor_rate: Some(rates::DEFAULT_VISITOR.into()),
             visitor_start_rate: Some(rates::DEFAULT_VISITOR_START.into()),
             chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
+            cluster: Some(false),
         }
     }
 }
@@ -128,6 +130,9 @@ pub struct Config {
     pub ai_thinking: Duration,
     /// Quotas for sign-in, sign-up and anonymous chats (`BATON_*_RATE`).
     pub rates: RateLimits,
+    /// Other nodes share this database (`BATON_CLUSTER`): PostgreSQL only; committed events,
+    /// typing, offers and sign-outs reach the other nodes through the database's LISTEN/NOTIFY.
+    pub cluster: bool,
 }
 
 impl Config {
@@ -288,6 +293,15 @@ impl Config {
                 shipped.chat_start,
             ),
         };
+        let cluster = raw.cluster.unwrap_or(false);
+        if cluster && database_url.starts_with("sqlite:") {
+            problems.push(
+                "BATON_CLUSTER needs PostgreSQL: the nodes of a cluster share one database, and a \
+                 SQLite file belongs to one machine. Set BATON_DATABASE_URL=postgres://… on every \
+                 node, or leave BATON_CLUSTER off to run one node on SQLite"
+                    .into(),
+            );
+        }
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -307,6 +321,7 @@ impl Config {
             public_url,
             ai_thinking,
             rates,
+            cluster,
         })
     }
 }
@@ -405,6 +420,29 @@ mod tests {
         };
         let config = Config::load(None, overrides).unwrap();
         assert_eq!(config.rates.sign_up.count, 3);
+    }
+
+    #[test]
+    fn cluster_mode_refuses_sqlite_and_says_to_use_postgresql() {
+        let overrides = RawConfig {
+            cluster: Some(true),
+            ..Default::default()
+        };
+        let message = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(
+            message.contains("BATON_CLUSTER needs PostgreSQL"),
+            "{message}"
+        );
+        assert!(
+            message.contains("BATON_DATABASE_URL=postgres://"),
+            "{message}"
+        );
+        let overrides = RawConfig {
+            cluster: Some(true),
+            database_url: Some("postgres://postgres@127.0.0.1:5432/baton".into()),
+            ..Default::default()
+        };
+        assert!(Config::load(None, overrides).unwrap().cluster);
     }
 
     #[test]

@@ -129,6 +129,10 @@ pub struct SettingArgs {
     /// Chats one visitor session or one customer starts [default: 10/h]
     #[arg(long, env = "BATON_CHAT_START_RATE", global = true)]
     pub chat_start_rate: Option<String>,
+    /// Run as one node of several sharing one PostgreSQL database (behind a load balancer);
+    /// refused on SQLite [default: false]
+    #[arg(long, env = "BATON_CLUSTER", global = true, num_args = 0..=1, default_missing_value = "true")]
+    pub cluster: Option<bool>,
 }
 
 impl SettingArgs {
@@ -160,6 +164,7 @@ impl SettingArgs {
             visitor_rate: self.visitor_rate,
             visitor_start_rate: self.visitor_start_rate,
             chat_start_rate: self.chat_start_rate,
+            cluster: self.cluster,
         }
     }
 }

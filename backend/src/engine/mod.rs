@@ -8,6 +8,7 @@
 
 mod apply;
 mod chat_snapshot;
+mod due;
 mod persist;
 pub mod presence;
 pub mod scheduler;
@@ -266,57 +267,6 @@ impl Engine {
                 Err(failed.error)
             }
         }
-    }
-
-    /// Fires every conversation whose stored deadline has passed. Returns how many it ticked.
-    /// Safe to run on several nodes and after a restart: a tick with nothing due does nothing.
-    /// A conversation whose tick fails is postponed with a growing delay (see [`scheduler`]),
-    /// so it cannot hold back the others; `Err` only when postponing it fails too.
-    pub async fn tick_due(&self) -> Result<usize, BackendError> {
-        let now = self.rules.clock.now().as_millis();
-        let due: Vec<(String,)> = sqlx::query_as(
-            "SELECT id FROM conversations WHERE next_deadline IS NOT NULL AND next_deadline <= $1 \
-             ORDER BY next_deadline, id LIMIT 500",
-        )
-        .bind(now)
-        .fetch_all(&self.db.pool)
-        .await?;
-        let due: Vec<ConversationId> = due
-            .into_iter()
-            .map(|(id,)| ConversationId::new(id))
-            .collect();
-        // One batch: on SQLite the due ticks share a commit.
-        let ticks = due
-            .iter()
-            .map(|conversation| {
-                let tick = Command::Tick {
-                    conversation: conversation.clone(),
-                };
-                (tick, Alongside::default())
-            })
-            .collect();
-        let results = self.execute_batch(ticks).await;
-        let mut ticked = 0;
-        for (conversation, result) in due.into_iter().zip(results) {
-            match result {
-                Ok(_) => {
-                    ticked += 1;
-                    self.retries.succeeded(&conversation);
-                }
-                Err(error) => self.postpone(&conversation, &error).await?,
-            }
-        }
-        Ok(ticked)
-    }
-
-    /// The earliest stored deadline, if any conversation has one.
-    pub async fn next_deadline(&self) -> Result<Option<Timestamp>, BackendError> {
-        let (next,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MIN(next_deadline) FROM conversations WHERE next_deadline IS NOT NULL",
-        )
-        .fetch_one(&self.db.pool)
-        .await?;
-        Ok(next.map(Timestamp))
     }
 }
 

@@ -98,7 +98,8 @@ async fn store_conversation(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status, \
            assignee_id = excluded.assignee_id, offer_agent_id = excluded.offer_agent_id, \
-           waiting_since = excluded.waiting_since, next_deadline = excluded.next_deadline, state = excluded.state",
+           waiting_since = excluded.waiting_since, next_deadline = excluded.next_deadline, state = excluded.state, \
+           claimed_until = NULL",
     )
     .bind(conv.id.as_str())
     .bind(conv.space.as_str())

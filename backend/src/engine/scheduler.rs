@@ -118,7 +118,8 @@ impl Engine {
         let retry_at = Timestamp(now.as_millis().saturating_add(delay.as_millis() as i64));
         tracing::warn!(%conversation, %error, failures, retry_in = ?delay, "timer tick failed; postponed");
         sqlx::query(
-            "UPDATE conversations SET next_deadline = $1 WHERE id = $2 AND next_deadline <= $3",
+            "UPDATE conversations SET next_deadline = $1, claimed_until = NULL \
+             WHERE id = $2 AND next_deadline <= $3",
         )
         .bind(retry_at.as_millis())
         .bind(conversation.as_str())

@@ -16,3 +16,4 @@ mod sign_in;
 mod visibility;
 mod widget_session;
 mod ws_client;
+mod ws_urls;

@@ -1,6 +1,7 @@
 //! A real websocket client for the tests: signs in through a minted session (a cookie) or, as
 //! the embedded widget does, with its session token in the first frame; speaks the protocol's
-//! frames, and waits for the frame a test expects (with a timeout, never forever).
+//! frames, and waits for the frame a test expects (with a timeout, never forever). It knows no
+//! server of its own, so the cluster tests use it too (`ws_urls.rs` opens it on a `TestApp`).
 
 use std::time::Duration;
 
@@ -13,8 +14,6 @@ use tokio_tungstenite::{
     tungstenite::{self, Message, client::IntoClientRequest, http::HeaderValue},
 };
 
-use crate::helpers::TestApp;
-
 pub struct WsClient {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
@@ -22,49 +21,9 @@ pub struct WsClient {
 /// Long enough for a slow CI machine, short enough that a missing frame fails quickly.
 const WAIT: Duration = Duration::from_secs(10);
 
-impl TestApp {
-    pub fn ws_url(&self) -> String {
-        format!("ws://{}/ws?v=1", self.server.addr)
-    }
-
-    /// Opens `/ws` with this session; panics if the handshake is refused.
-    pub async fn connect(&self, session: &str) -> WsClient {
-        self.try_connect(Some(session), None)
-            .await
-            .expect("websocket handshake accepted")
-    }
-
-    pub async fn try_connect(
-        &self,
-        session: Option<&str>,
-        origin: Option<&str>,
-    ) -> Result<WsClient, tungstenite::Error> {
-        self.try_connect_to(&self.ws_url(), session, origin).await
-    }
-
-    /// The widget's socket URL: no cookie, the session comes in the first frame (issue 16).
-    pub fn auth_frame_ws_url(&self) -> String {
-        format!("{}&auth=frame", self.ws_url())
-    }
-
-    /// Opens `/ws?v=1&auth=frame` without a cookie and sends `token` as the first frame, as
-    /// the widget does; panics if the handshake is refused. The caller then waits for `hello`
-    /// (or for the close that refuses the token).
-    pub async fn connect_with_auth_frame(&self, token: &str) -> WsClient {
-        let mut client = self
-            .try_connect_to(&self.auth_frame_ws_url(), None, None)
-            .await
-            .expect("websocket handshake accepted");
-        client
-            .send(&ClientFrame::Auth {
-                session: token.to_string(),
-            })
-            .await;
-        client
-    }
-
-    pub async fn try_connect_to(
-        &self,
+impl WsClient {
+    /// Opens `url` with this session cookie and Origin (either may be left out).
+    pub async fn connect_to(
         url: &str,
         session: Option<&str>,
         origin: Option<&str>,
@@ -84,9 +43,7 @@ impl TestApp {
         let (stream, _) = connect_async(request).await?;
         Ok(WsClient { stream })
     }
-}
 
-impl WsClient {
     pub async fn send(&mut self, frame: &ClientFrame) {
         self.send_text(&serde_json::to_string(frame).unwrap()).await;
     }
