@@ -189,6 +189,8 @@ fi
 
 # ---- start ----
 
+# Every socket is a file, twice over in nginx (client and node): the soft limit as high as allowed.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 mkdir -p "$RUN_DIR/nginx-tmp"
 rm -f "$RUN_DIR"/node*.log "$RUN_DIR"/nginx*.log "$RUN_DIR"/*.pid "$RUN_DIR"/*.pid.start
 
