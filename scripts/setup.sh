@@ -43,6 +43,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# nginx: the load balancer of scripts/cluster.sh (several nodes on one PostgreSQL database).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  say "installing Debian's nginx"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+fi
+
 # npm packages: Playwright (test runner only, never its browser download) and binaryen's
 # wasm-opt (Debian's binaryen 108 breaks hydration).
 if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ]; then

@@ -24,6 +24,7 @@ use tokio_tungstenite::tungstenite::{
     Message, client::IntoClientRequest, http::HeaderValue, protocol::WebSocketConfig,
 };
 
+use crate::nodes::Placement;
 use crate::seed::Pair;
 
 /// What `CONNECT` answers.
@@ -77,19 +78,12 @@ struct Conn {
     turn: u64,
 }
 
-pub async fn worker(url: String, pairs: Vec<Pair>, sources: Vec<Ipv4Addr>) {
+/// `urls`: one websocket URL, or several (one per node, see [`Placement`]).
+pub async fn worker(urls: String, pairs: Vec<Pair>, sources: Vec<Ipv4Addr>) {
     crate::raise_file_limit();
-    let server: SocketAddr = match url
-        .trim_start_matches("ws://")
-        .split('/')
-        .next()
-        .and_then(|a| a.parse().ok())
-    {
-        Some(addr) => addr,
-        None => {
-            eprintln!("ws-bench worker: bad url {url}");
-            return;
-        }
+    let placement = match Placement::parse(&urls) {
+        Ok(placement) => placement,
+        Err(problem) => return eprintln!("ws-bench worker: {problem}"),
     };
     let tally = Arc::new(Tally::default());
     let started = Instant::now();
@@ -105,7 +99,7 @@ pub async fn worker(url: String, pairs: Vec<Pair>, sources: Vec<Ipv4Addr>) {
                 let end = (next_pair + count).min(pairs.len());
                 let batch = &pairs[next_pair..end];
                 let report = connect(
-                    &url, server, batch, next_pair, &sources, started, &tally, &mut conns,
+                    &placement, batch, next_pair, &sources, started, &tally, &mut conns,
                 )
                 .await;
                 next_pair = end;
@@ -133,10 +127,8 @@ pub async fn worker(url: String, pairs: Vec<Pair>, sources: Vec<Ipv4Addr>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn connect(
-    url: &str,
-    server: SocketAddr,
+    placement: &Placement,
     batch: &[Pair],
     first_index: usize,
     sources: &[Ipv4Addr],
@@ -152,16 +144,17 @@ async fn connect(
         .enumerate()
         .map(|(i, pair)| {
             let index = first_index + i;
-            let (gate, tally, url, pair) =
-                (gate.clone(), tally.clone(), url.to_string(), pair.clone());
+            let (gate, tally, placement, pair) =
+                (gate.clone(), tally.clone(), placement.clone(), pair.clone());
             // Both sockets of a pair on the same source, pairs round robin over the sources.
             let source = sources[index % sources.len()];
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.map_err(|e| e.to_string())?;
                 let side = |session: String, side: char| {
+                    let node = placement.node(index, side);
                     let socket = Socket {
-                        url: url.clone(),
-                        server,
+                        url: node.url.clone(),
+                        server: node.addr,
                         source,
                         session,
                         conversation: pair.conversation.clone(),

@@ -19,8 +19,15 @@
 //! PATH` runs a Baton server binary instead (to compare builds); `--addr HOST:PORT --database
 //! URL [--server-pid PID]` uses a server already running on that database (its pid is found from
 //! the port). See `target.rs` for the limits the benchmark's server is configured with.
+//!
+//! Several nodes of one cluster (`scripts/cluster.sh`): `--nodes http://IP:PORT,http://IP:PORT,…
+//! --database URL` (the cluster's PostgreSQL database, fresh) runs every rate twice: all sockets
+//! on the first node, then each customer on one node and its agent on the next (`nodes.rs`),
+//! and prints both rows side by side. Start the nodes with `BATON_MESSAGE_RATE=1000` (as the
+//! servers this program starts have) and `BATON_DEMO=false`.
 
 mod client;
+mod nodes;
 mod report;
 mod seed;
 mod target;
@@ -50,6 +57,8 @@ struct Args {
     addr: Option<String>,
     database: Option<String>,
     server_pid: Option<u32>,
+    /// `--nodes`: the nodes' `IP:PORT`s.
+    nodes: Option<Vec<String>>,
 }
 
 fn args(argv: &[String]) -> Result<Args, String> {
@@ -65,6 +74,7 @@ fn args(argv: &[String]) -> Result<Args, String> {
         addr: None,
         database: None,
         server_pid: None,
+        nodes: None,
     };
     let mut words = argv.iter().skip(1);
     while let Some(flag) = words.next() {
@@ -93,8 +103,15 @@ fn args(argv: &[String]) -> Result<Args, String> {
             "--addr" => out.addr = Some(value.clone()),
             "--database" => out.database = Some(value.clone()),
             "--server-pid" => out.server_pid = Some(number()? as u32),
+            "--nodes" => out.nodes = Some(nodes::authorities(value)),
             other => return Err(format!("unknown flag {other}")),
         }
+    }
+    if let Some(nodes) = &out.nodes {
+        if nodes.len() < 2 || out.database.is_none() || out.addr.is_some() {
+            return Err("--nodes takes two or more nodes, with --database (not --addr)".into());
+        }
+        out.addr = Some(nodes[0].clone());
     }
     if out.addr.is_some() != out.database.is_some() {
         return Err("--addr and --database go together (the server's database is seeded)".into());
@@ -211,16 +228,35 @@ async fn run(args: Args) -> Result<(), String> {
         (None, None) => Target::in_process(&url).await?,
     };
     println!("  server {} (pid {})", target.addr, target.pid);
-    let outcome = report::drive(
-        &target,
-        &seeded,
-        processes,
-        &source_addrs,
-        &args.rates,
-        args.seconds,
-        &dir,
-    )
-    .await;
+    let drive = |urls: Vec<String>| {
+        let (target, seeded, sources) = (&target, &seeded, &source_addrs);
+        let (rates, dir) = (&args.rates, &dir);
+        async move {
+            let rows = report::drive(
+                target,
+                &urls,
+                seeded,
+                processes,
+                sources,
+                rates,
+                args.seconds,
+                dir,
+            );
+            rows.await
+        }
+    };
+    let single = drive(vec![nodes::ws_url(&target.addr)]).await;
+    let outcome = match (&args.nodes, single) {
+        (Some(nodes), Ok(single)) => {
+            println!(
+                "  across {} nodes: each customer on one node, its agent on the next",
+                nodes.len()
+            );
+            let across = drive(nodes.iter().map(|n| nodes::ws_url(n)).collect()).await;
+            across.map(|across| nodes::print_comparison(nodes.len(), &single, &across))
+        }
+        (_, single) => single.map(drop),
+    };
     target.stop().await;
     if args.database.is_none()
         && let Some(base) = &args.postgres

@@ -66,16 +66,21 @@ async fn ask_all<T: DeserializeOwned>(
         .collect()
 }
 
+/// Connects every pair's sockets to `urls` (one websocket URL per node, see `nodes.rs`), runs
+/// each rate, prints the figures and returns one row per rate. `target`: the server whose
+/// memory is read (with several nodes, the first).
+#[allow(clippy::too_many_arguments)]
 pub async fn drive(
     target: &Target,
+    urls: &[String],
     seeded: &[Pair],
     processes: usize,
     sources: &[Ipv4Addr],
     rates: &[u64],
     seconds: u64,
     dir: &Path,
-) -> Result<(), String> {
-    let url = format!("ws://{}/ws?v=1", target.addr);
+) -> Result<Vec<Row>, String> {
+    let url = urls.join(",");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let sources = sources
         .iter()
@@ -214,7 +219,7 @@ pub async fn drive(
             let _ = worker.child.kill().await;
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// `rate` split over `n` processes, adding up to it.
@@ -223,14 +228,14 @@ fn split(rate: u64, n: usize) -> Vec<u64> {
     (0..n).map(|i| rate / n + u64::from(i < rate % n)).collect()
 }
 
-struct Row {
-    rate: u64,
+pub struct Row {
+    pub rate: u64,
     delivered: u64,
-    lost: u64,
+    pub lost: u64,
     duplicates: u64,
     errors: BTreeMap<String, u64>,
     /// p50, p99, p99.9, max in ms.
-    p: [f64; 4],
+    pub p: [f64; 4],
     ack: [f64; 2],
 }
 
@@ -290,7 +295,7 @@ impl Row {
         );
     }
 
-    fn errors_text(&self) -> String {
+    pub fn errors_text(&self) -> String {
         if self.errors.is_empty() {
             return "none".into();
         }
