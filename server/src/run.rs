@@ -243,13 +243,13 @@ async fn sweep_expired_sessions(store: DbSessionStore) {
 async fn serve(config: Config) -> Result<(), String> {
     let demo_host = config.demo.then_some(config.demo_host_addr);
     let database = redact_url(&config.database_url);
+    // Behind a load balancer the demo host page embeds the widget from the public address.
+    let public_url = config.public_url.clone();
     let server = start(config).await?;
     let empty = users::count_staff(&server.db).await.unwrap_or(0) == 0;
     if let Some(host) = demo_host {
-        tokio::spawn(crate::demo_host::serve(
-            host,
-            format!("http://{}", server.addr),
-        ));
+        let baton = public_url.unwrap_or_else(|| format!("http://{}", server.addr));
+        tokio::spawn(crate::demo_host::serve(host, baton));
     }
     print_welcome(server.addr, &database, demo_host, empty);
     shutdown_signal().await;
