@@ -57,6 +57,7 @@ async fn the_offer_of_an_agent_whose_node_is_killed_expires_on_time_and_moves_to
     );
     let moved_at = backend::clock::now_ms();
     let late = moved_at - offer.expires_at.as_millis();
+    eprintln!("the offer moved to the next agent {late} ms after its due time");
     assert!(
         late <= 5_000,
         "the offer moved {late} ms after its due time (at most 5 s)"
