@@ -171,7 +171,10 @@ async fn an_agent_whose_tab_is_on_another_node_is_not_set_away(db: &Db) {
     tokio::time::sleep(GRACE * 3).await;
 
     assert_eq!(cluster.availability(&cluster.agent).await, "Available");
-    assert_eq!(a.presence.agents_set_away() + b.presence.agents_set_away(), 0);
+    assert_eq!(
+        a.presence.agents_set_away() + b.presence.agents_set_away(),
+        0
+    );
     a.dies().await;
     b.dies().await;
 }
@@ -199,15 +202,16 @@ async fn when_the_node_holding_the_tab_dies_the_agent_is_set_away_once_after_the
         Some(UnavailableReason::Disconnected { .. })
     ));
     assert_eq!(times_set_unavailable(&mut told), 1);
-    assert_eq!(a.presence.agents_set_away() + c.presence.agents_set_away(), 1);
+    assert_eq!(
+        a.presence.agents_set_away() + c.presence.agents_set_away(),
+        1
+    );
     drop(tab);
     a.dies().await;
     c.dies().await;
 }
 
-async fn a_tab_closing_on_one_node_while_another_node_holds_one_keeps_the_agent_available(
-    db: &Db,
-) {
+async fn a_tab_closing_on_one_node_while_another_node_holds_one_keeps_the_agent_available(db: &Db) {
     let cluster = Cluster::new(db).await;
     let (a, b) = (cluster.node(), cluster.node());
     let on_a = a.presence.tab_opened(&cluster.agent);
@@ -257,7 +261,10 @@ async fn after_start_an_available_agent_with_no_tab_anywhere_is_set_away_once_af
 
     assert!(took >= GRACE, "set away {took:?} after start");
     assert_eq!(times_set_unavailable(&mut told), 1);
-    assert_eq!(a.presence.agents_set_away() + b.presence.agents_set_away(), 1);
+    assert_eq!(
+        a.presence.agents_set_away() + b.presence.agents_set_away(),
+        1
+    );
     a.dies().await;
     b.dies().await;
 }
@@ -309,7 +316,10 @@ async fn nodes_sweeping_at_the_same_moment_set_each_gone_agent_away_once(db: &Db
     let mut claimed: Vec<AgentId> = by_a.iter().chain(&by_b).cloned().collect();
     claimed.sort();
     agents.sort();
-    assert_eq!(claimed, agents, "each agent exactly once: {by_a:?} {by_b:?}");
+    assert_eq!(
+        claimed, agents,
+        "each agent exactly once: {by_a:?} {by_b:?}"
+    );
     assert!(again_a.unwrap().is_empty() && again_b.unwrap().is_empty());
     for agent in &agents {
         assert_eq!(cluster.availability(agent).await, "Unavailable");
