@@ -172,12 +172,17 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     };
     // Deadlines that passed while the server was down fire on the scheduler's first round.
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
-    let scheduler = tokio::spawn(scheduler::run(engine.clone(), scheduler_stopped));
     let presence = Presence::new(engine.clone(), config.presence_grace);
-    // Tabs that closed with the previous process: their agents get the grace period to return.
-    if let Err(error) = presence.expect_back_after_restart().await {
-        tracing::warn!(%error, "cannot read who is Available; their availability stays as it was");
-    }
+    // Presence's heartbeat and sweep (shared with the other nodes) stop with the timers.
+    let scheduler = tokio::spawn({
+        let (timers, tabs) = (
+            scheduler::run(engine.clone(), scheduler_stopped.clone()),
+            presence.clone().run(scheduler_stopped),
+        );
+        async move {
+            tokio::join!(timers, tabs);
+        }
+    });
     let limits = Limits {
         messages_per_second: config.message_rate,
         ..Limits::default()
