@@ -17,6 +17,7 @@ use figment::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::BackendError;
+use crate::proxies::TrustedProxies;
 use crate::rates::{self, Rate, RateLimits};
 
 /// Every setting as text, as it comes from a file, the environment or a flag. `None` = not given.
@@ -49,6 +50,7 @@ pub struct RawConfig {
     pub visitor_rate: Option<String>,
     pub visitor_start_rate: Option<String>,
     pub chat_start_rate: Option<String>,
+    pub trusted_proxies: Option<String>,
 }
 
 impl RawConfig {
@@ -81,6 +83,7 @@ impl RawConfig {
             visitor_rate: Some(rates::DEFAULT_VISITOR.into()),
             visitor_start_rate: Some(rates::DEFAULT_VISITOR_START.into()),
             chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
+            trusted_proxies: None,
         }
     }
 }
@@ -128,6 +131,9 @@ pub struct Config {
     pub ai_thinking: Duration,
     /// Quotas for sign-in, sign-up and anonymous chats (`BATON_*_RATE`).
     pub rates: RateLimits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`BATON_TRUSTED_PROXIES`);
+    /// empty: the client is the TCP peer.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -288,6 +294,13 @@ impl Config {
                 shipped.chat_start,
             ),
         };
+        let trusted_proxies = TrustedProxies::parse(raw.trusted_proxies.as_deref().unwrap_or(""))
+            .unwrap_or_else(|reason| {
+                problems.push(format!(
+                    "BATON_TRUSTED_PROXIES must be IP addresses or CIDR networks separated by commas, such as 127.0.0.1,10.0.0.0/8 ({reason})"
+                ));
+                TrustedProxies::default()
+            });
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -307,6 +320,7 @@ impl Config {
             public_url,
             ai_thinking,
             rates,
+            trusted_proxies,
         })
     }
 }
@@ -405,6 +419,25 @@ mod tests {
         };
         let config = Config::load(None, overrides).unwrap();
         assert_eq!(config.rates.sign_up.count, 3);
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_a_bad_entry_is_named() {
+        let config = Config::load(None, RawConfig::default()).unwrap();
+        assert!(config.trusted_proxies.is_empty());
+        let overrides = RawConfig {
+            trusted_proxies: Some("127.0.0.1, 10.0.0.0/8".into()),
+            ..Default::default()
+        };
+        let config = Config::load(None, overrides).unwrap();
+        assert!(config.trusted_proxies.trusts("10.2.3.4".parse().unwrap()));
+        let overrides = RawConfig {
+            trusted_proxies: Some("127.0.0.1, proxy.local".into()),
+            ..Default::default()
+        };
+        let message = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(message.contains("BATON_TRUSTED_PROXIES"), "{message}");
+        assert!(message.contains("proxy.local"), "{message}");
     }
 
     #[test]

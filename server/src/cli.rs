@@ -129,6 +129,10 @@ pub struct SettingArgs {
     /// Chats one visitor session or one customer starts [default: 10/h]
     #[arg(long, env = "BATON_CHAT_START_RATE", global = true)]
     pub chat_start_rate: Option<String>,
+    /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose X-Forwarded-For
+    /// names the client, for per-address limits; others' X-Forwarded-For is ignored [default: none]
+    #[arg(long, env = "BATON_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 impl SettingArgs {
@@ -160,6 +164,7 @@ impl SettingArgs {
             visitor_rate: self.visitor_rate,
             visitor_start_rate: self.visitor_start_rate,
             chat_start_rate: self.chat_start_rate,
+            trusted_proxies: self.trusted_proxies,
         }
     }
 }

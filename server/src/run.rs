@@ -99,7 +99,7 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub engine: Engine,
-    /// Rate limits of sign-in, sign-up and anonymous chats (tests read how many keys they hold).
+    /// Rate limits of sign-in, sign-up and anonymous chats (tests read how many buckets they hold).
     pub request_limits: Arc<app::limits::Limits>,
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: tokio::sync::oneshot::Sender<()>,
@@ -182,7 +182,10 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     });
     let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
     let ai_listener = tokio::spawn(ai.clone().answer(announced));
-    let request_limits = Arc::new(app::limits::Limits::new(&config.rates));
+    let request_limits = Arc::new(app::limits::Limits::new(
+        backend::quotas::Quotas::new(db.clone()),
+        &config.rates,
+    ));
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),

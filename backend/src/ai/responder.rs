@@ -5,8 +5,7 @@
 //! The domain refuses any AI message once a handoff began (SPEC R-HAND-2), so a reply that was
 //! being prepared when the customer pressed **Talk to a person** is dropped, never shown.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::{
@@ -17,7 +16,7 @@ use domain::{
 };
 use tokio::sync::mpsc;
 
-use super::{knowledge, retrieval::KnowledgeIndex};
+use super::{knowledge, retrieval::KnowledgeIndex, turns};
 use crate::{
     engine::{Alongside, Engine, FollowUp},
     error::BackendError,
@@ -36,8 +35,6 @@ pub struct AiAgent {
     /// How long the typing indicator shows before an answer, so a reply never lands before the
     /// customer's own message has settled on screen.
     thinking: Duration,
-    /// Conversations with a reply being prepared; `true` when the customer wrote again meanwhile.
-    running: Arc<Mutex<HashMap<ConversationId, bool>>>,
 }
 
 impl AiAgent {
@@ -46,7 +43,6 @@ impl AiAgent {
             engine,
             public_url: public_url.trim_end_matches('/').into(),
             thinking,
-            running: Arc::default(),
         }
     }
 
@@ -63,35 +59,32 @@ impl AiAgent {
     /// Called after a customer's message was committed. Replies in the background; several
     /// quick messages get one reply that reads them all.
     fn customer_wrote(&self, conversation: ConversationId) {
-        {
-            let Ok(mut running) = self.running.lock() else {
-                return;
-            };
-            if let Some(again) = running.get_mut(&conversation) {
-                *again = true;
-                return;
-            }
-            running.insert(conversation.clone(), false);
-        }
         let agent = self.clone();
         tokio::spawn(async move {
-            loop {
-                if let Err(error) = agent.reply(&conversation).await {
-                    tracing::error!(%conversation, %error, "the AI agent could not reply");
-                    agent.typing(&conversation, false);
-                }
-                let Ok(mut running) = agent.running.lock() else {
-                    return;
-                };
-                match running.get_mut(&conversation) {
-                    Some(again) if *again => *again = false,
-                    _ => {
-                        running.remove(&conversation);
-                        return;
-                    }
-                }
+            if let Err(error) = agent.take_turns(&conversation).await {
+                tracing::error!(%conversation, %error, "the AI agent could not claim a reply");
             }
         });
+    }
+
+    /// Replies in `conversation` unless a reply is already in flight there, on this node or
+    /// another (see [`turns`]): then that one is told to reply again once done. Holding the
+    /// claim, replies until the customer has not written meanwhile. Returns whether this call
+    /// held the claim.
+    pub async fn take_turns(&self, conversation: &ConversationId) -> Result<bool, BackendError> {
+        let db = self.engine.db();
+        let Some(claim) = turns::claim(db, conversation, self.engine.clock().now().0).await? else {
+            return Ok(false);
+        };
+        loop {
+            if let Err(error) = self.reply(conversation).await {
+                tracing::error!(%conversation, %error, "the AI agent could not reply");
+                self.typing(conversation, false);
+            }
+            if !turns::release(db, &claim, self.engine.clock().now().0).await? {
+                return Ok(true);
+            }
+        }
     }
 
     fn typing(&self, conversation: &ConversationId, typing: bool) {
