@@ -76,10 +76,17 @@ impl AiAgent {
         let Some(claim) = turns::claim(db, conversation, self.engine.clock().now().0).await? else {
             return Ok(false);
         };
+        // What the previous reply of this turn read: a message sent while it was being
+        // prepared comes before that reply, yet is still to be answered.
+        let mut read_up_to = None;
         loop {
-            if let Err(error) = self.reply(conversation).await {
-                tracing::error!(%conversation, %error, "the AI agent could not reply");
-                self.typing(conversation, false);
+            match self.reply_after(conversation, read_up_to).await {
+                Ok((_, Some(seq))) => read_up_to = Some(seq),
+                Ok((_, None)) => {}
+                Err(error) => {
+                    tracing::error!(%conversation, %error, "the AI agent could not reply");
+                    self.typing(conversation, false);
+                }
             }
             if !turns::release(db, &claim, self.engine.clock().now().0).await? {
                 return Ok(true);
@@ -102,25 +109,35 @@ impl AiAgent {
     /// Answers what the customer wrote since the AI last spoke. `None` when there is nothing
     /// to answer or the AI may no longer speak.
     pub async fn reply(&self, id: &ConversationId) -> Result<Option<Turn>, BackendError> {
+        Ok(self.reply_after(id, None).await?.0)
+    }
+
+    /// Answers the customer's messages after event `after` (when given; else since the AI last
+    /// spoke). Also returns the last event's seq it read, when it read any.
+    async fn reply_after(
+        &self,
+        id: &ConversationId,
+        after: Option<i64>,
+    ) -> Result<(Option<Turn>, Option<i64>), BackendError> {
         let db = self.engine.db();
         let Some(conv) = reads::conversation(db, id).await? else {
-            return Ok(None);
+            return Ok((None, None));
         };
         if conv.status != ConversationStatus::WithAi || conv.handoff.is_some() {
-            return Ok(None);
+            return Ok((None, None));
         }
         let Some(experience) = experience_of(self.engine.db(), id).await? else {
-            return Ok(None);
+            return Ok((None, None));
         };
-        let question = unanswered(db, id).await?;
+        let (question, read_up_to) = unanswered(db, id, after).await?;
         if question.trim().is_empty() {
-            return Ok(None);
+            return Ok((None, read_up_to));
         }
         self.typing(id, true);
         tokio::time::sleep(self.thinking).await;
         let outcome = self.decide_and_send(id, &experience, &question).await;
         self.typing(id, false);
-        outcome
+        Ok((outcome?, read_up_to))
     }
 
     async fn decide_and_send(
@@ -280,8 +297,13 @@ async fn experience_of(
     }
 }
 
-/// The customer's messages since the AI last spoke, joined: two quick messages are one question.
-async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, BackendError> {
+/// The customer's messages after event `after`, or since the AI last spoke, joined: two quick
+/// messages are one question. Also the last event's seq, when there is one.
+async fn unanswered(
+    db: &crate::Db,
+    id: &ConversationId,
+    after: Option<i64>,
+) -> Result<(String, Option<i64>), BackendError> {
     let mut events = Vec::new();
     loop {
         let after = events
@@ -294,19 +316,22 @@ async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, Backe
             break;
         }
     }
-    let since = events
-        .iter()
-        .rposition(|e| {
-            matches!(
-                e.kind,
-                EventKind::Message {
-                    author: Author::Ai,
-                    ..
-                }
-            )
-        })
-        .map_or(0, |i| i + 1);
-    Ok(events[since..]
+    let since = match after {
+        Some(seq) => events.partition_point(|e| e.seq <= seq),
+        None => events
+            .iter()
+            .rposition(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Message {
+                        author: Author::Ai,
+                        ..
+                    }
+                )
+            })
+            .map_or(0, |i| i + 1),
+    };
+    let question = events[since..]
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::Message {
@@ -317,5 +342,6 @@ async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, Backe
             _ => None,
         })
         .collect::<Vec<_>>()
-        .join("\n"))
+        .join("\n");
+    Ok((question, events.last().map(|e| e.seq)))
 }
