@@ -248,24 +248,22 @@ impl Limits {
         let client = Client::of(from).to_string();
         self.check(&[
             ("chat_start", self.rates.chat_start, &chatter, CHAT_STARTS),
-            (
-                "visitor_start",
-                self.rates.visitor_start,
-                &client,
-                VISITORS,
-            ),
+            ("visitor_start", self.rates.visitor_start, &client, VISITORS),
         ])
         .await
     }
 
     /// Buckets stored now, all limiters together.
-    pub async fn len(&self) -> Result<u64, BackendError> {
-        self.quotas.len().await
+    pub async fn buckets(&self) -> Result<u64, BackendError> {
+        self.quotas.buckets().await
     }
 
     /// Counts the request against each quota in order (limiter, rate, caller, refusal text);
     /// the first one used up refuses it.
-    async fn check(&self, checks: &[(&'static str, Rate, &str, &'static str)]) -> Result<(), Refusal> {
+    async fn check(
+        &self,
+        checks: &[(&'static str, Rate, &str, &'static str)],
+    ) -> Result<(), Refusal> {
         let quotas: Vec<Quota<'_>> = checks
             .iter()
             .map(|&(limiter, rate, caller, _)| Quota {

@@ -151,10 +151,7 @@ mod tests {
     #[test]
     fn without_a_usable_entry_the_last_trusted_address_is_the_client() {
         let proxies = nginx_on_loopback();
-        assert_eq!(
-            proxies.client_address(ip("127.0.0.1"), []),
-            ip("127.0.0.1")
-        );
+        assert_eq!(proxies.client_address(ip("127.0.0.1"), []), ip("127.0.0.1"));
         assert_eq!(
             proxies.client_address(ip("127.0.0.1"), ["garbage"]),
             ip("127.0.0.1")

@@ -150,7 +150,7 @@ impl Quotas {
     }
 
     /// The buckets stored now, all limiters together.
-    pub async fn len(&self) -> Result<u64, BackendError> {
+    pub async fn buckets(&self) -> Result<u64, BackendError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM quota_buckets")
             .fetch_one(&self.inner.db.pool)
             .await?;
@@ -231,10 +231,7 @@ mod tests {
             gcra(tat, 1_000, five_a_minute),
             Err(Duration::from_secs(12))
         );
-        assert_eq!(
-            gcra(tat, 5_000, five_a_minute),
-            Err(Duration::from_secs(8))
-        );
+        assert_eq!(gcra(tat, 5_000, five_a_minute), Err(Duration::from_secs(8)));
         assert_eq!(gcra(tat, 13_000, five_a_minute), Ok(73_000));
     }
 

@@ -97,7 +97,10 @@ async fn two_nodes_told_at_once_give_one_reply(db: &Db) {
     let (first, second) = tokio::join!(one.take_turns(&id), two.take_turns(&id));
 
     assert_eq!(
-        [first.unwrap(), second.unwrap()].iter().filter(|&&held| held).count(),
+        [first.unwrap(), second.unwrap()]
+            .iter()
+            .filter(|&&held| held)
+            .count(),
         1,
         "one node held the reply"
     );
@@ -126,7 +129,10 @@ async fn a_message_during_a_reply_gets_one_more_reply_after_it(db: &Db) {
 
     let replies = ai_replies(db, &id).await;
     assert_eq!(replies.len(), 2, "{replies:?}");
-    assert!(replies[1] > second_question, "the second reply follows the second question");
+    assert!(
+        replies[1] > second_question,
+        "the second reply follows the second question"
+    );
     assert!(no_claim_left(db).await);
 }
 
@@ -141,7 +147,10 @@ async fn a_claim_left_by_a_dead_node_is_taken_over_after_its_lease(db: &Db) {
     let live = turns::claim(db, &id, now).await.unwrap().expect("claimed");
     assert!(!ai.take_turns(&id).await.unwrap());
     assert!(ai_replies(db, &id).await.is_empty());
-    assert!(turns::release(db, &live, now).await.unwrap(), "told to reply again");
+    assert!(
+        turns::release(db, &live, now).await.unwrap(),
+        "told to reply again"
+    );
 
     // That node died: a lease later its claim is taken over.
     let taken_over = turns::claim(db, &id, now + lease + 1).await.unwrap();
@@ -150,11 +159,18 @@ async fn a_claim_left_by_a_dead_node_is_taken_over_after_its_lease(db: &Db) {
         !turns::release(db, &live, now + lease + 1).await.unwrap(),
         "the dead node's late release changes nothing"
     );
-    assert!(turns::release(db, &taken_over.unwrap(), now + lease + 1).await.is_ok());
+    assert!(
+        turns::release(db, &taken_over.unwrap(), now + lease + 1)
+            .await
+            .is_ok()
+    );
     assert!(no_claim_left(db).await);
 
     // And an agent finding a stale claim replies.
-    turns::claim(db, &id, now - lease - 1).await.unwrap().expect("claimed");
+    turns::claim(db, &id, now - lease - 1)
+        .await
+        .unwrap()
+        .expect("claimed");
     assert!(ai.take_turns(&id).await.unwrap());
     assert_eq!(ai_replies(db, &id).await.len(), 1);
     assert!(no_claim_left(db).await);

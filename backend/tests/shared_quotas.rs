@@ -63,7 +63,10 @@ async fn a_quota_of_five_a_minute_gives_five_then_refuses_with_the_wait(db: &Db)
             retry_after: Duration::from_secs(7)
         }
     );
-    assert!(allowed(&quotas, "grace").await, "another caller has a bucket of their own");
+    assert!(
+        allowed(&quotas, "grace").await,
+        "another caller has a bucket of their own"
+    );
 }
 
 async fn two_nodes_on_one_database_share_one_count(db: &Db) {
@@ -140,7 +143,7 @@ async fn buckets_full_again_are_swept_and_rows_hold_no_caller_text(db: &Db) {
     for n in 0..3 {
         assert!(allowed(&quotas, &format!("person{n}@example.com")).await);
     }
-    assert_eq!(quotas.len().await.unwrap(), 3);
+    assert_eq!(quotas.buckets().await.unwrap(), 3);
     let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM quota_buckets")
         .fetch_all(&db.pool)
         .await
@@ -154,12 +157,12 @@ async fn buckets_full_again_are_swept_and_rows_hold_no_caller_text(db: &Db) {
     assert_eq!(quotas.sweep().await.unwrap(), 0, "not full again yet");
     clock.advance(1);
     assert_eq!(quotas.sweep().await.unwrap(), 3);
-    assert_eq!(quotas.len().await.unwrap(), 0);
+    assert_eq!(quotas.buckets().await.unwrap(), 0);
 
     // Checks sweep by themselves now and then.
     for n in 0..SWEEP_EVERY_CHECKS {
         clock.advance(12_000);
         allowed(&quotas, &format!("caller{n}")).await;
     }
-    assert!(quotas.len().await.unwrap() < SWEEP_EVERY_CHECKS);
+    assert!(quotas.buckets().await.unwrap() < SWEEP_EVERY_CHECKS);
 }

@@ -70,6 +70,10 @@ async fn x_forwarded_for_from_an_untrusted_peer_is_ignored() {
         statuses.push(new_visitor(&app, &direct, &format!("198.51.100.{n}")).await);
     }
 
-    assert_eq!(statuses, [200, 200, 429], "a new header per request buys nothing");
+    assert_eq!(
+        statuses,
+        [200, 200, 429],
+        "a new header per request buys nothing"
+    );
     app.stop().await;
 }
