@@ -92,7 +92,8 @@ pub mod session {
         let state = crate::state::AppState::from_context()?;
         state
             .limits
-            .new_visitor(crate::client::client_address().await)?;
+            .new_visitor(crate::client::client_address().await)
+            .await?;
         let id = uuid::Uuid::now_v7().to_string();
         session
             .insert(backend::sessions::VISITOR_KEY, &id)
@@ -154,7 +155,7 @@ async fn admit_sign_in(
         return Err(AppError::Invalid(WRONG_CREDENTIALS.into()).with_status());
     }
     let from = crate::client::client_address().await;
-    state.limits.sign_in(account, &email, from)?;
+    state.limits.sign_in(account, &email, from).await?;
     Ok(email)
 }
 
@@ -225,7 +226,8 @@ pub async fn customer_sign_up(
     backend::customers::check_sign_up(&email, &name, &password)?;
     state
         .limits
-        .sign_up(crate::client::client_address().await)?;
+        .sign_up(crate::client::client_address().await)
+        .await?;
     let id = backend::customers::sign_up(&state.db, &email, &name, &password).await?;
     session::begin(backend::sessions::SignedIn::Customer(id.clone())).await?;
     Ok(Me::Customer {

@@ -16,7 +16,8 @@ pub struct AppState {
     pub engine: Engine,
     /// The built-in AI agent: answers customers in conversations that start with it.
     pub ai: backend::ai::AiAgent,
-    /// Rate limits for sign-in, sign-up and anonymous chats (per server, bounded).
+    /// Rate limits for sign-in, sign-up and anonymous chats (counted in the database, so
+    /// shared by every node).
     pub limits: Arc<crate::limits::Limits>,
 }
 

@@ -17,6 +17,7 @@ use figment::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::BackendError;
+use crate::proxies::TrustedProxies;
 use crate::rates::{self, Rate, RateLimits};
 
 /// Every setting as text, as it comes from a file, the environment or a flag. `None` = not given.
@@ -50,6 +51,7 @@ pub struct RawConfig {
     pub visitor_start_rate: Option<String>,
     pub chat_start_rate: Option<String>,
     pub cluster: Option<bool>,
+    pub trusted_proxies: Option<String>,
 }
 
 impl RawConfig {
@@ -83,6 +85,7 @@ impl RawConfig {
             visitor_start_rate: Some(rates::DEFAULT_VISITOR_START.into()),
             chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
             cluster: Some(false),
+            trusted_proxies: None,
         }
     }
 }
@@ -133,6 +136,9 @@ pub struct Config {
     /// Other nodes share this database (`BATON_CLUSTER`): PostgreSQL only; committed events,
     /// typing, offers and sign-outs reach the other nodes through the database's LISTEN/NOTIFY.
     pub cluster: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`BATON_TRUSTED_PROXIES`);
+    /// empty: the client is the TCP peer.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -302,6 +308,13 @@ impl Config {
                     .into(),
             );
         }
+        let trusted_proxies = TrustedProxies::parse(raw.trusted_proxies.as_deref().unwrap_or(""))
+            .unwrap_or_else(|reason| {
+                problems.push(format!(
+                    "BATON_TRUSTED_PROXIES must be IP addresses or CIDR networks separated by commas, such as 127.0.0.1,10.0.0.0/8 ({reason})"
+                ));
+                TrustedProxies::default()
+            });
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -322,6 +335,7 @@ impl Config {
             ai_thinking,
             rates,
             cluster,
+            trusted_proxies,
         })
     }
 }
@@ -443,6 +457,25 @@ mod tests {
             ..Default::default()
         };
         assert!(Config::load(None, overrides).unwrap().cluster);
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_a_bad_entry_is_named() {
+        let config = Config::load(None, RawConfig::default()).unwrap();
+        assert!(config.trusted_proxies.is_empty());
+        let overrides = RawConfig {
+            trusted_proxies: Some("127.0.0.1, 10.0.0.0/8".into()),
+            ..Default::default()
+        };
+        let config = Config::load(None, overrides).unwrap();
+        assert!(config.trusted_proxies.trusts("10.2.3.4".parse().unwrap()));
+        let overrides = RawConfig {
+            trusted_proxies: Some("127.0.0.1, proxy.local".into()),
+            ..Default::default()
+        };
+        let message = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(message.contains("BATON_TRUSTED_PROXIES"), "{message}");
+        assert!(message.contains("proxy.local"), "{message}");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod demo;
 pub mod demo_kb;
 pub mod engine;
 pub mod error;
+pub mod proxies;
+pub mod quotas;
 pub mod rates;
 pub mod realtime;
 pub mod sessions;

@@ -133,6 +133,10 @@ pub struct SettingArgs {
     /// refused on SQLite [default: false]
     #[arg(long, env = "BATON_CLUSTER", global = true, num_args = 0..=1, default_missing_value = "true")]
     pub cluster: Option<bool>,
+    /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose X-Forwarded-For
+    /// names the client, for per-address limits; others' X-Forwarded-For is ignored [default: none]
+    #[arg(long, env = "BATON_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 impl SettingArgs {
@@ -165,6 +169,7 @@ impl SettingArgs {
             visitor_start_rate: self.visitor_start_rate,
             chat_start_rate: self.chat_start_rate,
             cluster: self.cluster,
+            trusted_proxies: self.trusted_proxies,
         }
     }
 }

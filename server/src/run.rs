@@ -99,7 +99,7 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub engine: Engine,
-    /// Rate limits of sign-in, sign-up and anonymous chats (tests read how many keys they hold).
+    /// Rate limits of sign-in, sign-up and anonymous chats (tests read how many buckets they hold).
     pub request_limits: Arc<app::limits::Limits>,
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: tokio::sync::oneshot::Sender<()>,
@@ -165,7 +165,10 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         let bus = backend::realtime::PgBus::start(&config.database_url, db.clone())
             .await
             .map_err(|e| format!("cannot start the cluster's PostgreSQL bus: {e}"))?;
-        tracing::info!(node = bus.node(), "cluster node: the bus is PostgreSQL LISTEN/NOTIFY");
+        tracing::info!(
+            node = bus.node(),
+            "cluster node: the bus is PostgreSQL LISTEN/NOTIFY"
+        );
         engine.with_bus(bus)
     } else {
         engine
@@ -197,7 +200,10 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     });
     let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
     let ai_listener = tokio::spawn(ai.clone().answer(announced));
-    let request_limits = Arc::new(app::limits::Limits::new(&config.rates));
+    let request_limits = Arc::new(app::limits::Limits::new(
+        backend::quotas::Quotas::new(db.clone()),
+        &config.rates,
+    ));
     let state = AppState {
         leptos_options: leptos_options(addr)?,
         db: db.clone(),

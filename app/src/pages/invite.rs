@@ -24,7 +24,8 @@ pub async fn accept_invitation(
     // Each call hashes a password: counted like a sign-up, so a burst cannot queue sign-ins.
     state
         .limits
-        .sign_up(crate::client::client_address().await)?;
+        .sign_up(crate::client::client_address().await)
+        .await?;
     let user = backend::store::invitations::accept(&state.db, &token, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(user)).await
 }

@@ -16,7 +16,8 @@ pub async fn create_first_admin(
     // Each call hashes a password: counted like a sign-up, so a burst cannot queue sign-ins.
     state
         .limits
-        .sign_up(crate::client::client_address().await)?;
+        .sign_up(crate::client::client_address().await)
+        .await?;
     let id = backend::store::users::create_first_admin(&state.db, &email, &name, &password).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Staff(id)).await
 }

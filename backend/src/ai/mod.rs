@@ -6,5 +6,6 @@ pub mod knowledge;
 pub mod responder;
 pub mod retrieval;
 pub mod review;
+pub mod turns;
 
 pub use responder::AiAgent;

@@ -5,8 +5,7 @@
 //! The domain refuses any AI message once a handoff began (SPEC R-HAND-2), so a reply that was
 //! being prepared when the customer pressed **Talk to a person** is dropped, never shown.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::{
@@ -17,7 +16,7 @@ use domain::{
 };
 use tokio::sync::mpsc;
 
-use super::{knowledge, retrieval::KnowledgeIndex};
+use super::{knowledge, retrieval::KnowledgeIndex, turns};
 use crate::{
     engine::{Alongside, Engine, FollowUp},
     error::BackendError,
@@ -36,8 +35,6 @@ pub struct AiAgent {
     /// How long the typing indicator shows before an answer, so a reply never lands before the
     /// customer's own message has settled on screen.
     thinking: Duration,
-    /// Conversations with a reply being prepared; `true` when the customer wrote again meanwhile.
-    running: Arc<Mutex<HashMap<ConversationId, bool>>>,
 }
 
 impl AiAgent {
@@ -46,7 +43,6 @@ impl AiAgent {
             engine,
             public_url: public_url.trim_end_matches('/').into(),
             thinking,
-            running: Arc::default(),
         }
     }
 
@@ -63,35 +59,39 @@ impl AiAgent {
     /// Called after a customer's message was committed. Replies in the background; several
     /// quick messages get one reply that reads them all.
     fn customer_wrote(&self, conversation: ConversationId) {
-        {
-            let Ok(mut running) = self.running.lock() else {
-                return;
-            };
-            if let Some(again) = running.get_mut(&conversation) {
-                *again = true;
-                return;
-            }
-            running.insert(conversation.clone(), false);
-        }
         let agent = self.clone();
         tokio::spawn(async move {
-            loop {
-                if let Err(error) = agent.reply(&conversation).await {
-                    tracing::error!(%conversation, %error, "the AI agent could not reply");
-                    agent.typing(&conversation, false);
-                }
-                let Ok(mut running) = agent.running.lock() else {
-                    return;
-                };
-                match running.get_mut(&conversation) {
-                    Some(again) if *again => *again = false,
-                    _ => {
-                        running.remove(&conversation);
-                        return;
-                    }
-                }
+            if let Err(error) = agent.take_turns(&conversation).await {
+                tracing::error!(%conversation, %error, "the AI agent could not claim a reply");
             }
         });
+    }
+
+    /// Replies in `conversation` unless a reply is already in flight there, on this node or
+    /// another (see [`turns`]): then that one is told to reply again once done. Holding the
+    /// claim, replies until the customer has not written meanwhile. Returns whether this call
+    /// held the claim.
+    pub async fn take_turns(&self, conversation: &ConversationId) -> Result<bool, BackendError> {
+        let db = self.engine.db();
+        let Some(claim) = turns::claim(db, conversation, self.engine.clock().now().0).await? else {
+            return Ok(false);
+        };
+        // What the previous reply of this turn read: a message sent while it was being
+        // prepared comes before that reply, yet is still to be answered.
+        let mut read_up_to = None;
+        loop {
+            match self.reply_after(conversation, read_up_to).await {
+                Ok((_, Some(seq))) => read_up_to = Some(seq),
+                Ok((_, None)) => {}
+                Err(error) => {
+                    tracing::error!(%conversation, %error, "the AI agent could not reply");
+                    self.typing(conversation, false);
+                }
+            }
+            if !turns::release(db, &claim, self.engine.clock().now().0).await? {
+                return Ok(true);
+            }
+        }
     }
 
     fn typing(&self, conversation: &ConversationId, typing: bool) {
@@ -109,25 +109,35 @@ impl AiAgent {
     /// Answers what the customer wrote since the AI last spoke. `None` when there is nothing
     /// to answer or the AI may no longer speak.
     pub async fn reply(&self, id: &ConversationId) -> Result<Option<Turn>, BackendError> {
+        Ok(self.reply_after(id, None).await?.0)
+    }
+
+    /// Answers the customer's messages after event `after` (when given; else since the AI last
+    /// spoke). Also returns the last event's seq it read, when it read any.
+    async fn reply_after(
+        &self,
+        id: &ConversationId,
+        after: Option<i64>,
+    ) -> Result<(Option<Turn>, Option<i64>), BackendError> {
         let db = self.engine.db();
         let Some(conv) = reads::conversation(db, id).await? else {
-            return Ok(None);
+            return Ok((None, None));
         };
         if conv.status != ConversationStatus::WithAi || conv.handoff.is_some() {
-            return Ok(None);
+            return Ok((None, None));
         }
         let Some(experience) = experience_of(self.engine.db(), id).await? else {
-            return Ok(None);
+            return Ok((None, None));
         };
-        let question = unanswered(db, id).await?;
+        let (question, read_up_to) = unanswered(db, id, after).await?;
         if question.trim().is_empty() {
-            return Ok(None);
+            return Ok((None, read_up_to));
         }
         self.typing(id, true);
         tokio::time::sleep(self.thinking).await;
         let outcome = self.decide_and_send(id, &experience, &question).await;
         self.typing(id, false);
-        outcome
+        Ok((outcome?, read_up_to))
     }
 
     async fn decide_and_send(
@@ -287,8 +297,13 @@ async fn experience_of(
     }
 }
 
-/// The customer's messages since the AI last spoke, joined: two quick messages are one question.
-async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, BackendError> {
+/// The customer's messages after event `after`, or since the AI last spoke, joined: two quick
+/// messages are one question. Also the last event's seq, when there is one.
+async fn unanswered(
+    db: &crate::Db,
+    id: &ConversationId,
+    after: Option<i64>,
+) -> Result<(String, Option<i64>), BackendError> {
     let mut events = Vec::new();
     loop {
         let after = events
@@ -301,19 +316,22 @@ async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, Backe
             break;
         }
     }
-    let since = events
-        .iter()
-        .rposition(|e| {
-            matches!(
-                e.kind,
-                EventKind::Message {
-                    author: Author::Ai,
-                    ..
-                }
-            )
-        })
-        .map_or(0, |i| i + 1);
-    Ok(events[since..]
+    let since = match after {
+        Some(seq) => events.partition_point(|e| e.seq <= seq),
+        None => events
+            .iter()
+            .rposition(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Message {
+                        author: Author::Ai,
+                        ..
+                    }
+                )
+            })
+            .map_or(0, |i| i + 1),
+    };
+    let question = events[since..]
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::Message {
@@ -324,5 +342,6 @@ async fn unanswered(db: &crate::Db, id: &ConversationId) -> Result<String, Backe
             _ => None,
         })
         .collect::<Vec<_>>()
-        .join("\n"))
+        .join("\n");
+    Ok((question, events.last().map(|e| e.seq)))
 }

@@ -1,13 +1,17 @@
 //! Issue 15 items 2, 3, 10a and 11 (anonymous chats): sign-in, sign-up and the anonymous widget
-//! calls are limited per kind of request, per account and per client address, in limiters whose
-//! size stays bounded; refusals are `429` with a `Retry-After`; and a sign-in for an unknown
-//! email takes as long as a wrong password.
+//! calls are limited per kind of request, per account and per client address, in database
+//! buckets that are swept once full again; refusals are `429` with a `Retry-After`; and a
+//! sign-in for an unknown email takes as long as a wrong password.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use app::limits::{Account, Limits};
+use backend::clock::ManualClock;
 use backend::config::RawConfig;
+use backend::quotas::Quotas;
 use backend::rates::RateLimits;
 use futures_util::{StreamExt, stream};
 
@@ -97,12 +101,12 @@ async fn an_overlong_email_is_refused_with_a_clear_message_and_leaves_no_limiter
     let body = response.text().await.unwrap();
     assert!(body.contains("at most 254"), "{body}");
     assert!(body.len() < 1_000, "the refusal does not echo the input");
-    assert_eq!(app.server.request_limits.len(), 0);
+    assert_eq!(app.server.request_limits.buckets().await.unwrap(), 0);
     app.stop().await;
 }
 
 #[tokio::test]
-async fn a_thousand_sign_ins_with_distinct_large_emails_keep_the_servers_limiter_small() {
+async fn a_thousand_sign_ins_with_distinct_large_emails_keep_the_servers_buckets_few() {
     // Over HTTP (the in-process tests below make 10,000 attempts). A small address quota keeps
     // the argon2 work of the admitted attempts short in a debug build.
     let app = spawn_app_with(RawConfig {
@@ -130,44 +134,76 @@ async fn a_thousand_sign_ins_with_distinct_large_emails_keep_the_servers_limiter
     // and so how many keys are kept.
     let admitted = statuses.iter().filter(|&&s| s != 429).count();
     assert!((5..=6).contains(&admitted), "{admitted} attempts admitted");
-    let keys = app.server.request_limits.len();
-    assert!(keys <= 1 + 2 * admitted, "{keys} keys after 1,000 attempts");
+    let keys = app.server.request_limits.buckets().await.unwrap();
+    assert!(
+        keys <= 1 + 2 * admitted as u64,
+        "{keys} buckets after 1,000 attempts"
+    );
     app.stop().await;
 }
 
-#[test]
-fn ten_thousand_sign_ins_with_distinct_large_emails_from_as_many_addresses_stay_within_the_cap() {
-    // The worst case for memory: every attempt a new email from a new address.
-    let cap = 1_000;
-    let limits = Limits::with_cap(&RateLimits::default(), cap);
-
-    for n in 0..10_000u32 {
-        let email = format!("{n}.{}@example.com", "x".repeat(230));
-        let from = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
-        let _ = limits.sign_in(Account::Customer, &email, Some(from));
-        // Three limiters take part in a sign-in (address; account and address; account).
-        assert!(
-            limits.len() <= 3 * cap,
-            "{} keys after {n} attempts",
-            limits.len()
-        );
-    }
+/// Limits over a fresh database whose clock the test moves.
+async fn limits_with_clock(dir: &std::path::Path) -> (Limits, Quotas, Arc<ManualClock>) {
+    let url = format!("sqlite://{}/baton.db", dir.display());
+    let db = backend::Db::open(&url, 4).await.unwrap();
+    let clock = Arc::new(ManualClock::starting_at(1_000_000));
+    let quotas = Quotas::with_clock(db, clock.clone());
+    (
+        Limits::new(quotas.clone(), &RateLimits::default()),
+        quotas,
+        clock,
+    )
 }
 
-#[test]
-fn ten_thousand_sign_ins_with_distinct_large_emails_from_one_address_keep_a_handful_of_keys() {
-    let limits = Limits::new(&RateLimits::default());
+fn scratch_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("baton-limits-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn a_thousand_sign_ins_from_as_many_addresses_leave_no_bucket_once_refilled() {
+    // The worst case for storage: every attempt a new email from a new address, three buckets
+    // each (address; account and address; account). They are swept once full again.
+    let dir = scratch_dir();
+    let (limits, quotas, clock) = limits_with_clock(&dir).await;
+
+    for n in 0..1_000u32 {
+        let email = format!("{n}.{}@example.com", "x".repeat(230));
+        let from = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
+        limits
+            .sign_in(Account::Customer, &email, Some(from))
+            .await
+            .unwrap();
+    }
+    assert!(limits.buckets().await.unwrap() <= 3_000);
+
+    clock.advance(60_000);
+    quotas.sweep().await.unwrap();
+    assert_eq!(
+        limits.buckets().await.unwrap(),
+        0,
+        "a minute on, every bucket is full"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_thousand_sign_ins_with_distinct_large_emails_from_one_address_keep_a_handful_of_buckets()
+{
+    let dir = scratch_dir();
+    let (limits, _, _) = limits_with_clock(&dir).await;
     let from = Some(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7)));
 
-    let admitted = (0..10_000)
-        .filter(|n| {
-            let email = format!("{n}.{}@example.com", "x".repeat(230));
-            limits.sign_in(Account::Staff, &email, from).is_ok()
-        })
-        .count();
+    let mut admitted = 0;
+    for n in 0..1_000 {
+        let email = format!("{n}.{}@example.com", "x".repeat(230));
+        admitted += usize::from(limits.sign_in(Account::Staff, &email, from).await.is_ok());
+    }
 
     assert_eq!(admitted, 20, "the address's burst");
-    assert_eq!(limits.len(), 1 + 2 * 20);
+    assert_eq!(limits.buckets().await.unwrap(), 1 + 2 * 20);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]

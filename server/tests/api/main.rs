@@ -13,6 +13,7 @@ mod realtime;
 mod scheduler;
 mod settings;
 mod sign_in;
+mod trusted_proxies;
 mod visibility;
 mod widget_session;
 mod ws_client;
