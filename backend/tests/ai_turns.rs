@@ -1,6 +1,7 @@
 //! One AI reply in flight per conversation across nodes: two AI agents (two nodes on one
 //! database) told at once give one reply, a message during a reply gets one more reply after it,
-//! and a claim left by a node that died is taken over once its lease has run out.
+//! and a claim left by a node that died is taken over once its lease has run out, by the next
+//! message or by any node's look for abandoned replies.
 
 mod support;
 
@@ -20,6 +21,7 @@ conformance!(
     two_nodes_told_at_once_give_one_reply,
     a_message_during_a_reply_gets_one_more_reply_after_it,
     a_claim_left_by_a_dead_node_is_taken_over_after_its_lease,
+    a_reply_a_dead_node_left_half_done_is_given_without_the_customer_writing_again,
 );
 
 const AI_SHOP: &str = "wk_demo_shop";
@@ -173,5 +175,37 @@ async fn a_claim_left_by_a_dead_node_is_taken_over_after_its_lease(db: &Db) {
         .expect("claimed");
     assert!(ai.take_turns(&id).await.unwrap());
     assert_eq!(ai_replies(db, &id).await.len(), 1);
+    assert!(no_claim_left(db).await);
+}
+
+async fn a_reply_a_dead_node_left_half_done_is_given_without_the_customer_writing_again(db: &Db) {
+    let (engine, ai) = node(db, Duration::from_millis(1));
+    let abandoned = conversation(db, &engine, &ai, "v-abandoned").await;
+    let in_flight = conversation(db, &engine, &ai, "v-in-flight").await;
+    customer_says(&engine, &abandoned, "Can I pay with PayPal?").await;
+    customer_says(&engine, &in_flight, "How long does shipping take?").await;
+    let now = now_ms();
+    // One node died a lease ago holding the first reply; another is preparing the second now.
+    turns::claim(db, &abandoned, now - turns::LEASE.as_millis() as i64 - 1)
+        .await
+        .unwrap()
+        .expect("claimed");
+    let live = turns::claim(db, &in_flight, now)
+        .await
+        .unwrap()
+        .expect("claimed");
+
+    assert_eq!(ai.pick_up_abandoned().await.unwrap(), 1);
+
+    assert_eq!(
+        ai_replies(db, &abandoned).await.len(),
+        1,
+        "the customer is answered"
+    );
+    assert!(
+        ai_replies(db, &in_flight).await.is_empty(),
+        "a reply in flight on a live node is left to it"
+    );
+    turns::release(db, &live, now).await.unwrap();
     assert!(no_claim_left(db).await);
 }

@@ -24,6 +24,10 @@ use crate::{
     store::experiences::{self, Stored},
 };
 
+/// How often each node looks for AI replies a dead node left half done (see
+/// [`AiAgent::pick_up_abandoned`]): a customer waits at most the claim's lease and this.
+const ABANDONED_LOOK: Duration = Duration::from_secs(30);
+
 /// Typing signals from the AI carry this origin: no socket has it, so every socket shows them.
 const AI_ORIGIN: u64 = u64::MAX;
 
@@ -48,12 +52,40 @@ impl AiAgent {
 
     /// Answers what the engine announces (see [`Engine::with_follow_ups`]) until the channel
     /// closes: every customer's message to the AI, whichever path sent it.
+    /// Also looks every [`ABANDONED_LOOK`] for replies a dead node left half done.
     pub async fn answer(self, mut announced: mpsc::UnboundedReceiver<FollowUp>) {
-        while let Some(follow_up) = announced.recv().await {
-            match follow_up {
-                FollowUp::CustomerWroteToAi(conversation) => self.customer_wrote(conversation),
+        let mut look = tokio::time::interval(ABANDONED_LOOK);
+        loop {
+            tokio::select! {
+                follow_up = announced.recv() => match follow_up {
+                    Some(FollowUp::CustomerWroteToAi(conversation)) => self.customer_wrote(conversation),
+                    None => return,
+                },
+                _ = look.tick() => {
+                    let agent = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(error) = agent.pick_up_abandoned().await {
+                            tracing::warn!(%error, "could not look for abandoned AI replies");
+                        }
+                    });
+                }
             }
         }
+    }
+
+    /// Takes over the replies whose node died while preparing them (their claim outlived its
+    /// lease), so the customer is answered without having to write again. Returns how many it
+    /// took over.
+    pub async fn pick_up_abandoned(&self) -> Result<usize, BackendError> {
+        let now = self.engine.clock().now().0;
+        let mut taken = 0;
+        for conversation in turns::abandoned(self.engine.db(), now).await? {
+            tracing::info!(%conversation, "taking over an AI reply left by a node that stopped");
+            if self.take_turns(&conversation).await? {
+                taken += 1;
+            }
+        }
+        Ok(taken)
     }
 
     /// Called after a customer's message was committed. Replies in the background; several

@@ -90,3 +90,20 @@ pub async fn release(db: &Db, claim: &Claim, now: i64) -> Result<bool, BackendEr
     tx.commit().await?;
     Ok(again)
 }
+
+/// Conversations whose reply was claimed longer than [`LEASE`] ago and never given back: the
+/// node preparing it died mid-reply. Earliest first, at most 100 per look.
+pub async fn abandoned(db: &Db, now: i64) -> Result<Vec<ConversationId>, BackendError> {
+    let stale_before = now.saturating_sub(LEASE.as_millis() as i64);
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT conversation_id FROM ai_turns WHERE claimed_at < $1 \
+         ORDER BY claimed_at, conversation_id LIMIT 100",
+    )
+    .bind(stale_before)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id,)| ConversationId::new(id))
+        .collect())
+}
