@@ -142,9 +142,8 @@ impl Cluster {
         for i in 0..self.nodes.len() {
             self.kill(i);
         }
-        if let Some(mut nginx) = self.front.take() {
-            let _ = nginx.kill();
-            let _ = nginx.wait();
+        if let Some(nginx) = self.front.take() {
+            stop_nginx(nginx);
         }
         self.db.close().await;
         drop_scratch_postgres_database(&self.scratch.0, &self.scratch.1).await;
@@ -155,14 +154,14 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         // A failed test must not leave nodes or nginx running.
-        let front = self.front.take();
-        for child in front
-            .into_iter()
-            .chain(self.nodes.iter_mut().filter_map(|n| n.child.take()))
-        {
-            let mut child = child;
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(nginx) = self.front.take() {
+            stop_nginx(nginx);
+        }
+        for node in &mut self.nodes {
+            if let Some(mut child) = node.child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
         }
     }
 }
@@ -183,4 +182,22 @@ async fn wait_ready(node: &Node) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// nginx's master must stop its workers itself: SIGKILL would leave them listening. SIGTERM is
+/// its fast shutdown; SIGKILL only if it is still there after 5 s.
+fn stop_nginx(mut nginx: Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(nginx.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = nginx.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = nginx.kill();
+    let _ = nginx.wait();
 }
