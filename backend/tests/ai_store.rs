@@ -12,14 +12,14 @@ use backend::{
     Db, Engine,
     ai::{AiAgent, knowledge, review},
     clock::SystemClock,
-    demo,
     store::Actor,
     widget::{self, Chatter},
 };
 use domain::{
-    Author, Command, ConversationId, ConversationStatus, CustomerId, Timers, VisitorId,
+    ConversationStatus, CustomerId, Timers, VisitorId,
     ai::{HandoffReason, ReviewOutcome, Turn},
 };
+use support::{chat::customer_says, people::demo_admin};
 
 conformance!(
     a_visitor_is_answered_then_handed_off_after_two_unsure_answers_and_claimed_after_sign_in,
@@ -27,13 +27,7 @@ conformance!(
 );
 
 async fn seeded(db: &Db) -> (Actor, Engine, AiAgent) {
-    demo::seed_if_empty(db).await.unwrap();
-    let (admin,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.baton.test'")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    let actor = Actor::load(db, &admin).await.unwrap();
+    let actor = demo_admin(db).await;
     let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
     let ai = AiAgent::new(
         engine.clone(),
@@ -41,18 +35,6 @@ async fn seeded(db: &Db) -> (Actor, Engine, AiAgent) {
         Duration::from_millis(1),
     );
     (actor, engine, ai)
-}
-
-async fn customer_says(engine: &Engine, id: &ConversationId, body: &str) {
-    engine
-        .execute(Command::SendMessage {
-            conversation: id.clone(),
-            author: Author::Customer,
-            body: body.into(),
-            client_id: uuid::Uuid::now_v7().to_string(),
-        })
-        .await
-        .unwrap();
 }
 
 async fn a_visitor_is_answered_then_handed_off_after_two_unsure_answers_and_claimed_after_sign_in(

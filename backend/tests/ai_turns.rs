@@ -15,7 +15,7 @@ use backend::{
     realtime::reads,
     widget::{self, Chatter},
 };
-use domain::{Author, Command, ConversationId, EventKind, Timers, VisitorId};
+use domain::{Author, ConversationId, EventKind, Timers, VisitorId};
 
 conformance!(
     two_nodes_told_at_once_give_one_reply,
@@ -44,16 +44,9 @@ async fn conversation(db: &Db, engine: &Engine, ai: &AiAgent, visitor: &str) -> 
     widget::start(engine, ai, AI_SHOP, &chatter).await.unwrap()
 }
 
+/// The customer's message, and the conversation's last seq after it.
 async fn customer_says(engine: &Engine, id: &ConversationId, body: &str) -> i64 {
-    engine
-        .execute(Command::SendMessage {
-            conversation: id.clone(),
-            author: Author::Customer,
-            body: body.into(),
-            client_id: uuid::Uuid::now_v7().to_string(),
-        })
-        .await
-        .unwrap();
+    support::chat::customer_says(engine, id, body).await;
     last_seq(engine.db(), id).await
 }
 

@@ -5,18 +5,14 @@ mod support;
 
 use std::sync::Arc;
 
-use backend::{
-    BackendError, Db, Engine,
-    clock::ManualClock,
-    store::{
-        site,
-        spaces::{self, Role},
-        users::{self, NewStaff, create_staff},
-    },
-};
+use backend::{BackendError, Db, Engine, clock::ManualClock, store::spaces};
 use domain::{
-    AgentId, Author, Availability, Command, ConversationId, CustomerId, DomainError, Effect,
-    EventKind, MINUTE, SECOND, Scope, SpaceId, Start, Timers,
+    AgentId, Author, Command, ConversationId, CustomerId, DomainError, Effect, EventKind, MINUTE,
+    SECOND, SpaceId, Timers,
+};
+use support::{
+    chat::{available, start_direct},
+    people::{agent_in, customer, site_with_space},
 };
 
 const T0: i64 = 1_800_000_000_000;
@@ -31,65 +27,30 @@ struct Site {
 }
 
 async fn site(db: &Db) -> Site {
-    site::ensure_site(db, "Test site").await.unwrap();
-    let space = spaces::create(db, "Support").await.unwrap();
-    let mut agents = Vec::new();
-    for name in ["ada", "grace"] {
-        let id = create_staff(
-            db,
-            NewStaff {
-                email: format!("{name}@example.com"),
-                display_name: name.into(),
-                password: "a long password".into(),
-                site_admin: false,
-            },
-        )
-        .await
-        .unwrap();
-        spaces::add_member(db, &space, &id, Role::Agent)
-            .await
-            .unwrap();
-        agents.push(AgentId::new(id));
-    }
-    let customer = users::create_customer(db, "customer@example.com", "Casey")
-        .await
-        .unwrap();
+    let space = site_with_space(db, "Support").await;
+    let ada = agent_in(db, &space, "Ada").await;
+    let grace = agent_in(db, &space, "Grace").await;
+    let customer = customer(db, "Casey").await;
     let clock = Arc::new(ManualClock::starting_at(T0));
     let engine = Engine::new(db.clone(), Timers::default(), clock.clone());
     Site {
         engine,
         clock,
-        space: SpaceId::new(space),
-        grace: agents.pop().unwrap(),
-        ada: agents.pop().unwrap(),
-        customer: CustomerId::new(customer),
+        space,
+        ada,
+        grace,
+        customer,
     }
 }
 
 impl Site {
     async fn available(&self, agent: &AgentId) {
-        self.engine
-            .execute(Command::SetAvailability {
-                agent: agent.clone(),
-                scope: Scope::AllSpaces,
-                availability: Availability::Available,
-            })
-            .await
-            .unwrap();
+        available(&self.engine, agent).await;
     }
 
     async fn start(&self) -> (ConversationId, Vec<Effect>) {
         let id = ConversationId::new(uuid::Uuid::now_v7().to_string());
-        let outcome = self
-            .engine
-            .execute(Command::StartConversation {
-                id: id.clone(),
-                space: self.space.clone(),
-                customer: Some(self.customer.clone()),
-                via: Start::Direct,
-            })
-            .await
-            .unwrap();
+        let outcome = start_direct(&self.engine, &id, &self.space, &self.customer).await;
         (id, outcome.effects)
     }
 

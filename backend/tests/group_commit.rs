@@ -9,18 +9,11 @@ use std::sync::{
     atomic::{AtomicBool, Ordering},
 };
 
-use backend::{
-    Alongside, BackendError, Db, Engine,
-    clock::ManualClock,
-    store::{
-        site,
-        spaces::{self, Role},
-        users::{self, NewStaff, create_staff},
-    },
-};
-use domain::{
-    AgentId, Author, Availability, Command, ConversationId, CustomerId, DomainError, Scope, Start,
-    Timers,
+use backend::{Alongside, BackendError, Db, Engine, clock::ManualClock};
+use domain::{AgentId, Author, Command, ConversationId, CustomerId, DomainError, SpaceId, Timers};
+use support::{
+    chat::{available, start_direct, start_direct_command},
+    people::{agent_in, customer, site_with_space},
 };
 
 conformance!(
@@ -37,46 +30,19 @@ struct Chat {
 }
 
 async fn active_chat(db: &Db, engine: Engine) -> Chat {
-    site::ensure_site(db, "Test site").await.unwrap();
-    let space = spaces::create(db, "Support").await.unwrap();
-    let agent = create_staff(
-        db,
-        NewStaff {
-            email: "ada@example.com".into(),
-            display_name: "Ada".into(),
-            password: "a long password".into(),
-            site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
-    spaces::add_member(db, &space, &agent, Role::Agent)
-        .await
-        .unwrap();
-    let customer = users::create_customer(db, "casey@example.com", "Casey")
-        .await
-        .unwrap();
-    let agent = AgentId::new(agent);
+    let space = site_with_space(db, "Support").await;
+    let agent = agent_in(db, &space, "Ada").await;
+    let customer = customer(db, "Casey").await;
     let conversation = ConversationId::new(uuid::Uuid::now_v7().to_string());
-    for command in [
-        Command::SetAvailability {
-            agent: agent.clone(),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        },
-        Command::StartConversation {
-            id: conversation.clone(),
-            space: domain::SpaceId::new(space),
-            customer: Some(CustomerId::new(customer)),
-            via: Start::Direct,
-        },
-        Command::Accept {
+    available(&engine, &agent).await;
+    start_direct(&engine, &conversation, &space, &customer).await;
+    engine
+        .execute(Command::Accept {
             agent: agent.clone(),
             conversation: conversation.clone(),
-        },
-    ] {
-        engine.execute(command).await.unwrap();
-    }
+        })
+        .await
+        .unwrap();
     Chat {
         engine,
         agent,
@@ -159,12 +125,7 @@ async fn a_command_that_fails_while_writing_leaves_nothing_and_the_rest_of_its_b
     // The conversation row is written first; the experience it names does not exist, so the
     // write beside it fails on the foreign key.
     let start_through_a_missing_experience = (
-        Command::StartConversation {
-            id: doomed.clone(),
-            space: domain::SpaceId::new(space),
-            customer: Some(CustomerId::new(customer)),
-            via: Start::Direct,
-        },
+        start_direct_command(&doomed, &SpaceId::new(space), &CustomerId::new(customer)),
         Alongside {
             experience: Some("no-such-experience".into()),
             ..Alongside::default()

@@ -11,15 +11,15 @@ use backend::{
     clock::ManualClock,
     engine::scheduler::{RETRY_FIRST, RETRY_MAX},
     realtime::reads::{self, REPLAY_PAGE},
-    store::{
-        site,
-        spaces::{self, Role},
-        users::{self, NewStaff, create_staff},
-    },
+    store::spaces,
 };
 use domain::{
-    AgentId, Author, Availability, Command, ConversationEvent, ConversationId, CustomerId,
-    EventKind, SECOND, Scope, SpaceId, Start, Timers, Timestamp,
+    AgentId, Author, Command, ConversationEvent, ConversationId, CustomerId, EventKind, SECOND,
+    SpaceId, Timers, Timestamp,
+};
+use support::{
+    chat::{available, start_direct},
+    people::{agent_in, customer, site_with_space},
 };
 
 conformance!(
@@ -41,58 +41,27 @@ struct Site {
 }
 
 async fn site(db: &Db) -> Site {
-    site::ensure_site(db, "Test site").await.unwrap();
-    let space = spaces::create(db, "Support").await.unwrap();
-    let agent = create_staff(
-        db,
-        NewStaff {
-            email: "ada@example.com".into(),
-            display_name: "Ada".into(),
-            password: "a long password".into(),
-            site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
-    spaces::add_member(db, &space, &agent, Role::Agent)
-        .await
-        .unwrap();
-    let customer = users::create_customer(db, "casey@example.com", "Casey")
-        .await
-        .unwrap();
+    let space = site_with_space(db, "Support").await;
+    let agent = agent_in(db, &space, "Ada").await;
+    let customer = customer(db, "Casey").await;
     let clock = Arc::new(ManualClock::starting_at(T0));
     Site {
         engine: Engine::new(db.clone(), Timers::default(), clock.clone()),
         clock,
-        space: SpaceId::new(space),
-        agent: AgentId::new(agent),
-        customer: CustomerId::new(customer),
+        space,
+        agent,
+        customer,
     }
 }
 
 impl Site {
     async fn available(&self) {
-        self.engine
-            .execute(Command::SetAvailability {
-                agent: self.agent.clone(),
-                scope: Scope::AllSpaces,
-                availability: Availability::Available,
-            })
-            .await
-            .unwrap();
+        available(&self.engine, &self.agent).await;
     }
 
     async fn start(&self, id: &str) -> ConversationId {
         let id = ConversationId::new(id);
-        self.engine
-            .execute(Command::StartConversation {
-                id: id.clone(),
-                space: self.space.clone(),
-                customer: Some(self.customer.clone()),
-                via: Start::Direct,
-            })
-            .await
-            .unwrap();
+        start_direct(&self.engine, &id, &self.space, &self.customer).await;
         id
     }
 

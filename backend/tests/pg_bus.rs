@@ -12,11 +12,14 @@ use backend::{
     clock::ManualClock,
     realtime::{Bus, BusMessage, Lagged, PgBus, Subscription, Topic, bus::FOREIGN_ORIGIN},
     sessions::{DbSessionStore, SignedIn},
-    store::{site, spaces, users},
 };
 use domain::{
-    AgentId, Author, Availability, Command, ConversationEvent, ConversationId, CustomerId,
-    EventKind, Scope, SpaceId, Start, Timers, Timestamp, WithdrawReason, protocol::Typist,
+    AgentId, Author, Command, ConversationEvent, ConversationId, CustomerId, EventKind, SpaceId,
+    Timers, Timestamp, WithdrawReason, protocol::Typist,
+};
+use support::{
+    chat::{available, start_direct},
+    people::{agent_in, customer, site_with_space},
 };
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -35,40 +38,15 @@ async fn two_nodes(test: &str) -> Option<(Nodes, support::TestDb)> {
     let test_db = support::postgres(test).await?;
     let db = test_db.db.clone();
     let url = test_db.postgres_url().unwrap().to_string();
-    site::ensure_site(&db, "Test site").await.unwrap();
-    let space = SpaceId::new(spaces::create(&db, "Support").await.unwrap());
-    let customer = CustomerId::new(
-        users::create_customer(&db, "customer@example.com", "Casey")
-            .await
-            .unwrap(),
-    );
+    let space = site_with_space(&db, "Support").await;
+    let customer = customer(&db, "Casey").await;
     // An Available agent, so a new conversation waits for them instead of ending at once.
-    let ada = users::create_staff(
-        &db,
-        users::NewStaff {
-            email: "ada@example.com".into(),
-            display_name: "Ada".into(),
-            password: "a long password".into(),
-            site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
-    spaces::add_member(&db, space.as_str(), &ada, spaces::Role::Agent)
-        .await
-        .unwrap();
+    let ada = agent_in(&db, &space, "Ada").await;
     let a = PgBus::start(&url, db.clone()).await.unwrap();
     let b = PgBus::start(&url, db.clone()).await.unwrap();
     let clock = Arc::new(ManualClock::starting_at(1_800_000_000_000));
     let engine = Engine::new(db.clone(), Timers::default(), clock).with_bus(a.clone());
-    engine
-        .execute(Command::SetAvailability {
-            agent: AgentId::new(ada),
-            scope: Scope::AllSpaces,
-            availability: Availability::Available,
-        })
-        .await
-        .unwrap();
+    available(&engine, &ada).await;
     let nodes = Nodes {
         a,
         b,
@@ -82,15 +60,7 @@ async fn two_nodes(test: &str) -> Option<(Nodes, support::TestDb)> {
 
 impl Nodes {
     async fn start(&self, id: &ConversationId) {
-        self.engine
-            .execute(Command::StartConversation {
-                id: id.clone(),
-                space: self.space.clone(),
-                customer: Some(self.customer.clone()),
-                via: Start::Direct,
-            })
-            .await
-            .unwrap();
+        start_direct(&self.engine, id, &self.space, &self.customer).await;
     }
 
     async fn say(&self, id: &ConversationId, body: String) -> i64 {

@@ -12,13 +12,12 @@ use backend::{
     clock::SystemClock,
     engine::presence::Presence,
     realtime::{Bus, BusMessage, InProcessBus, Subscription, Topic},
-    store::{
-        site,
-        spaces::{self, Role},
-        users::{NewStaff, create_staff},
-    },
 };
-use domain::{AgentId, Availability, Command, Scope, Timers, UnavailableReason};
+use domain::{AgentId, Availability, SpaceId, Timers, UnavailableReason};
+use support::{
+    chat::available,
+    people::{agent_in, site_with_space},
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -51,38 +50,30 @@ impl Node {
 struct Cluster {
     db: Db,
     bus: Arc<InProcessBus>,
+    space: SpaceId,
     agent: AgentId,
 }
 
 impl Cluster {
     async fn new(db: &Db) -> Cluster {
-        site::ensure_site(db, "Test site").await.unwrap();
-        let space = spaces::create(db, "Support").await.unwrap();
-        let id = create_staff(
-            db,
-            NewStaff {
-                email: "ada@example.com".into(),
-                display_name: "Ada".into(),
-                password: "a long password".into(),
-                site_admin: false,
-            },
-        )
-        .await
-        .unwrap();
-        spaces::add_member(db, &space, &id, Role::Agent)
-            .await
-            .unwrap();
+        let space = site_with_space(db, "Support").await;
+        let agent = agent_in(db, &space, "Ada").await;
         Cluster {
             db: db.clone(),
             bus: Arc::new(InProcessBus::new()),
-            agent: AgentId::new(id),
+            space,
+            agent,
         }
     }
 
+    /// An engine of a node of this cluster: on the shared database and bus.
+    fn engine(&self) -> Engine {
+        Engine::new(self.db.clone(), Timers::default(), Arc::new(SystemClock))
+            .with_bus(self.bus.clone())
+    }
+
     fn presence(&self) -> Presence {
-        let engine = Engine::new(self.db.clone(), Timers::default(), Arc::new(SystemClock))
-            .with_bus(self.bus.clone());
-        Presence::new(engine, GRACE)
+        Presence::new(self.engine(), GRACE)
     }
 
     fn node(&self) -> Node {
@@ -97,16 +88,7 @@ impl Cluster {
     }
 
     async fn make_available(&self, agent: &AgentId) {
-        let engine = Engine::new(self.db.clone(), Timers::default(), Arc::new(SystemClock))
-            .with_bus(self.bus.clone());
-        engine
-            .execute(Command::SetAvailability {
-                agent: agent.clone(),
-                scope: Scope::AllSpaces,
-                availability: Availability::Available,
-            })
-            .await
-            .unwrap();
+        available(&self.engine(), agent).await;
     }
 
     async fn availability(&self, agent: &AgentId) -> String {
@@ -271,27 +253,9 @@ async fn after_start_an_available_agent_with_no_tab_anywhere_is_set_away_once_af
 
 async fn nodes_sweeping_at_the_same_moment_set_each_gone_agent_away_once(db: &Db) {
     let cluster = Cluster::new(db).await;
-    let space: (String,) = sqlx::query_as("SELECT id FROM spaces")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
     let mut agents = vec![cluster.agent.clone()];
     for n in 0..11 {
-        let id = create_staff(
-            db,
-            NewStaff {
-                email: format!("agent{n}@example.com"),
-                display_name: format!("Agent {n}"),
-                password: "a long password".into(),
-                site_admin: false,
-            },
-        )
-        .await
-        .unwrap();
-        spaces::add_member(db, &space.0, &id, Role::Agent)
-            .await
-            .unwrap();
-        agents.push(AgentId::new(id));
+        agents.push(agent_in(db, &cluster.space, &format!("Agent {n}")).await);
     }
     // Every agent Available, with tabs last vouched for by a node that died long ago.
     let long_ago = backend::clock::now_ms() - 10 * GRACE.as_millis() as i64;

@@ -8,18 +8,14 @@ use std::sync::Arc;
 use backend::{
     Db, Engine,
     clock::ManualClock,
-    store::{
-        backlog::{self, Queued},
-        site,
-        spaces::{self, Role},
-        users::{self, NewStaff, create_staff},
-    },
+    store::backlog::{self, Queued},
     widget,
 };
 use domain::{
-    AgentId, Availability, Command, ConversationId, CustomerId, Effect, Ender, Scope, SpaceId,
-    Timers, Timestamp,
+    AgentId, Availability, Command, ConversationId, CustomerId, Effect, Ender, Scope, Timers,
+    Timestamp,
 };
+use support::people::{agent_in, customer, site_with_space, space};
 
 const T0: i64 = 1_800_000_000_000;
 const WAITING: usize = 10_000;
@@ -36,24 +32,6 @@ struct Site {
     queue: Vec<ConversationId>,
 }
 
-async fn agent(db: &Db, space: &str, name: &str) -> AgentId {
-    let id = create_staff(
-        db,
-        NewStaff {
-            email: format!("{name}@example.com"),
-            display_name: name.into(),
-            password: "a long password".into(),
-            site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
-    spaces::add_member(db, space, &id, Role::Agent)
-        .await
-        .unwrap();
-    AgentId::new(id)
-}
-
 /// Ids unrelated to the queue's order, so only `waiting_since` can put the line in order.
 fn scrambled(i: usize) -> ConversationId {
     let mixed = (i as u128).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835);
@@ -64,22 +42,17 @@ fn scrambled(i: usize) -> ConversationId {
 /// conversations written in a scrambled order; and an older queue in another space whose only
 /// agent is away, which must stay as it is.
 async fn site(db: &Db) -> Site {
-    site::ensure_site(db, "Test site").await.unwrap();
+    let support = site_with_space(db, "Support").await;
     sqlx::query("UPDATE site_settings SET max_conversations = 2 WHERE id = 1")
         .execute(&db.pool)
         .await
         .unwrap();
-    let space = spaces::create(db, "Support").await.unwrap();
-    let ada = agent(db, &space, "ada").await;
-    let grace = agent(db, &space, "grace").await;
-    let alan = agent(db, &space, "alan").await;
-    let other = spaces::create(db, "Billing").await.unwrap();
-    agent(db, &other, "otto").await;
-    let customer = CustomerId::new(
-        users::create_customer(db, "customer@example.com", "Casey")
-            .await
-            .unwrap(),
-    );
+    let ada = agent_in(db, &support, "Ada").await;
+    let grace = agent_in(db, &support, "Grace").await;
+    let alan = agent_in(db, &support, "Alan").await;
+    let billing = space(db, "Billing").await;
+    agent_in(db, &billing, "Otto").await;
+    let customer = customer(db, "Casey").await;
     let queued = |space: &str, i: usize, since: i64| Queued {
         id: ConversationId::new(format!("{space}-{}", scrambled(i))),
         customer: customer.clone(),
@@ -88,7 +61,7 @@ async fn site(db: &Db) -> Site {
     let older: Vec<Queued> = (0..50)
         .map(|i| queued("billing", i, T0 - 60_000 + i as i64))
         .collect();
-    backlog::fill(db, &SpaceId::new(&other), &Timers::default(), &older)
+    backlog::fill(db, &billing, &Timers::default(), &older)
         .await
         .unwrap();
     let line: Vec<Queued> = (0..WAITING)
@@ -98,7 +71,7 @@ async fn site(db: &Db) -> Site {
     let written: Vec<Queued> = (0..WAITING)
         .map(|i| line[(i * 7919) % WAITING].clone())
         .collect();
-    backlog::fill(db, &SpaceId::new(&space), &Timers::default(), &written)
+    backlog::fill(db, &support, &Timers::default(), &written)
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::starting_at(T0));

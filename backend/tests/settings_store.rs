@@ -14,6 +14,7 @@ use backend::{
     store::{self, Actor},
 };
 use domain::{Timers, experience::ChatSettings};
+use support::{chat::available, people::demo_admin};
 
 conformance!(
     an_experience_saves_only_with_a_live_chat_space_and_every_change_is_audited,
@@ -89,13 +90,7 @@ async fn an_invitation_link_makes_a_member_once(db: &Db) {
 }
 
 async fn seeded(db: &Db) -> (Actor, Engine) {
-    demo::seed_if_empty(db).await.unwrap();
-    let (admin,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.baton.test'")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    let actor = Actor::load(db, &admin).await.unwrap();
+    let actor = demo_admin(db).await;
     let engine = Engine::new(db.clone(), Timers::default(), Arc::new(SystemClock));
     (actor, engine)
 }
@@ -308,14 +303,7 @@ async fn customers_waiting_see_their_place_in_the_queue(db: &Db) {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-    engine
-        .execute(domain::Command::SetAvailability {
-            agent: domain::AgentId::new(ada),
-            scope: domain::Scope::AllSpaces,
-            availability: domain::Availability::Available,
-        })
-        .await
-        .unwrap();
+    available(&engine, &domain::AgentId::new(ada)).await;
     let mut customers = Vec::new();
     for n in 0..3 {
         let id =

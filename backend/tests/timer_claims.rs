@@ -9,12 +9,10 @@ use std::sync::Arc;
 use backend::{
     Db, Engine,
     clock::ManualClock,
-    store::{
-        backlog::{self, Queued},
-        site, spaces, users,
-    },
+    store::backlog::{self, Queued},
 };
-use domain::{ConversationId, CustomerId, SpaceId, Timers, Timestamp};
+use domain::{ConversationId, Timers, Timestamp};
+use support::people::{customer, site_with_space};
 
 const T0: i64 = 1_800_000_000_000;
 const DUE: usize = 500;
@@ -24,13 +22,8 @@ conformance!(five_hundred_timers_due_at_once_on_three_nodes_fire_exactly_once_ea
 /// 500 conversations Waiting for agent since T0: their 20-minute deadline (SPEC R-TIME-2) is
 /// due for all of them at the same moment.
 async fn five_hundred_waiting(db: &Db) -> Vec<ConversationId> {
-    site::ensure_site(db, "Test site").await.unwrap();
-    let space = spaces::create(db, "Support").await.unwrap();
-    let customer = CustomerId::new(
-        users::create_customer(db, "customer@example.com", "Casey")
-            .await
-            .unwrap(),
-    );
+    let space = site_with_space(db, "Support").await;
+    let customer = customer(db, "Casey").await;
     let queue: Vec<Queued> = (0..DUE)
         .map(|i| Queued {
             id: ConversationId::new(format!("due-{i:04}")),
@@ -38,7 +31,7 @@ async fn five_hundred_waiting(db: &Db) -> Vec<ConversationId> {
             waiting_since: Timestamp(T0),
         })
         .collect();
-    backlog::fill(db, &SpaceId::new(&space), &Timers::default(), &queue)
+    backlog::fill(db, &space, &Timers::default(), &queue)
         .await
         .unwrap();
     queue.into_iter().map(|q| q.id).collect()
