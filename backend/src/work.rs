@@ -338,6 +338,7 @@ pub async fn details(
             first_response(
                 since,
                 conv.first_agent_reply_at,
+                conv.ended_at,
                 sla_goal_ms,
                 domain::Timestamp(now_ms()),
             )

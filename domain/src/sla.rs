@@ -12,27 +12,37 @@ pub enum FirstResponse {
     Running { remaining: Millis },
     /// Replied within the goal, after `took`.
     Met { took: Millis },
-    /// Replied late, or not yet and the goal has passed; `over` says by how much (so far).
+    /// Replied late, or not yet and the goal has passed; `over` says by how much (so far, or
+    /// until the conversation ended).
     Breached { over: Millis },
+    /// Ended within the goal without an agent's reply (the customer left, the Fallback message):
+    /// nothing is due any more, and the goal was not missed.
+    EndedUnanswered,
 }
 
-/// The state of the first-response goal for a conversation that began waiting at `since`.
+/// The state of the first-response goal for a conversation that began waiting at `since`. The
+/// clock stops at the first agent reply, or, without one, when the conversation `ended`.
 pub fn first_response(
     since: Timestamp,
     first_reply: Option<Timestamp>,
+    ended: Option<Timestamp>,
     goal: Millis,
     now: Timestamp,
 ) -> FirstResponse {
     let elapsed = |until: Timestamp| (until.as_millis() - since.as_millis()).max(0);
-    match first_reply {
-        Some(at) if elapsed(at) <= goal => FirstResponse::Met { took: elapsed(at) },
-        Some(at) => FirstResponse::Breached {
+    match (first_reply, ended) {
+        (Some(at), _) if elapsed(at) <= goal => FirstResponse::Met { took: elapsed(at) },
+        (Some(at), _) => FirstResponse::Breached {
             over: elapsed(at) - goal,
         },
-        None if elapsed(now) <= goal => FirstResponse::Running {
+        (None, Some(end)) if elapsed(end) <= goal => FirstResponse::EndedUnanswered,
+        (None, Some(end)) => FirstResponse::Breached {
+            over: elapsed(end) - goal,
+        },
+        (None, None) if elapsed(now) <= goal => FirstResponse::Running {
             remaining: goal - elapsed(now),
         },
-        None => FirstResponse::Breached {
+        (None, None) => FirstResponse::Breached {
             over: elapsed(now) - goal,
         },
     }
@@ -59,6 +69,7 @@ impl FirstResponse {
             FirstResponse::Breached { over } => {
                 format!("First response breached by {}", span(over))
             }
+            FirstResponse::EndedUnanswered => "Ended before a first response".to_string(),
         }
     }
 }

@@ -9,7 +9,7 @@ const GOAL: i64 = 5 * MINUTE;
 // SPEC R-VIEW-4
 #[test]
 fn before_any_reply_the_clock_runs_toward_the_goal() {
-    let state = first_response(START, None, GOAL, START.plus(2 * MINUTE));
+    let state = first_response(START, None, None, GOAL, START.plus(2 * MINUTE));
 
     assert_eq!(
         state,
@@ -25,7 +25,7 @@ fn before_any_reply_the_clock_runs_toward_the_goal() {
 fn a_reply_within_the_goal_meets_it_and_the_clock_stops() {
     let replied = Some(START.plus(40 * SECOND));
 
-    let later = first_response(START, replied, GOAL, START.plus(3 * 60 * MINUTE));
+    let later = first_response(START, replied, None, GOAL, START.plus(3 * 60 * MINUTE));
 
     assert_eq!(later, FirstResponse::Met { took: 40 * SECOND });
 }
@@ -33,7 +33,7 @@ fn a_reply_within_the_goal_meets_it_and_the_clock_stops() {
 // SPEC R-VIEW-4
 #[test]
 fn no_reply_past_the_goal_is_breached_and_keeps_counting() {
-    let state = first_response(START, None, GOAL, START.plus(7 * MINUTE));
+    let state = first_response(START, None, None, GOAL, START.plus(7 * MINUTE));
 
     assert_eq!(state, FirstResponse::Breached { over: 2 * MINUTE });
 }
@@ -43,11 +43,32 @@ fn a_late_reply_stays_breached_by_how_late_it_was() {
     let state = first_response(
         START,
         Some(START.plus(6 * MINUTE)),
+        None,
         GOAL,
         START.plus(60 * MINUTE),
     );
 
     assert_eq!(state, FirstResponse::Breached { over: MINUTE });
+}
+
+// SPEC R-VIEW-4: a conversation that ended unanswered has nothing due any more.
+#[test]
+fn a_conversation_that_ended_unanswered_within_the_goal_is_no_longer_due() {
+    let ended = Some(START.plus(MINUTE));
+
+    let later = first_response(START, None, ended, GOAL, START.plus(3 * 60 * MINUTE));
+
+    assert_eq!(later, FirstResponse::EndedUnanswered);
+    assert_eq!(later.label(), "Ended before a first response");
+}
+
+#[test]
+fn a_conversation_that_ended_unanswered_past_the_goal_stays_breached_by_the_time_it_ended() {
+    let ended = Some(START.plus(8 * MINUTE));
+
+    let later = first_response(START, None, ended, GOAL, START.plus(3 * 60 * MINUTE));
+
+    assert_eq!(later, FirstResponse::Breached { over: 3 * MINUTE });
 }
 
 mod support;

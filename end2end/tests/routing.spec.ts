@@ -178,6 +178,9 @@ test('at the Maximum conversations limit no offer arrives until one is resolved'
   await page.getByRole('button', { name: 'Resolve' }).click();
   await expect(page.getByTestId('conversation-status')).toHaveText('Closed');
   await expect(page.getByTestId('resolution')).toHaveText('Resolution: Done');
+  // Closed, and ended before any agent reply: nothing is due any more (SPEC R-VIEW-4).
+  await expect(page.getByTestId('ended-notice')).toHaveText('The chat with the customer has ended and the work item is Closed.');
+  await expect(page.getByText('Ended before a first response')).toBeVisible();
   await expect(offerFor(page, 'Max Four')).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'routing - closed and next offer.png'), fullPage: true });
   // The internal note never reached the customer (SPEC R-AGENT-1).

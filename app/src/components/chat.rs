@@ -231,6 +231,15 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
         })
     };
     let conv = conversation.clone();
+    // A memo (Copy), so the ended notice's fallback view can read it each time it is drawn.
+    let closed = Memo::new(move |_| {
+        live.state.with(|s| {
+            s.threads.get(&conv).is_some_and(|t| {
+                t.status == Some(domain::ConversationStatus::Work(WorkStatus::Closed))
+            })
+        })
+    });
+    let conv = conversation.clone();
     let notice = move || {
         live.state
             .with(|s| s.threads.get(&conv).and_then(|t| t.notice.clone()))
@@ -304,7 +313,9 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                 when=move || !ended()
                 fallback=move || view! {
                     <p class="notice notice-ended" data-testid="ended-notice">
-                        {if for_team {
+                        {move || if for_team && closed.get() {
+                            "The chat with the customer has ended and the work item is Closed."
+                        } else if for_team {
                             "The chat with the customer has ended. The work item is Wrapping up: add notes, then resolve it."
                         } else {
                             "This conversation is over. Thank you for chatting with us."
