@@ -5,7 +5,7 @@ use app::pages::widget::actions::StartChat;
 use domain::protocol::{ClientFrame, ServerFrame, Typist};
 use domain::{ConversationId, EventKind};
 
-use crate::nodes::Cluster;
+use crate::nodes::{Cluster, Node};
 use crate::people::Person;
 use crate::ws_client::WsClient;
 
@@ -68,6 +68,25 @@ pub async fn available(cluster: &Cluster, node: usize, agent: &Person) {
         .await;
 }
 
+/// `agent` presses Accept on `node`, then both sockets follow the conversation from its start.
+pub async fn accept_and_follow(
+    node: &Node,
+    agent: &Person,
+    conversation: &ConversationId,
+    sockets: [&mut WsClient; 2],
+) {
+    node.call(
+        agent,
+        AcceptOffer {
+            conversation: conversation.to_string(),
+        },
+    )
+    .await;
+    for ws in sockets {
+        follow(ws, conversation, 0).await;
+    }
+}
+
 pub async fn start_chat(cluster: &Cluster, node: usize, customer: &Person) -> ConversationId {
     let body = cluster.nodes[node]
         .call(
@@ -99,15 +118,7 @@ async fn a_customer_on_one_node_and_an_agent_on_another_chat_from_offer_to_end()
         expect_offer(&mut agent, "the offer made on node A").await,
         conversation
     );
-    b.call(
-        &ada,
-        AcceptOffer {
-            conversation: conversation.to_string(),
-        },
-    )
-    .await;
-    follow(&mut customer, &conversation, 0).await;
-    follow(&mut agent, &conversation, 0).await;
+    accept_and_follow(b, &ada, &conversation, [&mut customer, &mut agent]).await;
 
     customer
         .send(&say(&conversation, "c1", "Hello from node A"))

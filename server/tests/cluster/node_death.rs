@@ -4,11 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use app::pages::agent::actions::AcceptOffer;
 use domain::protocol::ServerFrame;
 use domain::{EventKind, UnavailableReason};
 
-use crate::cross_node::{available, expect_message, expect_offer, follow, say, start_chat};
+use crate::cross_node::{
+    accept_and_follow, available, expect_message, expect_offer, say, start_chat,
+};
 use crate::nodes::{Cluster, PRESENCE_GRACE_SECS};
 use crate::people::socket_at;
 
@@ -131,16 +132,13 @@ async fn a_customer_whose_node_is_killed_reconnects_through_the_load_balancer_an
     let mut customer = cluster.nodes[0].socket(&casey).await;
     let conversation = start_chat(&cluster, 1, &casey).await;
     expect_offer(&mut agent, "the offer").await;
-    cluster.nodes[1]
-        .call(
-            &ada,
-            AcceptOffer {
-                conversation: conversation.to_string(),
-            },
-        )
-        .await;
-    follow(&mut customer, &conversation, 0).await;
-    follow(&mut agent, &conversation, 0).await;
+    accept_and_follow(
+        &cluster.nodes[1],
+        &ada,
+        &conversation,
+        [&mut customer, &mut agent],
+    )
+    .await;
     agent.send(&say(&conversation, "a0", "Before")).await;
     let last_seen = expect_message(&mut customer, "Before").await;
 

@@ -196,6 +196,7 @@ fn stop_nginx(mut nginx: Child) {
         if let Ok(Some(_)) = nginx.try_wait() {
             return;
         }
+        // Called from `Drop` too, which cannot await: a short blocking poll of nginx's exit.
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = nginx.kill();
