@@ -169,6 +169,7 @@ if [ -z "$SERVER_BIN" ]; then
   export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
   say "building the release (first time: several minutes)"
   cargo leptos build --release --split --precompress
+  bash scripts/build-widget.sh --release
   SERVER_BIN=target/release/server
 fi
 case $SERVER_BIN in /*) ;; *) SERVER_BIN="$ROOT/$SERVER_BIN" ;; esac

@@ -1,5 +1,6 @@
 //! The Leptos application: pages for customers, agents and admins, and the server functions
-//! beside them. Compiled twice: to WASM (`hydrate`) and into the server (`ssr`).
+//! beside them. Compiled three times: into the server (`ssr`), to the website's WASM (`hydrate`)
+//! and to the customer widget's WASM (`csr`, only the widget's page is used there).
 // Leptos views nest deep types; the release build (no erased components) needs more room.
 #![recursion_limit = "256"]
 
@@ -49,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Marks the page as answering clicks (`<body data-hydrated="true">`), so tests and people can
 /// tell it from a page that only looks ready. The WASM entry calls it once hydration has
 /// finished, including the lazy route's chunk and the Suspense boundaries inside it.
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 pub fn mark_hydrated() {
     if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
@@ -74,7 +75,6 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("support") view={Lazy::<routes::SupportIndexRoute>::new()}/>
                 <Route path=(StaticSegment("support"), ParamSegment("key")) view={Lazy::<routes::SupportSiteRoute>::new()}/>
                 <Route path=(StaticSegment("support"), ParamSegment("key"), StaticSegment("articles"), ParamSegment("id")) view={Lazy::<routes::HelpArticleRoute>::new()}/>
-                <Route path=(StaticSegment("w"), ParamSegment("key")) view={Lazy::<routes::WidgetRoute>::new()}/>
                 <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<routes::InviteRoute>::new()}/>
                 <Route path=StaticSegment("setup") view={Lazy::<routes::SetupRoute>::new()}/>
                 <Route path=StaticSegment("admin") view={Lazy::<routes::AdminHomeRoute>::new()}/>

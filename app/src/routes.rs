@@ -1,7 +1,8 @@
 //! Every page but the home page is a lazy route: built with `cargo leptos … --split`, its code
 //! goes into a WASM chunk of its own, fetched when the page is first shown. What a page shares
-//! with others goes into shared chunks. So a customer opening the chat widget downloads the
-//! router and the chat, not the agent dashboard and the settings pages (issue: widget weight).
+//! with others goes into shared chunks. So a customer on the support website downloads the
+//! router and that page, not the agent dashboard and the settings pages. (The customer widget
+//! `/w/{key}` is not among these pages: it is a WASM build of its own, see the `widget` crate.)
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -37,7 +38,6 @@ lazy_page! {
     SupportIndexRoute => pages::support::SupportIndexPage;
     SupportSiteRoute => pages::support::SupportSitePage;
     HelpArticleRoute => pages::support::HelpArticlePage;
-    WidgetRoute => pages::widget::WidgetPage;
     InviteRoute => pages::invite::InvitePage;
     SetupRoute => pages::setup::SetupPage;
     AdminHomeRoute => pages::admin::AdminHome;

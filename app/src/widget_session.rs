@@ -30,7 +30,7 @@ pub fn in_widget_channel() -> bool {
         .is_some_and(|parts| parts.extensions.get::<WidgetChannel>().is_some())
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod browser {
     use std::cell::{Cell, RefCell};
 
@@ -116,12 +116,12 @@ mod browser {
     }
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 pub use browser::{STORAGE_KEY, adopt, enter_widget_mode, in_widget_mode, remember, token};
 
 /// The token to send in the websocket's first frame: `Some` only in the widget.
 pub fn socket_token() -> Option<String> {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     if in_widget_mode() {
         return Some(token().unwrap_or_default());
     }
@@ -154,9 +154,9 @@ mod client {
         type Response = BrowserResponse;
 
         fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-            #[cfg(feature = "hydrate")]
+            #[cfg(feature = "browser")]
             let widget = super::in_widget_mode();
-            #[cfg(feature = "hydrate")]
+            #[cfg(feature = "browser")]
             if widget {
                 req.headers()
                     .set(super::HEADER, &super::token().unwrap_or_default());
@@ -164,7 +164,7 @@ mod client {
             let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
             async move {
                 let response = sent.await?;
-                #[cfg(feature = "hydrate")]
+                #[cfg(feature = "browser")]
                 if widget
                     && let Some(value) = response.generate_headers().get(super::HEADER)
                     && let Ok(value) = value.to_str()

@@ -4,13 +4,20 @@
 use std::time::Duration;
 
 use app::{App, shell, state::AppState};
-use axum::{Router, http::StatusCode, http::request::Parts, middleware, routing::get};
+use axum::{
+    Router,
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    middleware,
+    routing::get,
+};
 use backend::sessions::{COOKIE_NAME, DbSessionStore};
 use leptos::{nonce::Nonce, prelude::provide_context, prelude::use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
     trace::TraceLayer,
 };
@@ -18,7 +25,8 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::http::security_headers::Https;
 use crate::http::{
-    cross_site, health, security_headers, session_refresh, stylesheet, widget_frame, widget_session,
+    cross_site, health, security_headers, session_refresh, stylesheet, widget_frame, widget_page,
+    widget_session,
 };
 use crate::ws::{self, WsState};
 
@@ -59,6 +67,28 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
     let websocket = Router::new()
         .route("/ws", get(ws::upgrade))
         .with_state(ws_state);
+    // The customer widget: its page, and its build with a year's caching (the page names each
+    // file with a version made from its contents).
+    let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
+    let widget = Router::new()
+        .route("/w/{key}", get(widget_page::widget_page))
+        .with_state(widget_page::WidgetPageState {
+            db: state.db.clone(),
+            assets: widget_page::WidgetAssets::find(&site_root),
+        })
+        .nest_service(
+            &format!("/{}", widget_page::ASSET_DIR),
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(
+                    ServeDir::new(site_root.join(widget_page::ASSET_DIR))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
+        );
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -85,6 +115,7 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         ))
         .with_state(state)
         .merge(websocket)
+        .merge(widget)
         .layer(middleware::from_fn(session_refresh::slide_expiry))
         // Inside the cookie layer: a widget request's header session replaces the cookie's.
         .layer(middleware::from_fn_with_state(

@@ -300,7 +300,7 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
 #[component]
 fn QueuePlace(conversation: Signal<Option<ConversationId>>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
         let flag = alive.clone();

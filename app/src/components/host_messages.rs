@@ -5,26 +5,26 @@
 //! the experience's allowed domains); the session token goes only to its keeper
 //! (`widget_session::remember`).
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 use leptos::prelude::window;
 
 /// Posts `{type, count?}` to the page that frames this one (the embed script), if any.
 pub fn tell_host(kind: &str, count: Option<u32>) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     post(kind, count.map(|n| ("count", n.into())));
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     let _ = (kind, count);
 }
 
 /// Posts `{type: "baton:conversation", active}` to the embedding page, if any.
 pub fn tell_host_conversation(active: bool) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     post("baton:conversation", Some(("active", active.into())));
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     let _ = active;
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn post(kind: &str, field: Option<(&str, leptos::wasm_bindgen::JsValue)>) {
     let Ok(Some(parent)) = window().parent() else {
         return;

@@ -6,7 +6,7 @@
 mod agent_view;
 pub mod model;
 pub mod outbox;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod socket;
 
 use domain::ConversationId;
@@ -40,7 +40,7 @@ impl Live {
             drafts: StoredValue::new(Default::default()),
             clock: RwSignal::new(0),
         };
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         {
             let (sender, receiver) = futures::channel::mpsc::unbounded();
             live.outbox.set_value(Some(sender));
@@ -178,11 +178,11 @@ impl Live {
 
 /// Now on the browser's clock (the server's clock on the server, where nothing is timed).
 pub fn now() -> domain::Timestamp {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         domain::Timestamp(js_sys::Date::now() as i64)
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     {
         domain::Timestamp(
             std::time::SystemTime::now()
@@ -195,9 +195,9 @@ pub fn now() -> domain::Timestamp {
 
 /// A message id unique enough to make resends idempotent: time plus 64 random bits.
 fn new_client_id(now: domain::Timestamp) -> String {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     let (a, b) = (js_sys::Math::random(), js_sys::Math::random());
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     let (a, b) = (0.5_f64, 0.25_f64);
     format!(
         "m-{:x}-{:08x}{:08x}",

@@ -7,4 +7,5 @@ pub mod serve;
 pub mod session_refresh;
 pub mod stylesheet;
 pub mod widget_frame;
+pub mod widget_page;
 pub mod widget_session;

@@ -17,6 +17,7 @@ pub const TOUCH_EVERY_MS: i64 = 60 * 60 * 1000;
 /// Static files need no session: looking one up for each would cost a database read apiece.
 fn needs_session(path: &str) -> bool {
     !(path.starts_with("/pkg/")
+        || path.starts_with("/chat/")
         || path == "/baton.css"
         || path == "/embed.js"
         || path == "/favicon.ico"

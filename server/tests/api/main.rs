@@ -15,6 +15,7 @@ mod settings;
 mod sign_in;
 mod trusted_proxies;
 mod visibility;
+mod widget_page;
 mod widget_session;
 mod ws_client;
 mod ws_urls;

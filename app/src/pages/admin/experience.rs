@@ -164,7 +164,7 @@ fn Widgets(data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoView {
     reload_after(rotate, reload);
     let copied = RwSignal::new(false);
     let copy = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         {
             let _ = window().navigator().clipboard().write_text(&snippet());
             copied.set(true);

@@ -33,7 +33,7 @@ fn preview(live: Live, conversation: &ConversationId) -> Vec<String> {
     })
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn announce(customer: &str) {
     // A short chime; browsers may refuse audio before any click, which is fine.
     if let Ok(audio) = web_sys::AudioContext::new()
@@ -49,7 +49,7 @@ fn announce(customer: &str) {
     let _ = customer;
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn notify(customer: &str) {
     use web_sys::{Notification, NotificationOptions, NotificationPermission};
     if Notification::permission() == NotificationPermission::Granted {
@@ -85,7 +85,7 @@ pub fn Offers(
         for offer in live.state.with_untracked(|s| s.agent.offers.clone()) {
             if !known.contains(&offer.conversation) {
                 live.follow(&offer.conversation);
-                #[cfg(feature = "hydrate")]
+                #[cfg(feature = "browser")]
                 {
                     if !muted.get_untracked() {
                         announce(&offer.customer_name);
@@ -98,7 +98,7 @@ pub fn Offers(
     });
     let note = move || live.state.with(|s| s.agent.withdrawn_note.clone());
     let enable_notifications = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         {
             let _ = web_sys::Notification::request_permission();
         }

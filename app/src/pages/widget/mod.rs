@@ -1,29 +1,37 @@
-//! The widget route `/w/{key}`: what the embed script's iframe shows. A compact page with the
+//! The widget `/w/{key}`: what the embed script's iframe shows. A compact page with the
 //! experience's name, a close button, and the customer's chat. It talks to the host page only
 //! through `postMessage`: "ready" and "close" and new agent messages go up (for the launcher's
 //! unread badge); an identity token comes down (`Baton.identify`).
+//!
+//! It is the whole of the widget's own WASM build (the `widget` crate renders it on the client):
+//! no router, no other page. The server writes the experience's settings into the page it
+//! serves (`server::http::widget_page`), so the chat starts without asking for them.
 
 pub mod actions;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod host;
 
+use domain::views::WidgetInfo;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::AppError;
 use crate::auth::who_am_i;
 use crate::components::customer_chat::{CustomerChat, Viewer};
 use crate::components::host_messages::tell_host;
-use actions::{identify, load_widget_info};
+use actions::identify;
+
+/// The id of the element whose text is the experience's settings as JSON, in the page the
+/// server sends for `/w/{key}`.
+pub const INFO_ELEMENT_ID: &str = "baton-widget-info";
 
 #[component]
-pub fn WidgetPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || params.with(|p| p.get("key").unwrap_or_default());
+pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
+    let key = StoredValue::new(info.widget_key.clone());
+    let key = move || key.get_value();
     // Before any server function runs: from here on they carry the widget's own session.
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     crate::widget_session::enter_widget_mode();
-    let info = Resource::new(key, load_widget_info);
+    let title = info.name.clone();
+    let info = StoredValue::new(info);
     // Whether the session to use is known: at once at the top level; in a frame, once the
     // embedding page has handed over the token it keeps (or has had two seconds to).
     let session_known = RwSignal::new(false);
@@ -42,18 +50,17 @@ pub fn WidgetPage() -> impl IntoView {
     // The embedding page's messages (its session keeping and `Baton.identify`) are taken only
     // from the page that frames the widget, and only from Baton's origin or one of the
     // experience's allowed domains; see `host`. They wait for the widget's settings.
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         let inbox = RwSignal::new(Vec::<host::FromHost>::new());
         Effect::new(move |_| {
             if inbox.with(Vec::is_empty) {
                 return;
             }
-            let Some(Ok(info)) = info.get() else {
-                return;
-            };
             for message in inbox.try_update(std::mem::take).unwrap_or_default() {
-                if !host::origin_trusted(&message.origin, &info.allowed_domains) {
+                let trusted =
+                    info.with_value(|i| host::origin_trusted(&message.origin, &i.allowed_domains));
+                if !trusted {
                     continue;
                 }
                 match message.what {
@@ -108,11 +115,7 @@ pub fn WidgetPage() -> impl IntoView {
         <div class="widget-frame">
             <header class="widget-header">
                 <span class="brand-mark" aria-hidden="true">"B"</span>
-                <h1 class="widget-title">
-                    <Suspense fallback=|| "Chat">
-                        {move || info.get().map(|r| r.map(|i| i.name).unwrap_or_else(|_| "Chat".into()))}
-                    </Suspense>
-                </h1>
+                <h1 class="widget-title">{title}</h1>
                 <button class="btn btn-small ml-auto" type="button" aria-label="Close chat"
                     on:click=move |_| tell_host("baton:close", None)>"×"</button>
             </header>
@@ -120,22 +123,14 @@ pub fn WidgetPage() -> impl IntoView {
                 <p role="alert" class="text-danger text-sm">
                     {move || sign_in.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
                 </p>
-                <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                    {move || info.get().map(|r| match r {
-                        // Drawn once the session is known, in the browser: the server renders a
-                        // placeholder.
-                        Ok(info) if session_known.get() => {
-                            let viewer = Viewer::from_local(LocalResource::new(who_am_i));
-                            me.set_value(Some(viewer));
-                            view! { <CustomerChat info me=viewer/> }.into_any()
-                        }
-                        Ok(_) => view! { <p class="text-muted">"Loading…"</p> }.into_any(),
-                        Err(AppError::NotFound) => view! {
-                            <p>"This chat is not set up: the site's widget key is unknown."</p>
-                        }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                    })}
-                </Suspense>
+                // Drawn once the session to use is known.
+                {move || if session_known.get() {
+                    let viewer = Viewer::from_local(LocalResource::new(who_am_i));
+                    me.set_value(Some(viewer));
+                    view! { <CustomerChat info=info.get_value() me=viewer/> }.into_any()
+                } else {
+                    view! { <p class="text-muted">"Loading…"</p> }.into_any()
+                }}
             </div>
         </div>
     }
