@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the customer widget (the `widget` crate, rendered on the client) into
-# $LEPTOS_SITE_ROOT/chat/: widget.js + widget_bg.wasm, each also brotli- and gzip-compressed for
-# the server to send as they are. Then the embed script (scripts/build-embed.sh).
+# Builds the customer widget (the `widget` crate, rendered on the client) into public/chat/:
+# widget.js + widget_bg.wasm, each also brotli- and gzip-compressed for the server to send as
+# they are, and `version`. Then the embed script into public/ (scripts/build-embed.sh).
+# Run it before `cargo leptos build|serve|watch|end-to-end`: each of those empties the site
+# directory and copies public/ (ignored by git where it is built) into it.
 #
 #   bash scripts/build-widget.sh            debug build (fast; for `cargo leptos watch`)
 #   bash scripts/build-widget.sh --release  size-optimised build (what run.sh and CI serve)
@@ -18,8 +20,7 @@ if [ "${1:-}" = "--release" ]; then
   profile=wasm-release
   out_profile=wasm-release
 fi
-site="${LEPTOS_SITE_ROOT:-target/site}"
-dest="$site/chat"
+dest=public/chat
 
 # The same cfg as the website's WASM, so the two builds share their compiled dependencies.
 RUSTFLAGS="--cfg erase_components" \
@@ -36,9 +37,9 @@ if [ "$profile" = wasm-release ]; then
     -o "$dest/widget_bg.wasm" "$dest/widget_bg.wasm"
 fi
 node scripts/precompress.mjs "$dest/widget.js" "$dest/widget_bg.wasm"
-# The build's version, from its contents: the widget's page and the embed script's prefetch
-# name both files with it (`?v=`), so browsers keep them for a year and fetch a new build at once.
+# The build's version, from its contents: the widget's page names both files with it (`?v=`),
+# so browsers keep them for a year and fetch a new build at once.
 version=$(cat "$dest/widget.js" "$dest/widget_bg.wasm" | sha256sum | cut -c1-16)
 echo "$version" > "$dest/version"
 
-BATON_WIDGET_VERSION="$version" bash scripts/build-embed.sh
+bash scripts/build-embed.sh public

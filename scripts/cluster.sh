@@ -168,8 +168,8 @@ if [ -z "$SERVER_BIN" ]; then
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
   say "building the release (first time: several minutes)"
-  cargo leptos build --release --split --precompress
   bash scripts/build-widget.sh --release
+  cargo leptos build --release --split --precompress
   SERVER_BIN=target/release/server
 fi
 case $SERVER_BIN in /*) ;; *) SERVER_BIN="$ROOT/$SERVER_BIN" ;; esac

@@ -8,8 +8,8 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 echo "[run] building the release (first time: several minutes)"
-cargo leptos build --release --split --precompress
 bash scripts/build-widget.sh --release
+cargo leptos build --release --split --precompress
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=baton
 export BATON_DEMO="${BATON_DEMO:-true}"

@@ -52,7 +52,7 @@ fi
 
 # npm packages: Playwright (test runner only, never its browser download) and binaryen's
 # wasm-opt (Debian's binaryen 108 breaks hydration).
-if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
   say "installing npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

@@ -26,10 +26,11 @@ RUSTFLAGS="--cfg erase_components" cargo clippy -p hydrate --target wasm32-unkno
 RUSTFLAGS="--cfg erase_components" cargo clippy -p widget --target wasm32-unknown-unknown -- -D warnings
 
 echo "[test] building the app (server + wasm)"
-cargo leptos build --split
-# The customer widget's own WASM, as it ships: the browser tests drive it and the size budget
-# (end2end/tests/budget.spec.ts) weighs it.
+# The customer widget's own WASM as it ships, and the embed script (which fails above its 2 KB
+# budget), into public/ for cargo-leptos to copy: the browser tests drive them and the size
+# budget (end2end/tests/budget.spec.ts) weighs them.
 bash scripts/build-widget.sh --release
+cargo leptos build --split
 
 echo "[test] Rust unit and integration tests"
 # Same cfg as cargo-leptos's debug build, so the build above is reused (see ARCHITECTURE.md).
