@@ -1,5 +1,5 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against a server that
-// `cargo leptos end-to-end` starts before and stops after the run.
+// scripts/test.sh starts (the debug build, with the release widget) before and stops after the run.
 import { defineConfig } from '@playwright/test';
 
 const CHROMIUM = '/usr/bin/chromium';

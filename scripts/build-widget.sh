@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Builds the customer widget (the `widget` crate, rendered on the client) into public/chat/:
-# widget.js + widget_bg.wasm, each also brotli- and gzip-compressed for the server to send as
-# they are, and `version`. Then the embed script into public/ (scripts/build-embed.sh).
-# Run it before `cargo leptos build|serve|watch|end-to-end`: each of those empties the site
-# directory and copies public/ (ignored by git where it is built) into it.
+# Builds the customer widget (the `widget` crate, rendered on the client) into
+# $LEPTOS_SITE_ROOT/chat/ (target/site/chat/): widget.js + widget_bg.wasm, each also brotli- and
+# gzip-compressed for the server to send as they are, and `version`.
+# Run it after `cargo leptos build`: cargo-leptos empties the site directory when it builds.
 #
 #   bash scripts/build-widget.sh            debug build (fast; for `cargo leptos watch`)
 #   bash scripts/build-widget.sh --release  size-optimised build (what run.sh and CI serve)
@@ -20,7 +19,7 @@ if [ "${1:-}" = "--release" ]; then
   profile=wasm-release
   out_profile=wasm-release
 fi
-dest=public/chat
+dest="${LEPTOS_SITE_ROOT:-target/site}/chat"
 
 # The same cfg as the website's WASM, so the two builds share their compiled dependencies.
 RUSTFLAGS="--cfg erase_components" \
@@ -41,5 +40,3 @@ node scripts/precompress.mjs "$dest/widget.js" "$dest/widget_bg.wasm"
 # so browsers keep them for a year and fetch a new build at once.
 version=$(cat "$dest/widget.js" "$dest/widget_bg.wasm" | sha256sum | cut -c1-16)
 echo "$version" > "$dest/version"
-
-bash scripts/build-embed.sh public

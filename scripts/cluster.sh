@@ -168,8 +168,9 @@ if [ -z "$SERVER_BIN" ]; then
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
   say "building the release (first time: several minutes)"
-  bash scripts/build-widget.sh --release
+  bash scripts/build-embed.sh public
   cargo leptos build --release --split --precompress
+  bash scripts/build-widget.sh --release
   SERVER_BIN=target/release/server
 fi
 case $SERVER_BIN in /*) ;; *) SERVER_BIN="$ROOT/$SERVER_BIN" ;; esac

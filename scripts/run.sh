@@ -8,8 +8,9 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 echo "[run] building the release (first time: several minutes)"
-bash scripts/build-widget.sh --release
+bash scripts/build-embed.sh public
 cargo leptos build --release --split --precompress
+bash scripts/build-widget.sh --release
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=baton
 export BATON_DEMO="${BATON_DEMO:-true}"

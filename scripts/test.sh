@@ -25,12 +25,17 @@ RUSTFLAGS="--cfg erase_components" cargo clippy --workspace --exclude hydrate --
 RUSTFLAGS="--cfg erase_components" cargo clippy -p hydrate --target wasm32-unknown-unknown -- -D warnings
 RUSTFLAGS="--cfg erase_components" cargo clippy -p widget --target wasm32-unknown-unknown -- -D warnings
 
-echo "[test] building the app (server + wasm)"
-# The customer widget's own WASM as it ships, and the embed script (which fails above its 2 KB
-# budget), into public/ for cargo-leptos to copy: the browser tests drive them and the size
+echo "[test] building the app (server + wasm) and the customer widget"
+# The embed script (fails above its 2 KB budget) goes into public/, which cargo-leptos copies
+# into the site it builds; the widget's own WASM, as it ships, is built into that site after it
+# (cargo-leptos empties the site when it builds). The browser tests drive both, and the size
 # budget (end2end/tests/budget.spec.ts) weighs them.
-bash scripts/build-widget.sh --release
+bash scripts/build-embed.sh public
 cargo leptos build --split
+bash scripts/build-widget.sh --release
+# `cargo test` relinks target/debug/server without what cargo-leptos gives it at compile time:
+# the browser tests and the cluster run this copy of the build made for the site.
+cp target/debug/server target/e2e-server
 
 echo "[test] Rust unit and integration tests"
 # Same cfg as cargo-leptos's debug build, so the build above is reused (see ARCHITECTURE.md).
@@ -39,15 +44,26 @@ RUSTFLAGS="--cfg erase_components" cargo test --workspace --exclude hydrate --ex
 echo "[test] browser tests (Playwright in Chromium)"
 rm -rf target/e2e-data end2end/screenshots
 # A short offer timeout lets the browser tests watch an offer run out (SPEC R-TIME-5).
-export BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
-  BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
-cargo leptos end-to-end --split
+BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
+  BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s \
+  LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 target/e2e-server &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -sf http://127.0.0.1:3000/readyz > /dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "[test] the server did not start" >&2; exit 1; }
+  sleep 1
+done
+(cd end2end && npx playwright test)
+kill "$server_pid"
+wait "$server_pid" || true
+trap - EXIT
 
 echo "[test] browser tests through nginx against a three-node cluster (the routing spec)"
 # The same debug build and site, as three PostgreSQL-backed nodes behind nginx on a fresh
 # database (scripts/cluster.sh), so the widget and the dashboard land on different nodes.
 export BATON_CLUSTER_DB=baton_cluster_e2e BATON_CLUSTER_PORT=8080 BATON_CLUSTER_DIR=target/cluster-e2e
-export BATON_SERVER_BIN=target/debug/server LEPTOS_SITE_ROOT=target/site
+export BATON_SERVER_BIN=target/e2e-server LEPTOS_SITE_ROOT=target/site
 trap 'bash scripts/cluster.sh stop' EXIT
 bash scripts/cluster.sh 3 --detach --fresh
 (cd end2end && BATON_BASE_URL=http://127.0.0.1:8080 npx playwright test routing.spec.ts)

@@ -13,13 +13,18 @@ pub mod error;
 pub mod limits;
 pub mod live;
 pub mod pages;
+// The website's router and its lazy routes: not in the widget's build, whose lazy-route exports
+// would keep every page alive.
+#[cfg(not(feature = "csr"))]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod widget_session;
 
 use leptos::prelude::*;
+#[cfg(not(feature = "csr"))]
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(not(feature = "csr"))]
 use leptos_router::{
     Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
@@ -28,6 +33,7 @@ use leptos_router::{
 pub use error::AppError;
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(not(feature = "csr"))]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -57,6 +63,8 @@ pub fn mark_hydrated() {
     }
 }
 
+/// The website and the dashboards: every page but the customer widget's, behind the router.
+#[cfg(not(feature = "csr"))]
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

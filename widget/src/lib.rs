@@ -34,7 +34,7 @@ pub fn start() {
     match written_settings() {
         Ok(info) => {
             body.set_inner_html("");
-            leptos::mount::mount_to_body(move || view! { <WidgetPage info/> }).forget();
+            leptos::mount::mount_to_body(move || view! { <WidgetPage info/> });
             let _ = body.set_attribute("data-hydrated", "true");
         }
         // Only a page that was not made by Baton's server gets here; say so where the chat

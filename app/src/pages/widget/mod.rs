@@ -25,8 +25,6 @@ pub const INFO_ELEMENT_ID: &str = "baton-widget-info";
 
 #[component]
 pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
-    let key = StoredValue::new(info.widget_key.clone());
-    let key = move || key.get_value();
     // Before any server function runs: from here on they carry the widget's own session.
     #[cfg(feature = "browser")]
     crate::widget_session::enter_widget_mode();
@@ -74,7 +72,7 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
                         }
                     }
                     host::What::Identify(token) => {
-                        sign_in.dispatch((key(), token));
+                        sign_in.dispatch((info.with_value(|i| i.widget_key.clone()), token));
                     }
                 }
             }
