@@ -135,14 +135,36 @@ pub struct SessionAwareClient;
 
 mod client {
     use leptos::server_fn::{
+        Bytes,
         client::{Client, browser::BrowserClient},
-        error::FromServerFnError,
+        error::{FromServerFnError, IntoAppError, ServerFnErrorErr},
         request::browser::BrowserRequest,
-        response::browser::BrowserResponse,
+        response::ClientRes,
     };
     use std::future::Future;
 
     use super::SessionAwareClient;
+
+    /// A `fetch` response. Not the server-function client's own response type, which turns the
+    /// browser's headers into an `http::HeaderMap` on every call: the widget reads one header,
+    /// and the `http` crate's header parsing would weigh about 18 KB of its WASM.
+    #[cfg(feature = "browser")]
+    pub struct FetchResponse {
+        response: send_wrapper::SendWrapper<web_sys::Response>,
+        /// What is left of the request: its abort controller, which cancels the call when
+        /// dropped. Kept until the answer has been read, so a call whose caller went away stops
+        /// downloading, and one that was answered is not cut short.
+        _call: BrowserRequest,
+    }
+
+    #[cfg(not(feature = "browser"))]
+    pub struct FetchResponse(std::convert::Infallible);
+
+    #[cfg(not(feature = "browser"))]
+    fn unreachable_server<E: FromServerFnError>() -> E {
+        ServerFnErrorErr::Request("server functions are called from the browser".into())
+            .into_app_error()
+    }
 
     impl<E, IS, OS> Client<E, IS, OS> for SessionAwareClient
     where
@@ -151,28 +173,46 @@ mod client {
         OS: FromServerFnError,
     {
         type Request = BrowserRequest;
-        type Response = BrowserResponse;
+        type Response = FetchResponse;
 
-        fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-            #[cfg(feature = "browser")]
+        #[cfg(feature = "browser")]
+        fn send(mut req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+            use leptos::wasm_bindgen::JsCast;
             let widget = super::in_widget_mode();
-            #[cfg(feature = "browser")]
             if widget {
                 req.headers()
                     .set(super::HEADER, &super::token().unwrap_or_default());
             }
-            let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
-            async move {
-                let response = sent.await?;
-                #[cfg(feature = "browser")]
-                if widget
-                    && let Some(value) = response.generate_headers().get(super::HEADER)
-                    && let Ok(value) = value.to_str()
-                {
-                    super::remember(value);
+            // The request goes to `fetch`; its abort controller stays behind in `req` (taking
+            // the whole request would drop the controller, which aborts the call at once).
+            let request = web_sys::Request::new_with_str("/")
+                .map(|empty| web_sys::Request::from(std::mem::replace(&mut *req, empty.into())));
+            send_wrapper::SendWrapper::new(async move {
+                let request = request.map_err(|_| {
+                    ServerFnErrorErr::Request("the request could not be made".into())
+                        .into_app_error()
+                })?;
+                let fetched = leptos::prelude::window().fetch_with_request(&request);
+                let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(fetched)
+                    .await
+                    .map_err(|_| {
+                        ServerFnErrorErr::Request("Baton could not be reached".into())
+                            .into_app_error()
+                    })?
+                    .unchecked_into();
+                if widget && let Ok(Some(value)) = response.headers().get(super::HEADER) {
+                    super::remember(&value);
                 }
-                Ok(response)
-            }
+                Ok(FetchResponse {
+                    response: send_wrapper::SendWrapper::new(response),
+                    _call: req,
+                })
+            })
+        }
+
+        #[cfg(not(feature = "browser"))]
+        fn send(_req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+            async { Err(unreachable_server()) }
         }
 
         fn open_websocket(
@@ -180,11 +220,8 @@ mod client {
         ) -> impl Future<
             Output = Result<
                 (
-                    impl futures::Stream<
-                        Item = Result<leptos::server_fn::Bytes, leptos::server_fn::Bytes>,
-                    > + Send
-                    + 'static,
-                    impl futures::Sink<leptos::server_fn::Bytes> + Send + 'static,
+                    impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                    impl futures::Sink<Bytes> + Send + 'static,
                 ),
                 E,
             >,
@@ -194,6 +231,106 @@ mod client {
 
         fn spawn(future: impl Future<Output = ()> + Send + 'static) {
             <BrowserClient as Client<E, IS, OS>>::spawn(future)
+        }
+    }
+
+    #[cfg(feature = "browser")]
+    impl FetchResponse {
+        /// The body as text, once it has arrived.
+        async fn text(self) -> Option<String> {
+            let body = self.response.text().ok()?;
+            wasm_bindgen_futures::JsFuture::from(body)
+                .await
+                .ok()?
+                .as_string()
+        }
+    }
+
+    #[cfg(feature = "browser")]
+    impl<E: FromServerFnError> ClientRes<E> for FetchResponse {
+        fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
+            send_wrapper::SendWrapper::new(async move {
+                self.text().await.ok_or_else(|| {
+                    ServerFnErrorErr::Deserialization("the answer could not be read".into())
+                        .into_app_error()
+                })
+            })
+        }
+
+        fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
+            let text = <Self as ClientRes<E>>::try_into_string(self);
+            async move { text.await.map(Bytes::from) }
+        }
+
+        fn try_into_stream(
+            self,
+        ) -> Result<impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, E>
+        {
+            // No server function Baton's browsers call streams its answer.
+            Err::<futures::stream::Empty<Result<Bytes, Bytes>>, E>(
+                ServerFnErrorErr::Response("streamed answers are not supported".into())
+                    .into_app_error(),
+            )
+        }
+
+        fn status(&self) -> u16 {
+            self.response.status()
+        }
+
+        fn status_text(&self) -> String {
+            self.response.status_text()
+        }
+
+        fn location(&self) -> String {
+            self.response
+                .headers()
+                .get("location")
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| self.response.url())
+        }
+
+        fn has_redirect(&self) -> bool {
+            self.response
+                .headers()
+                .get(leptos::server_fn::redirect::REDIRECT_HEADER)
+                .ok()
+                .flatten()
+                .is_some()
+        }
+    }
+
+    #[cfg(not(feature = "browser"))]
+    impl<E: FromServerFnError> ClientRes<E> for FetchResponse {
+        fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
+            async move { match self.0 {} }
+        }
+
+        fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
+            async move { match self.0 {} }
+        }
+
+        fn try_into_stream(
+            self,
+        ) -> Result<impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, E>
+        {
+            Err::<futures::stream::Empty<Result<Bytes, Bytes>>, E>(unreachable_server())
+        }
+
+        fn status(&self) -> u16 {
+            match self.0 {}
+        }
+
+        fn status_text(&self) -> String {
+            match self.0 {}
+        }
+
+        fn location(&self) -> String {
+            match self.0 {}
+        }
+
+        fn has_redirect(&self) -> bool {
+            match self.0 {}
         }
     }
 }

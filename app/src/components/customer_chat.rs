@@ -75,13 +75,13 @@ pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
                 }.into_any(),
                 // With a published AI agent, anyone may chat; sign-in comes at a handoff.
                 Ok(None) if !info.with_value(|i| i.sign_in_first) => view! { <VisitorChat info=info.get_value() me/> }.into_any(),
-                Ok(None) => view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any(),
+                Ok(None) => view! { <CustomerSignIn on_done=move |()| me.refetch()/> }.into_any(),
                 // The widget's session ended (signed out elsewhere, expired): it is forgotten,
                 // so the customer starts again as anyone new does.
                 Err(AppError::SessionExpired) => view! {
                     <p class="notice" role="status">{AppError::SessionExpired.to_string()}</p>
                     {if info.with_value(|i| i.sign_in_first) {
-                        view! { <CustomerSignIn on_done=move || me.refetch()/> }.into_any()
+                        view! { <CustomerSignIn on_done=move |()| me.refetch()/> }.into_any()
                     } else {
                         view! { <VisitorChat info=info.get_value() me/> }.into_any()
                     }}
@@ -261,7 +261,7 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
                 </Show>
                 <Show when=needs_sign_in>
                     <div class="mt-3 grid gap-2" data-testid="handoff-sign-in">
-                        <CustomerSignIn on_done=move || { claim.dispatch(()); }/>
+                        <CustomerSignIn on_done=move |()| { claim.dispatch(()); }/>
                         <p role="alert" class="text-danger text-sm">
                             {move || claim.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
                         </p>

@@ -6,21 +6,22 @@ use leptos::prelude::*;
 use crate::auth::{customer_sign_in, customer_sign_up};
 use crate::components::form::Field;
 
-/// SPEC R-CUST-2: sign in (or create an account) before chatting with a person.
+/// SPEC R-CUST-2: sign in (or create an account) before chatting with a person. `on_done` is a
+/// callback, not a generic closure: the form is drawn from three places, and a generic would
+/// compile the whole form three times into the widget.
 #[component]
-pub fn CustomerSignIn(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+pub fn CustomerSignIn(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let sign_in = Action::new(|(email, password): &(String, String)| {
         customer_sign_in(email.clone(), password.clone())
     });
     let sign_up = Action::new(|(name, email, password): &(String, String, String)| {
         customer_sign_up(name.clone(), email.clone(), password.clone())
     });
-    let done = on_done.clone();
     Effect::new(move |_| {
         if matches!(sign_in.value().get(), Some(Ok(_)))
             || matches!(sign_up.value().get(), Some(Ok(_)))
         {
-            done();
+            on_done.run(());
         }
     });
     let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
