@@ -13,6 +13,8 @@
 //   node bench/click-to-interactive.mjs [--base http://127.0.0.1:3000] [--host http://localhost:3002/] [--runs 10]
 //
 // Needs a running Baton server in demo mode, `npm ci` (Playwright) and Debian's Chromium.
+import os from 'node:os';
+import path from 'node:path';
 import { launchChromium, watchNetwork, now, THROTTLE } from './cti/browser.mjs';
 import { composerAcceptsInput, firstControlUsable, launcher, openConversation, widgetOf } from './cti/chat.mjs';
 import { demoAgent } from './cti/agent.mjs';
@@ -40,6 +42,7 @@ const rows = {
   hostLauncher: row('host page: navigation → launcher clicked (open conversation)'),
 };
 const notes = [];
+let failedRuns = 0;
 let exitCode = 0;
 try {
   const visitors = {
@@ -156,13 +159,20 @@ async function supportNewVisitor() {
 
 // ---- Helpers ----
 
-/** A fresh browser context (its own, empty HTTP cache) with the visitor's storage, if any. */
+/**
+ * A fresh browser context (its own, empty HTTP cache) with the visitor's storage, if any. A
+ * run that fails leaves a screenshot of how the page ended in the temp folder.
+ */
 async function inContext(visitor, body) {
   const context = await browser.newContext(visitor ? { storageState: visitor.storage } : {});
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeout);
   try {
-    const page = await context.newPage();
-    page.setDefaultTimeout(options.timeout);
     return await body(page, await watchNetwork(context, page));
+  } catch (error) {
+    const shot = path.join(os.tmpdir(), `click-to-interactive-failure-${++failedRuns}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).then(() => { error.message = `${error.message.split('\n')[0]} (screenshot ${shot})`; }, () => {});
+    throw error;
   } finally {
     await context.close();
   }
@@ -174,7 +184,8 @@ async function inContext(visitor, body) {
  */
 async function ensureOpenConversation(visitor, chat, page) {
   try {
-    await composerAcceptsInput(chat, Math.min(options.timeout, 20_000));
+    // Unthrottled, an open conversation shows within a second or two.
+    await composerAcceptsInput(chat, Math.min(options.timeout, 10_000));
   } catch {
     await openConversation(chat, { visitorName: visitor.name, agent, timeoutMs: options.timeout });
     await composerAcceptsInput(chat, options.timeout);

@@ -29,11 +29,29 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
     await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   }
 
+  /**
+   * Runs `action` on the tab of each conversation accepted, and returns what went wrong. A
+   * visitor whose conversation ended and was opened again has several tabs; from the last, so
+   * a tab that goes away shifts none still to do.
+   */
+  async function eachAccepted(action) {
+    const problems = [];
+    for (const name of new Set(accepted)) {
+      const tabs = page.getByRole('tab', { name: new RegExp(name) });
+      for (let i = (await tabs.count()) - 1; i >= 0; i--) {
+        await action(tabs.nth(i)).catch((error) => problems.push(`${name}: ${error.message.split('\n')[0]}`));
+      }
+    }
+    return problems;
+  }
+
   return {
     email,
     used: () => page !== null,
     async becomeAvailable() {
       if (!page) await signIn();
+      // Ended ones stay Wrapping up, holding a slot, until resolved (short inactivity timers).
+      await eachAccepted((tab) => resolve(tab, { onlyEnded: true }));
       await setAvailability('Available');
     },
     /** Accepts the offer for the visitor's conversation, then steps away (Unavailable). */
@@ -49,22 +67,29 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
     },
     /** Ends and resolves (Done) every conversation it accepted; returns what went wrong. */
     async cleanUp() {
-      const problems = [];
-      if (!page) return problems;
-      for (const name of accepted) {
-        try {
-          await page.getByRole('tab', { name: new RegExp(name) }).click();
-          await page.getByRole('button', { name: 'End conversation' }).click();
-          await page.getByTestId('conversation-status').filter({ hasText: 'Wrapping up' }).waitFor();
-          await page.getByLabel('Resolution').selectOption('Done');
-          await page.getByRole('button', { name: 'Resolve' }).click();
-          await page.getByTestId('conversation-status').filter({ hasText: 'Closed' }).waitFor();
-        } catch (error) {
-          problems.push(`could not end and resolve ${name}'s conversation as ${email}: ${error.message.split('\n')[0]}`);
-        }
-      }
+      if (!page) return [];
+      const problems = await eachAccepted((tab) => resolve(tab, { onlyEnded: false }));
       await page.context().close();
-      return problems;
+      return problems.map((problem) => `could not end and resolve a conversation as ${email}: ${problem}`);
     },
   };
+}
+
+/**
+ * Resolves the conversation in `tab` as Done, ending it first if it is still going (unless
+ * `onlyEnded`: then only one already Wrapping up is resolved).
+ */
+async function resolve(tab, { onlyEnded }) {
+  const page = tab.page();
+  await tab.click();
+  await tab.and(page.locator('[aria-selected="true"]')).waitFor(); // the status below is this tab's
+  const status = page.getByTestId('conversation-status');
+  await status.waitFor();
+  const now = (await status.innerText()).trim();
+  if (now === 'Closed' || (onlyEnded && now !== 'Wrapping up')) return;
+  if (now !== 'Wrapping up') await page.getByRole('button', { name: 'End conversation' }).click();
+  await status.filter({ hasText: 'Wrapping up' }).waitFor();
+  await page.getByLabel('Resolution').selectOption('Done');
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await status.filter({ hasText: 'Closed' }).waitFor();
 }
