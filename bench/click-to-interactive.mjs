@@ -45,9 +45,11 @@ const notes = [];
 let failedRuns = 0;
 let exitCode = 0;
 try {
+  // Unique per run: the agent tells offers apart by name, and earlier runs' visitors exist.
+  const suffix = Math.random().toString(36).slice(2, 6);
   const visitors = {
-    widget: await prepareVisitor('widget', 'Bench Widget Visitor'),
-    support: await prepareVisitor('support', 'Bench Support Visitor'),
+    widget: await prepareVisitor('widget', `Bench Widget Visitor ${suffix}`),
+    support: await prepareVisitor('support', `Bench Support Visitor ${suffix}`),
   };
   for (let run = 1; run <= options.runs; run++) {
     process.stderr.write(`run ${run}/${options.runs}\n`);
@@ -61,6 +63,7 @@ try {
   exitCode = 1;
 } finally {
   for (const problem of await agent.cleanUp().catch((e) => [e.message])) notes.push(`cleanup: ${problem}`);
+  if (agent.declined()) notes.push(`${agent.email} declined ${agent.declined()} offers for other customers' conversations`);
   await browser.close().catch(() => {});
 }
 printReport({ options, version, throttle: THROTTLE, rows: Object.values(rows), notes });
