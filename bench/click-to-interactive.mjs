@@ -197,7 +197,11 @@ async function ensureOpenConversation(visitor, chat, page) {
   }
 }
 
-/** Clicks the launcher as soon as it shows; returns the time of the click (mouse press). */
+/**
+ * Clicks the launcher as soon as it shows; returns the time of the click (mouse press). The
+ * pointer arrives and clicks at once, so the embed script's warm-up on hover (it loads the
+ * frame when the pointer rests on the launcher) gets no head start: a person's hover would.
+ */
 async function clickLauncher(page) {
   const button = launcher(page);
   await button.waitFor({ state: 'visible' });
