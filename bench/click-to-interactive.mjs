@@ -33,7 +33,11 @@ const watchdog = setTimeout(() => {
 
 const browser = await launchChromium([...new Set([options.base, options.host].map((url) => new URL(url).hostname))]);
 const version = browser.version();
-const agent = demoAgent(browser, { base: options.base, email: options.agent, password: options.agentPassword, timeoutMs: options.timeout });
+// Visitors are named "Bench Widget Visitor <run id>" and "Bench Support Visitor <run id>".
+const agent = demoAgent(browser, {
+  base: options.base, email: options.agent, password: options.agentPassword, timeoutMs: options.timeout,
+  leftovers: /Bench (Widget|Support) Visitor( \w+)?/,
+});
 const rows = {
   widgetComposer: row('widget: launcher click → composer accepts input (open conversation)'),
   widgetFirst: row('widget: launcher click → first control usable (new visitor)'),
@@ -63,6 +67,7 @@ try {
   exitCode = 1;
 } finally {
   for (const problem of await agent.cleanUp().catch((e) => [e.message])) notes.push(`cleanup: ${problem}`);
+  if (agent.cleared()) notes.push(`${agent.email} first ended and resolved ${agent.cleared()} conversations an earlier benchmark run left`);
   if (agent.declined()) notes.push(`${agent.email} declined ${agent.declined()} offers for other customers' conversations`);
   await browser.close().catch(() => {});
 }

@@ -10,11 +10,16 @@ import { firstTimeTrue, sleep } from './browser.mjs';
 
 const HYDRATED = 'body[data-hydrated="true"]';
 
-export function demoAgent(browser, { base, email, password, timeoutMs }) {
+/**
+ * `leftovers`: the names of visitors an earlier, interrupted benchmark run may have left with
+ * the agent; their conversations are ended and resolved first, or they would hold its slots.
+ */
+export function demoAgent(browser, { base, email, password, timeoutMs, leftovers }) {
   let page = null;
   const visitors = new Set();
   const unanswered = new Set(); // visitors whose conversation may still wait in the queue
   let declined = 0;
+  let cleared = 0;
   const availability = () => page.getByLabel('Availability', { exact: true });
   const offers = () => page.getByRole('alertdialog', { name: 'Incoming conversation' });
 
@@ -62,30 +67,35 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
   }
 
   /**
-   * Runs `action` on each of the benchmark visitors' entries in the dashboard's conversation
-   * list ("Name · Status", reloaded first so it is current), and returns what went wrong.
+   * Runs `action` on each entry of the dashboard's conversation list ("Name · Status",
+   * reloaded first so it is current) whose name matches, and returns what went wrong.
    */
-  async function eachOfOurs(action) {
+  async function eachEntry(names, action) {
     await page.reload();
     await page.locator(HYDRATED).waitFor({ state: 'attached' });
     await page.locator('.conversation-list li').first().waitFor();
+    const entries = page.locator('.conversation-list').getByRole('button', { name: new RegExp(`^(${names.source}) · `) });
     const problems = [];
-    for (const name of visitors) {
-      const entries = page.locator('.conversation-list').getByRole('button', { name: new RegExp(`^${escapeRegExp(name)} · `) });
-      for (let i = (await entries.count()) - 1; i >= 0; i--) {
-        await action(entries.nth(i)).catch((error) => problems.push(`${name}: ${error.message.split('\n')[0]}`));
-      }
+    for (let i = (await entries.count()) - 1; i >= 0; i--) {
+      await action(entries.nth(i)).catch((error) => problems.push(error.message.split('\n')[0]));
     }
     return problems;
   }
 
+  /** This run's visitors, as a pattern for `eachEntry`. */
+  const ours = () => new RegExp([...visitors].map(escapeRegExp).join('|') || '(?!)');
+
   return {
     email,
     declined: () => declined,
+    cleared: () => cleared,
     async becomeAvailable() {
-      if (!page) await signIn();
-      // The benchmark's ended conversations would hold slots (short inactivity timers).
-      await eachOfOurs((entry) => resolve(entry, { onlyEnded: true }));
+      if (!page) {
+        await signIn();
+        await eachEntry(leftovers, async (entry) => { if (await resolve(entry, { onlyEnded: false })) cleared++; });
+      }
+      // This run's ended conversations would hold slots too (short inactivity timers).
+      await eachEntry(ours(), (entry) => resolve(entry, { onlyEnded: true }));
       await setAvailability('Available');
     },
     /** Accepts the offer for the visitor's conversation, then steps away (Unavailable). */
@@ -95,7 +105,7 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
       try {
         await acceptOffer(visitorName, timeoutMs, { declineOthers: true });
       } catch (error) {
-        throw new Error(`no offer for ${visitorName} reached ${email} (${error.message.split('\n')[0]}); is another agent Available?`);
+        throw new Error(`no offer for ${visitorName} reached ${email} (${error.message.split('\n')[0]}); is another agent Available, or ${email} at Maximum conversations?`);
       } finally {
         await setAvailability('Unavailable');
       }
@@ -115,7 +125,7 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
         await setAvailability('Unavailable');
         await sleep(500);
       }
-      problems.push(...(await eachOfOurs((entry) => resolve(entry, { onlyEnded: false }))));
+      problems.push(...(await eachEntry(ours(), (entry) => resolve(entry, { onlyEnded: false }))));
       await page.context().close();
       return problems.map((problem) => `as ${email}: ${problem}`);
     },
@@ -124,11 +134,11 @@ export function demoAgent(browser, { base, email, password, timeoutMs }) {
 
 /**
  * Resolves the conversation of a list entry as Done, ending it first if it is still going
- * (unless `onlyEnded`: then only one already Wrapping up is resolved).
+ * (unless `onlyEnded`: then only one already Wrapping up is resolved). True if it did.
  */
 async function resolve(entry, { onlyEnded }) {
   const listed = (await entry.innerText()).split(' · ').pop().trim();
-  if (listed === 'Closed' || (onlyEnded && listed !== 'Wrapping up')) return;
+  if (listed === 'Closed' || (onlyEnded && listed !== 'Wrapping up')) return false;
   const page = entry.page();
   await entry.click(); // opens its tab
   const status = page.getByTestId('conversation-status');
@@ -140,6 +150,7 @@ async function resolve(entry, { onlyEnded }) {
   await page.getByLabel('Resolution').selectOption('Done');
   await page.getByRole('button', { name: 'Resolve' }).click();
   await status.filter({ hasText: 'Closed' }).waitFor();
+  return true;
 }
 
 function escapeRegExp(text) {
