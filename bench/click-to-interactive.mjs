@@ -13,6 +13,8 @@
 //   node bench/click-to-interactive.mjs [--base http://127.0.0.1:3000] [--host http://localhost:3002/] [--runs 10]
 //
 // Needs a running Baton server in demo mode, `npm ci` (Playwright) and Debian's Chromium.
+import os from 'node:os';
+import path from 'node:path';
 import { launchChromium, watchNetwork, now, THROTTLE } from './cti/browser.mjs';
 import { composerAcceptsInput, firstControlUsable, launcher, openConversation, widgetOf } from './cti/chat.mjs';
 import { demoAgent } from './cti/agent.mjs';
@@ -31,7 +33,11 @@ const watchdog = setTimeout(() => {
 
 const browser = await launchChromium([...new Set([options.base, options.host].map((url) => new URL(url).hostname))]);
 const version = browser.version();
-const agent = demoAgent(browser, { base: options.base, email: options.agent, password: options.agentPassword, timeoutMs: options.timeout });
+// Visitors are named "Bench Widget Visitor <run id>" and "Bench Support Visitor <run id>".
+const agent = demoAgent(browser, {
+  base: options.base, email: options.agent, password: options.agentPassword, timeoutMs: options.timeout,
+  leftovers: /Bench (Widget|Support) Visitor( \w+)?/,
+});
 const rows = {
   widgetComposer: row('widget: launcher click → composer accepts input (open conversation)'),
   widgetFirst: row('widget: launcher click → first control usable (new visitor)'),
@@ -40,11 +46,14 @@ const rows = {
   hostLauncher: row('host page: navigation → launcher clicked (open conversation)'),
 };
 const notes = [];
+let failedRuns = 0;
 let exitCode = 0;
 try {
+  // Unique per run: the agent tells offers apart by name, and earlier runs' visitors exist.
+  const suffix = Math.random().toString(36).slice(2, 6);
   const visitors = {
-    widget: await prepareVisitor('widget', 'Bench Widget Visitor'),
-    support: await prepareVisitor('support', 'Bench Support Visitor'),
+    widget: await prepareVisitor('widget', `Bench Widget Visitor ${suffix}`),
+    support: await prepareVisitor('support', `Bench Support Visitor ${suffix}`),
   };
   for (let run = 1; run <= options.runs; run++) {
     process.stderr.write(`run ${run}/${options.runs}\n`);
@@ -58,6 +67,8 @@ try {
   exitCode = 1;
 } finally {
   for (const problem of await agent.cleanUp().catch((e) => [e.message])) notes.push(`cleanup: ${problem}`);
+  if (agent.cleared()) notes.push(`${agent.email} first ended and resolved ${agent.cleared()} conversations an earlier benchmark run left`);
+  if (agent.declined()) notes.push(`${agent.email} declined ${agent.declined()} offers for other customers' conversations`);
   await browser.close().catch(() => {});
 }
 printReport({ options, version, throttle: THROTTLE, rows: Object.values(rows), notes });
@@ -156,13 +167,20 @@ async function supportNewVisitor() {
 
 // ---- Helpers ----
 
-/** A fresh browser context (its own, empty HTTP cache) with the visitor's storage, if any. */
+/**
+ * A fresh browser context (its own, empty HTTP cache) with the visitor's storage, if any. A
+ * run that fails leaves a screenshot of how the page ended in the temp folder.
+ */
 async function inContext(visitor, body) {
   const context = await browser.newContext(visitor ? { storageState: visitor.storage } : {});
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeout);
   try {
-    const page = await context.newPage();
-    page.setDefaultTimeout(options.timeout);
     return await body(page, await watchNetwork(context, page));
+  } catch (error) {
+    const shot = path.join(os.tmpdir(), `click-to-interactive-failure-${++failedRuns}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).then(() => { error.message = `${error.message.split('\n')[0]} (screenshot ${shot})`; }, () => {});
+    throw error;
   } finally {
     await context.close();
   }
@@ -174,7 +192,8 @@ async function inContext(visitor, body) {
  */
 async function ensureOpenConversation(visitor, chat, page) {
   try {
-    await composerAcceptsInput(chat, Math.min(options.timeout, 20_000));
+    // Unthrottled, an open conversation shows within a second or two.
+    await composerAcceptsInput(chat, Math.min(options.timeout, 10_000));
   } catch {
     await openConversation(chat, { visitorName: visitor.name, agent, timeoutMs: options.timeout });
     await composerAcceptsInput(chat, options.timeout);
@@ -183,7 +202,11 @@ async function ensureOpenConversation(visitor, chat, page) {
   }
 }
 
-/** Clicks the launcher as soon as it shows; returns the time of the click (mouse press). */
+/**
+ * Clicks the launcher as soon as it shows; returns the time of the click (mouse press). The
+ * pointer arrives and clicks at once, so the embed script's warm-up on hover (it loads the
+ * frame when the pointer rests on the launcher) gets no head start: a person's hover would.
+ */
 async function clickLauncher(page) {
   const button = launcher(page);
   await button.waitFor({ state: 'visible' });

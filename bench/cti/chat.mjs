@@ -80,7 +80,12 @@ export async function openConversation(chat, { visitorName, agent, timeoutMs }) 
   }
   await startConversation(chat, timeoutMs);
   await waitForAny(box, endedNotice(chat));
-  if (await settledOpen(chat)) return steps;
+  if (await settledOpen(chat)) {
+    if (await chat.getByTestId('waiting').isVisible()) {
+      steps.push('its conversation is Waiting for agent (an agent is Available) and is left so: it goes to whoever accepts it');
+    }
+    return steps;
+  }
   // Ended at once: the Fallback message, as no agent is Available. An agent takes the next one.
   await agent.becomeAvailable();
   await startConversation(chat, timeoutMs);
