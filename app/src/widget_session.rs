@@ -211,8 +211,8 @@ mod client {
         }
 
         #[cfg(not(feature = "browser"))]
-        fn send(_req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-            async { Err(unreachable_server()) }
+        async fn send(_req: Self::Request) -> Result<Self::Response, E> {
+            Err(unreachable_server())
         }
 
         fn open_websocket(
@@ -302,12 +302,12 @@ mod client {
 
     #[cfg(not(feature = "browser"))]
     impl<E: FromServerFnError> ClientRes<E> for FetchResponse {
-        fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
-            async move { match self.0 {} }
+        async fn try_into_string(self) -> Result<String, E> {
+            match self.0 {}
         }
 
-        fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
-            async move { match self.0 {} }
+        async fn try_into_bytes(self) -> Result<Bytes, E> {
+            match self.0 {}
         }
 
         fn try_into_stream(
