@@ -43,10 +43,12 @@ RUSTFLAGS="--cfg erase_components" cargo test --workspace --exclude hydrate --ex
 
 echo "[test] browser tests (Playwright in Chromium)"
 rm -rf target/e2e-data end2end/screenshots
-# A short offer timeout lets the browser tests watch an offer run out (SPEC R-TIME-5).
-BATON_DATA_DIR=target/e2e-data BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
-  BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s \
-  LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 target/e2e-server &
+# A short offer timeout lets the browser tests watch an offer run out (SPEC R-TIME-5); exported,
+# so the cluster's nodes below get the same timers.
+export BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
+  BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
+BATON_DATA_DIR=target/e2e-data LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 \
+  target/e2e-server &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
