@@ -8,11 +8,32 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 /// Who the browser is signed in as, for the pages to greet and route.
+/// Read through a plain struct: the same JSON without serde's buffering of tagged enums (see
+/// `domain::protocol::decode`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "MeWire")]
 pub enum Me {
     Staff { id: String, name: String },
     Customer { id: String, name: String },
+}
+
+#[derive(Deserialize)]
+struct MeWire {
+    kind: String,
+    id: String,
+    name: String,
+}
+
+impl TryFrom<MeWire> for Me {
+    type Error = String;
+
+    fn try_from(MeWire { kind, id, name }: MeWire) -> Result<Self, String> {
+        match kind.as_str() {
+            "staff" => Ok(Me::Staff { id, name }),
+            "customer" => Ok(Me::Customer { id, name }),
+            other => Err(format!("unknown kind of account `{other}`")),
+        }
+    }
 }
 
 impl Me {
@@ -250,4 +271,27 @@ pub async fn sign_out() -> Result<(), AppError> {
         backend::realtime::bus::session_ended(bus.as_ref(), &id.to_string());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Me;
+
+    #[test]
+    fn who_the_browser_is_signed_in_as_is_read_back_unchanged() {
+        for me in [
+            Me::Staff {
+                id: "s".into(),
+                name: "Ada".into(),
+            },
+            Me::Customer {
+                id: "c".into(),
+                name: "Grace".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&me).unwrap();
+            assert_eq!(serde_json::from_str::<Me>(&text).unwrap(), me, "{text}");
+        }
+        assert!(serde_json::from_str::<Me>(r#"{"kind":"robot","id":"r","name":"R"}"#).is_err());
+    }
 }

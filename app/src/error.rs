@@ -8,8 +8,10 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+// Read through `wire::AppErrorWire`: the same JSON, without serde's buffering of tagged enums
+// (see `domain::protocol::decode`), which weighed heavily in the widget's WASM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "code", content = "message")]
+#[serde(tag = "code", content = "message", try_from = "wire::AppErrorWire")]
 pub enum AppError {
     /// The input breaks a rule; the message says which and how to fix it.
     #[error("{0}")]
@@ -40,6 +42,8 @@ pub enum AppError {
     #[error("Could not reach Baton: {0}")]
     Transport(String),
 }
+
+mod wire;
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;

@@ -11,6 +11,7 @@
 //!   the server fills any gap from the database, so each event reaches a tab once and in order.
 //! - typing is ephemeral: never stored, never replayed.
 
+pub mod decode;
 pub mod timing;
 
 use serde::{Deserialize, Serialize};

@@ -16,9 +16,9 @@ import { Page } from '@playwright/test';
 // On another site than Baton (127.0.0.1), as a customer's website is.
 const HOST = 'http://localhost:3002/';
 const OPENING: Budget = { title: 'Opening the chat', maxRequests: 8, maxBytes: 100 * KIB };
-/** What CI enforces on the bytes until the target above is met: today's build, 231 KiB, and a
+/** What CI enforces on the bytes until the target above is met: today's build, 217.4 KiB, and a
  * little room. Lower it as the widget shrinks; never raise it. */
-const OPENING_CEILING = 235 * KIB;
+const OPENING_CEILING = 220 * KIB;
 const EMBED: Budget = { title: 'The embed script', maxBytes: 2 * KIB };
 
 /** The embed script's address, as the host page's script tag names it. */

@@ -152,9 +152,14 @@ async fn serve(
             incoming = read.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     last_heard = now();
-                    let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
-                        leptos::logging::warn!("unreadable frame from the server");
-                        continue;
+                    // Read without serde's tagged-enum buffering (see `decode`): the same frames,
+                    // a fifth less WASM in the widget.
+                    let frame = match domain::protocol::decode::server_frame(&text) {
+                        Ok(frame) => frame,
+                        Err(problem) => {
+                            leptos::logging::warn!("unreadable frame from the server: {problem}");
+                            continue;
+                        }
                     };
                     if let ServerFrame::Hello { you, heartbeat_ms, .. } = frame {
                         greeted = true;
