@@ -17,6 +17,7 @@ pub mod proxies;
 pub mod quotas;
 pub mod rates;
 pub mod realtime;
+pub mod secrets;
 pub mod sessions;
 pub mod store;
 pub mod widget;

@@ -165,6 +165,16 @@ pub enum ServerFrame {
         who: Typist,
         typing: bool,
     },
+    /// A piece of the AI agent's answer while a language model writes it: ephemeral, never
+    /// stored or replayed. `offset` is how many characters of the draft came before `text`, so
+    /// a client appends a piece only where it fits (a lost piece leaves the draft short until
+    /// the answer arrives whole, as an `event`). An empty `text` at offset 0 clears the draft:
+    /// the answer was dropped (a handoff while it was being written, SPEC R-HAND-2).
+    Draft {
+        conversation: ConversationId,
+        offset: u32,
+        text: String,
+    },
     /// The agent's whole routing state: availability per space and live offers. Sent on connect
     /// and again whenever the agent's stream had to be rebuilt.
     AgentState {

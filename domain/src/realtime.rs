@@ -118,6 +118,48 @@ impl TypingThrottle {
     }
 }
 
+/// The receiver's side of an answer being written (`ServerFrame::Draft`): pieces are appended
+/// only where they fit, so a repeated piece is ignored and a lost one stops the draft short
+/// (the whole answer arrives as an event anyway). An empty piece at offset 0 clears it; the
+/// answer's event clears it too (the client calls [`DraftView::clear`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DraftView {
+    text: String,
+    chars: u32,
+    /// A piece went missing: later ones are not shown, the draft waits for the answer.
+    stalled: bool,
+}
+
+impl DraftView {
+    /// Applies a piece; returns whether what is shown changed.
+    pub fn piece(&mut self, offset: u32, text: &str) -> bool {
+        if offset == 0 && text.is_empty() {
+            let had = !self.text.is_empty();
+            *self = DraftView::default();
+            return had;
+        }
+        if self.stalled || offset < self.chars {
+            return false;
+        }
+        if offset > self.chars {
+            self.stalled = true;
+            return false;
+        }
+        self.text.push_str(text);
+        self.chars += text.chars().count() as u32;
+        true
+    }
+
+    pub fn clear(&mut self) {
+        *self = DraftView::default();
+    }
+
+    /// The text so far; empty when nothing is being written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Reconnect delays: exponential from 500 ms, capped at 15 s, with "full jitter" so a server
 /// restart is not met by every tab reconnecting in the same millisecond. `unit_random` is a
 /// number in `[0, 1)` supplied by the caller (the domain has no randomness of its own).

@@ -123,3 +123,44 @@ fn reconnect_delays_are_spread_by_jitter() {
     assert!(high > low);
     assert!(high <= 2 * low);
 }
+
+mod drafts {
+    use domain::realtime::DraftView;
+
+    #[test]
+    fn pieces_of_an_answer_are_shown_in_order_as_they_arrive() {
+        let mut draft = DraftView::default();
+        assert!(draft.piece(0, "Refunds "));
+        assert!(draft.piece(8, "take fünf"));
+        assert_eq!(draft.text(), "Refunds take fünf");
+        assert!(draft.piece(17, " days"));
+        assert_eq!(draft.text(), "Refunds take fünf days");
+    }
+
+    #[test]
+    fn a_repeated_piece_is_shown_once() {
+        let mut draft = DraftView::default();
+        draft.piece(0, "abc");
+        assert!(!draft.piece(0, "abc"));
+        assert!(!draft.piece(1, "bc"));
+        assert_eq!(draft.text(), "abc");
+    }
+
+    #[test]
+    fn after_a_lost_piece_the_draft_waits_for_the_whole_answer() {
+        let mut draft = DraftView::default();
+        draft.piece(0, "abc");
+        assert!(!draft.piece(5, "fg"));
+        assert!(!draft.piece(7, "h"));
+        assert_eq!(draft.text(), "abc");
+    }
+
+    #[test]
+    fn an_empty_piece_at_the_start_clears_the_draft() {
+        let mut draft = DraftView::default();
+        draft.piece(0, "abc");
+        assert!(draft.piece(0, ""));
+        assert_eq!(draft.text(), "");
+        assert!(!draft.piece(0, ""));
+    }
+}

@@ -206,6 +206,16 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
         })
     };
     let conv = conversation.clone();
+    // The AI agent's answer as a language model writes it; the stored message replaces it.
+    let answer_draft = move || {
+        live.state.with(|s| {
+            s.threads
+                .get(&conv)
+                .map(|t| t.draft.text().to_string())
+                .unwrap_or_default()
+        })
+    };
+    let conv = conversation.clone();
     let typing = move || {
         let who = live.typing(&conv);
         match who.as_slice() {
@@ -306,6 +316,15 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                         outbox_line(p, for_team, me_name, move |id| live.retry(&conv_retry, &id))
                     }
                 />
+                {move || {
+                    let text = answer_draft();
+                    (!text.is_empty()).then(|| view! {
+                        <li class="msg msg-ai msg-draft" aria-busy="true" data-testid="ai-draft">
+                            <span class="msg-who">"AI agent"</span>
+                            <span class="msg-body">{text}</span>
+                        </li>
+                    })
+                }}
             </ol>
             <p class="typing text-sm text-muted" aria-live="polite" data-testid="typing-indicator">{typing}</p>
             <p class="text-sm text-danger" role="alert">{notice}</p>

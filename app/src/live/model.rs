@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use domain::protocol::{ClientFrame, ErrorCode, Principal, ServerFrame, Typist};
-use domain::realtime::TypingIndicators;
+use domain::realtime::{DraftView, TypingIndicators};
 use domain::{ConversationEvent, ConversationId, ConversationStatus, Timestamp};
 
 pub use super::agent_view::AgentView;
@@ -50,6 +50,8 @@ pub struct Thread {
     /// This tab's messages not yet confirmed, in the order they will be stored.
     pub outbox: Outbox,
     pub typing: TypingIndicators<String>,
+    /// The AI agent's answer while a language model writes it.
+    pub draft: DraftView,
     pub notice: Option<String>,
     /// The server could not keep the stream complete: resume again from `last_seq`.
     pub resync: bool,
@@ -258,6 +260,15 @@ impl LiveState {
                     thread.typing.signal(typist_label(&who), typing, now);
                 }
             }
+            ServerFrame::Draft {
+                conversation,
+                offset,
+                text,
+            } => {
+                if let Some(thread) = self.threads.get_mut(&conversation) {
+                    thread.draft.piece(offset, &text);
+                }
+            }
             ServerFrame::AgentState { .. }
             | ServerFrame::Offer { .. }
             | ServerFrame::OfferWithdrawn { .. }
@@ -300,8 +311,15 @@ impl LiveState {
             if let Some(author) = author_label(&shown) {
                 thread.typing.message_from(&author);
             }
+            // The answer being written has arrived whole.
+            if matches!(author, domain::Author::Ai) {
+                thread.draft.clear();
+            }
         }
         match &shown.event.kind {
+            domain::EventKind::HandedOff { .. } | domain::EventKind::HandoffRequested { .. } => {
+                thread.draft.clear();
+            }
             domain::EventKind::StatusChanged { to, .. } => {
                 thread.status = Some(ConversationStatus::Work(*to));
             }

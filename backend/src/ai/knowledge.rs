@@ -108,6 +108,7 @@ pub async fn view(db: &Db, actor: &Actor, experience: &str) -> Result<AiAgentVie
         mode: stored.settings.mode,
         published: stored.ai_published,
         settings: handoff_settings(db, experience).await?,
+        model: super::model_settings::view(db, experience).await?,
         articles: articles(db, experience).await?,
     })
 }

@@ -3,9 +3,12 @@
 //! conversation, and Conversation review.
 
 pub mod knowledge;
+pub mod model;
+pub mod model_settings;
 pub mod responder;
 pub mod retrieval;
 pub mod review;
 pub mod turns;
+pub mod written;
 
 pub use responder::AiAgent;

@@ -11,14 +11,16 @@ use std::time::Duration;
 use domain::{
     Author, Command, ConversationId, ConversationStatus, DomainError, EventKind,
     ai::{Found, HandoffReason, Turn, TurnInput, farewell, plan_turn, unconfident_in_a_row},
+    ai::grounded::{before_the_model, plan_model_turn},
     experience::SupportMode,
     protocol::Typist,
 };
 use tokio::sync::mpsc;
 
+use super::written::{self, Models, Written};
 use super::{knowledge, retrieval::KnowledgeIndex, turns};
 use crate::{
-    engine::{Alongside, Engine, FollowUp},
+    engine::{Alongside, AiTurnRecord, Engine, FollowUp},
     error::BackendError,
     realtime::{BusMessage, Topic, reads},
     store::experiences::{self, Stored},
@@ -29,7 +31,7 @@ use crate::{
 const ABANDONED_LOOK: Duration = Duration::from_secs(30);
 
 /// Typing signals from the AI carry this origin: no socket has it, so every socket shows them.
-const AI_ORIGIN: u64 = u64::MAX;
+pub(super) const AI_ORIGIN: u64 = u64::MAX;
 
 #[derive(Clone)]
 pub struct AiAgent {
@@ -39,6 +41,9 @@ pub struct AiAgent {
     /// How long the typing indicator shows before an answer, so a reply never lands before the
     /// customer's own message has settled on screen.
     thinking: Duration,
+    /// Language models, for AI agents whose model backend is OpenAI-compatible; without them
+    /// every AI agent gives built-in answers.
+    models: Option<Models>,
 }
 
 impl AiAgent {
@@ -47,7 +52,18 @@ impl AiAgent {
             engine,
             public_url: public_url.trim_end_matches('/').into(),
             thinking,
+            models: None,
         }
+    }
+
+    /// Lets AI agents answer with language models (see [`written`]).
+    pub fn with_models(mut self, models: Models) -> AiAgent {
+        self.models = Some(models);
+        self
+    }
+
+    pub fn models(&self) -> Option<&Models> {
+        self.models.as_ref()
     }
 
     /// Answers what the engine announces (see [`Engine::with_follow_ups`]) until the channel
@@ -187,9 +203,10 @@ impl AiAgent {
                 .await?;
         let index = KnowledgeIndex::build(knowledge::published_articles(db, &experience.id).await?);
         let hit = index.confident(question);
-        let turn = plan_turn(TurnInput {
+        let can_hand_off = experience.settings.mode == SupportMode::AiAgentAndSupportTeam;
+        let input = TurnInput {
             message: question,
-            can_hand_off: experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
+            can_hand_off,
             settings: &settings,
             found: hit.as_ref().map(|h| Found {
                 title: h.title.clone(),
@@ -198,17 +215,68 @@ impl AiAgent {
             }),
             unconfident_before: unconfident_in_a_row(kinds.iter().map(|(k,)| k.as_str())),
             fallback_message: &experience.settings.fallback_message,
-        });
-        let article = match &turn {
-            Turn::Answer { .. } => hit.as_ref().map(|h| h.article_id.as_str()),
+        };
+        let mut record = AiTurnRecord {
+            backend: "built_in".into(),
+            ..AiTurnRecord::default()
+        };
+        let model = match &self.models {
+            Some(models) if before_the_model(&input).is_none() => {
+                match written::configured(db, &models.sealer, &experience.id).await {
+                    Some(configured) if written::within_budget(db, id, models.token_budget).await? => {
+                        Some((models, configured))
+                    }
+                    _ => None,
+                }
+            }
             _ => None,
         };
+        let turn = match model {
+            None => plan_turn(input),
+            Some((models, configured)) => {
+                let passages: Vec<Found> = index
+                    .top(question, written::PASSAGES)
+                    .into_iter()
+                    .map(|p| Found {
+                        link: self.article_link(&experience.widget_key, &p.article_id),
+                        title: p.title,
+                        passage: p.text,
+                    })
+                    .collect();
+                let history = written::history(db, id).await?;
+                let outcome = written::write(
+                    db,
+                    self.engine.bus().as_ref(),
+                    &models.client,
+                    &configured,
+                    id,
+                    &experience.settings.name,
+                    &passages,
+                    &history,
+                    can_hand_off,
+                )
+                .await;
+                match outcome {
+                    Written::Interrupted => return Ok(None),
+                    Written::Failed => plan_turn(input),
+                    Written::Replied { reply, tokens } => {
+                        record.backend = format!("model:{}", configured.endpoint.model);
+                        record.tokens = tokens;
+                        plan_model_turn(input, &passages, Some(reply))
+                    }
+                }
+            }
+        };
+        record.kind = turn.kind().to_string();
+        if matches!(turn, Turn::Answer { .. }) && record.backend == "built_in" {
+            record.article = hit.as_ref().map(|h| h.article_id.clone());
+        }
         let sent = match &turn {
             Turn::HandOff { reason, farewell } => {
-                self.hand_off(id, reason.clone(), farewell.clone()).await
+                self.hand_off(id, reason.clone(), farewell.clone(), record).await
             }
             Turn::Answer { body } | Turn::NotSure { body } | Turn::SmallTalk { body } => {
-                self.say(id, body, turn.kind(), article).await
+                self.say(id, body, record).await
             }
         };
         match sent {
@@ -224,7 +292,7 @@ impl AiAgent {
                     "I'm sorry, nobody from the team can take this conversation right now. {}",
                     experience.settings.fallback_message
                 );
-                self.say(id, body.trim(), "not_sure", None).await?;
+                self.say(id, body.trim(), AiTurnRecord::built_in("not_sure")).await?;
                 Ok(None)
             }
             Err(other) => Err(other),
@@ -244,7 +312,8 @@ impl AiAgent {
         }
         let reason = HandoffReason::Button;
         let farewell = farewell(&reason);
-        self.hand_off(id, reason, farewell).await
+        self.hand_off(id, reason, farewell, AiTurnRecord::built_in("handoff"))
+            .await
     }
 
     /// The AI agent's greeting in a conversation that has just started.
@@ -257,15 +326,14 @@ impl AiAgent {
             &experience.settings.name,
             experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
         );
-        self.say(id, &body, "greeting", None).await
+        self.say(id, &body, AiTurnRecord::built_in("greeting")).await
     }
 
     async fn say(
         &self,
         id: &ConversationId,
         body: &str,
-        kind: &str,
-        article: Option<&str>,
+        record: AiTurnRecord,
     ) -> Result<(), BackendError> {
         self.engine
             .execute_with(
@@ -276,7 +344,7 @@ impl AiAgent {
                     client_id: format!("ai:{}", uuid::Uuid::now_v7()),
                 },
                 Alongside {
-                    ai_turn: Some((kind.to_string(), article.map(str::to_string))),
+                    ai_turn: Some(record),
                     ..Alongside::default()
                 },
             )
@@ -289,6 +357,7 @@ impl AiAgent {
         id: &ConversationId,
         reason: HandoffReason,
         farewell: String,
+        record: AiTurnRecord,
     ) -> Result<(), BackendError> {
         self.engine
             .execute_with(
@@ -298,7 +367,10 @@ impl AiAgent {
                     farewell: Some(farewell),
                 },
                 Alongside {
-                    ai_turn: Some(("handoff".to_string(), None)),
+                    ai_turn: Some(AiTurnRecord {
+                        kind: "handoff".into(),
+                        ..record
+                    }),
                     ..Alongside::default()
                 },
             )

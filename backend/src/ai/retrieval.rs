@@ -32,6 +32,14 @@ pub struct Hit {
     pub in_title: bool,
 }
 
+/// A passage of an article, for a language model's prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Passage {
+    pub article_id: String,
+    pub title: String,
+    pub text: String,
+}
+
 /// A match below either bar is not an answer: the AI agent says it does not know.
 /// Tuned on the demo knowledge base (see `backend/tests/ai_retrieval.rs`): every question there
 /// is answered from the right article and every off-topic one is declined.
@@ -124,6 +132,24 @@ impl KnowledgeIndex {
                 .iter()
                 .any(|t| self.title_tokens[*article_index].contains(t)),
         })
+    }
+
+    /// The `n` best-ranked passages, best first, however weak: what a language model reads to
+    /// write a grounded answer (it says when they do not hold the answer).
+    pub fn top(&self, question: &str, n: usize) -> Vec<Passage> {
+        self.engine
+            .search(question, n)
+            .into_iter()
+            .filter_map(|found| {
+                let (article_index, passage) = self.passages.get(found.document.id as usize)?;
+                let article = &self.articles[*article_index];
+                Some(Passage {
+                    article_id: article.id.clone(),
+                    title: article.title.clone(),
+                    text: passage.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The best passage if the ranking is sure enough to answer with it: a good score, half of

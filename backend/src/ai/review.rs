@@ -125,11 +125,19 @@ pub async fn detail(
     Ok(ReviewDetail { row: review, lines })
 }
 
-fn to_row(row: Row, conv: &Conversation, kinds: Option<&Vec<String>>) -> ReviewRow {
+fn to_row(row: Row, conv: &Conversation, turns: Option<&Vec<(String, String)>>) -> ReviewRow {
     let (id, _, _, started_at, customer, experience, work_item) = row;
-    let kinds: Vec<&str> = kinds
-        .map(|k| k.iter().map(String::as_str).collect())
+    let kinds: Vec<&str> = turns
+        .map(|t| t.iter().map(|(kind, _)| kind.as_str()).collect())
         .unwrap_or_default();
+    // Which backends wrote the replies (Conversation review shows it), in order of first use.
+    let mut answered_by: Vec<String> = Vec::new();
+    for (_, backend) in turns.into_iter().flatten() {
+        let label = backend_label(backend);
+        if !answered_by.contains(&label) {
+            answered_by.push(label);
+        }
+    }
     let outcome = review_outcome(conv.status, &kinds);
     ReviewRow {
         conversation: id,
@@ -139,6 +147,7 @@ fn to_row(row: Row, conv: &Conversation, kinds: Option<&Vec<String>>) -> ReviewR
         outcome,
         handoff_reason: conv.handoff.as_ref().map(|r| r.label()),
         answers: kinds.iter().filter(|k| **k == "answer").count(),
+        answered_by,
         work_item: if outcome == ReviewOutcome::HandedOff {
             work_item
         } else {
@@ -147,23 +156,29 @@ fn to_row(row: Row, conv: &Conversation, kinds: Option<&Vec<String>>) -> ReviewR
     }
 }
 
-/// The kinds of the AI's turns per conversation, oldest first.
+/// "Built-in", or "Model gpt-4o-mini" for a reply a language model wrote.
+fn backend_label(stored: &str) -> String {
+    match stored.strip_prefix("model:") {
+        Some(model) => format!("Model {model}"),
+        None => "Built-in".into(),
+    }
+}
+
+/// The kinds of the AI's turns per conversation, oldest first, with the backend of each.
 async fn turn_kinds<'a>(
     db: &Db,
     conversations: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, Vec<String>>, BackendError> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+) -> Result<HashMap<String, Vec<(String, String)>>, BackendError> {
+    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for conversation in conversations {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT kind FROM ai_replies WHERE conversation_id = $1 ORDER BY seq")
-                .bind(conversation)
-                .fetch_all(&db.pool)
-                .await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT kind, backend FROM ai_replies WHERE conversation_id = $1 ORDER BY seq",
+        )
+        .bind(conversation)
+        .fetch_all(&db.pool)
+        .await?;
         if !rows.is_empty() {
-            out.insert(
-                conversation.to_string(),
-                rows.into_iter().map(|(k,)| k).collect(),
-            );
+            out.insert(conversation.to_string(), rows);
         }
     }
     Ok(out)

@@ -292,7 +292,31 @@ pub struct Alongside {
     pub experience: Option<String>,
     /// What kind of AI turn the command's message is, and the article it came from: written to
     /// `ai_replies` beside the message (the handoff limit and Conversation review read it).
-    pub ai_turn: Option<(String, Option<String>)>,
+    pub ai_turn: Option<AiTurnRecord>,
+}
+
+/// One AI reply as `ai_replies` keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct AiTurnRecord {
+    /// `answer`, `not_sure`, `small_talk`, `greeting` or `handoff` (see `domain::ai::Turn::kind`).
+    pub kind: String,
+    /// The article a built-in answer came from.
+    pub article: Option<String>,
+    /// `built_in`, or `model:<name>` for an answer a language model wrote.
+    pub backend: String,
+    /// The model's tokens for this reply (prompt and completion), for the per-conversation budget.
+    pub tokens: i64,
+}
+
+impl AiTurnRecord {
+    /// A reply of the built-in backend, from no article.
+    pub fn built_in(kind: &str) -> AiTurnRecord {
+        AiTurnRecord {
+            kind: kind.into(),
+            backend: "built_in".into(),
+            ..AiTurnRecord::default()
+        }
+    }
 }
 
 impl Publisher {

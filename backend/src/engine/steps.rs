@@ -44,16 +44,19 @@ pub(super) async fn after(
             .execute(&mut **tx)
             .await?;
     }
-    if let Some((kind, article)) = &alongside.ai_turn
+    if let Some(turn) = &alongside.ai_turn
         && let (Some(seq), Some(conversation)) = (message_seq(effects), conversation_of(effects))
     {
         sqlx::query(
-            "INSERT INTO ai_replies (conversation_id, seq, kind, article_id) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO ai_replies (conversation_id, seq, kind, article_id, backend, tokens) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(conversation)
         .bind(seq)
-        .bind(kind.as_str())
-        .bind(article.as_deref())
+        .bind(turn.kind.as_str())
+        .bind(turn.article.as_deref())
+        .bind(turn.backend.as_str())
+        .bind(turn.tokens)
         .execute(&mut **tx)
         .await?;
     }

@@ -52,6 +52,13 @@ pub enum BusMessage {
         /// from 1; a signal from another node arrives with [`FOREIGN_ORIGIN`].
         origin: u64,
     },
+    /// A piece of the AI agent's answer as a language model writes it (see
+    /// `ServerFrame::Draft`): ephemeral, like typing.
+    Draft {
+        conversation: ConversationId,
+        offset: u32,
+        text: String,
+    },
     Offer {
         conversation: ConversationId,
         expires_at: Timestamp,

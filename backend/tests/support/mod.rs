@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod chat;
+pub mod model_double;
 pub mod people;
 
 use backend::{

@@ -3,6 +3,8 @@
 //! Ranking the knowledge base happens in the backend; this module decides on what the ranking
 //! found, so every handoff trigger is a pure function tested without a database.
 
+pub mod grounded;
+pub mod model_settings;
 mod review;
 
 use serde::{Deserialize, Serialize};

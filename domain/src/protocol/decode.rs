@@ -48,6 +48,8 @@ struct FrameWire<'a> {
     seq: Option<i64>,
     who: Option<PartyWire>,
     typing: Option<bool>,
+    offset: Option<u32>,
+    text: Option<String>,
     spaces: Option<Vec<SpaceAvailability>>,
     unavailable_reason: Option<ReasonWire>,
     offers: Option<Vec<OfferView>>,
@@ -142,6 +144,11 @@ impl FrameWire<'_> {
                 conversation: need(conversation, what, "conversation")?,
                 who: need(self.who, what, "who")?.typist()?,
                 typing: need(self.typing, what, "typing")?,
+            },
+            "draft" => ServerFrame::Draft {
+                conversation: need(conversation, what, "conversation")?,
+                offset: need(self.offset, what, "offset")?,
+                text: need(self.text, what, "text")?,
             },
             "agent_state" => ServerFrame::AgentState {
                 spaces: need(self.spaces, what, "spaces")?,

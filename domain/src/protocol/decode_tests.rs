@@ -144,6 +144,11 @@ fn every_frame() -> Vec<ServerFrame> {
             },
             typing: true,
         },
+        ServerFrame::Draft {
+            conversation: conversation(),
+            offset: 12,
+            text: "refunds \u{e9}".into(),
+        },
         ServerFrame::AgentState {
             spaces: vec![SpaceAvailability {
                 space: SpaceId::new("s-1"),

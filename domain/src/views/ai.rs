@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ai::model_settings::ModelSettings;
 use crate::ai::{HandoffSettings, ReviewOutcome};
 use crate::experience::SupportMode;
 
@@ -23,6 +24,8 @@ pub struct AiAgentView {
     pub mode: SupportMode,
     pub published: bool,
     pub settings: HandoffSettings,
+    /// Built-in, or a language model (never with its API key).
+    pub model: ModelSettings,
     pub articles: Vec<ArticleView>,
 }
 
@@ -38,6 +41,8 @@ pub struct ReviewRow {
     pub handoff_reason: Option<String>,
     /// The AI agent's answers that came from an article.
     pub answers: usize,
+    /// Which backends wrote the AI agent's replies: "Built-in", or the model's name.
+    pub answered_by: Vec<String>,
     /// The Conversation work item the team picked up, for handed-off ones.
     pub work_item: Option<String>,
 }

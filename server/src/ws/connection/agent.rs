@@ -64,7 +64,10 @@ impl Connection {
                 })
                 .await
             }
-            BusMessage::Event(_) | BusMessage::Typing { .. } | BusMessage::SessionEnded => Ok(()),
+            BusMessage::Event(_)
+            | BusMessage::Typing { .. }
+            | BusMessage::Draft { .. }
+            | BusMessage::SessionEnded => Ok(()),
         }
     }
 

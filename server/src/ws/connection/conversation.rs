@@ -242,6 +242,14 @@ impl Connection {
                 })
                 .await
             }
+            BusMessage::Draft { offset, text, .. } => {
+                self.send(&ServerFrame::Draft {
+                    conversation,
+                    offset: *offset,
+                    text: text.clone(),
+                })
+                .await
+            }
             // Agent- and session-topic messages never arrive on a conversation topic.
             BusMessage::Offer { .. }
             | BusMessage::OfferWithdrawn { .. }
