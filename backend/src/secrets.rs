@@ -73,7 +73,13 @@ impl Sealer {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .cipher
-            .encrypt(&nonce, Payload { msg: secret.as_bytes(), aad: owner.as_bytes() })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: secret.as_bytes(),
+                    aad: owner.as_bytes(),
+                },
+            )
             .map_err(|_| BackendError::Corrupt("sealing a secret failed".into()))?;
         let mut bytes = nonce.to_vec();
         bytes.extend(sealed);
@@ -95,7 +101,13 @@ impl Sealer {
         let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
         let plain = self
             .cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: owner.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: owner.as_bytes(),
+                },
+            )
             .map_err(|_| refused())?;
         String::from_utf8(plain).map_err(|_| refused())
     }
@@ -137,7 +149,10 @@ mod tests {
     #[test]
     fn sealing_twice_gives_different_texts() {
         let sealer = Sealer::random();
-        assert_ne!(sealer.seal("k", "o").unwrap(), sealer.seal("k", "o").unwrap());
+        assert_ne!(
+            sealer.seal("k", "o").unwrap(),
+            sealer.seal("k", "o").unwrap()
+        );
     }
 
     #[test]
@@ -150,7 +165,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::remove_dir_all(&dir).unwrap();

@@ -122,7 +122,9 @@ impl ModelClient {
                 handoff = matches!(answered.reply, ModelReply::AskedForPerson),
                 "model answered"
             ),
-            Err(error) => tracing::warn!(model = %endpoint.model, latency_ms, %error, "model gave no answer"),
+            Err(error) => {
+                tracing::warn!(model = %endpoint.model, latency_ms, %error, "model gave no answer")
+            }
         }
         outcome
     }
@@ -171,11 +173,9 @@ impl ModelClient {
                     text.push_str(&piece);
                     on_piece(&piece);
                 }
-                handoff |= choice
-                    .delta
-                    .tool_calls
-                    .iter()
-                    .any(|call| call.function.as_ref().and_then(|f| f.name.as_deref()) == Some(HANDOFF_TOOL));
+                handoff |= choice.delta.tool_calls.iter().any(|call| {
+                    call.function.as_ref().and_then(|f| f.name.as_deref()) == Some(HANDOFF_TOOL)
+                });
             }
         }
         Ok(Answered {
@@ -320,6 +320,4 @@ struct ErrorMessage {
     message: String,
 }
 
-#[cfg(test)]
-#[path = "model_tests.rs"]
-mod tests;
+// Tested against a local server that speaks the API: backend/tests/ai_model.rs.

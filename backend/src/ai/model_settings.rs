@@ -57,7 +57,9 @@ async fn stored_in(
 
 /// The setting as the settings page shows it.
 pub async fn view(db: &Db, experience: &str) -> Result<ModelSettings, BackendError> {
-    Ok(stored_in(&mut *db.pool.acquire().await?, experience).await?.0)
+    Ok(stored_in(&mut *db.pool.acquire().await?, experience)
+        .await?
+        .0)
 }
 
 /// A model to ask, when the AI agent has one: its endpoint (with the key opened) and the
@@ -160,10 +162,22 @@ pub async fn save(
     .await?;
     let subject = subject(&stored.settings.name);
     let fields = [
-        ("Model backend", current.backend.label().to_string(), checked.backend.label().to_string()),
-        ("Base URL", current.base_url.clone(), checked.base_url.clone()),
+        (
+            "Model backend",
+            current.backend.label().to_string(),
+            checked.backend.label().to_string(),
+        ),
+        (
+            "Base URL",
+            current.base_url.clone(),
+            checked.base_url.clone(),
+        ),
         ("Model", current.model.clone(), checked.model.clone()),
-        ("Temperature", current.temperature_text(), checked.temperature_text()),
+        (
+            "Temperature",
+            current.temperature_text(),
+            checked.temperature_text(),
+        ),
         ("Tone", current.tone.clone(), checked.tone.clone()),
     ];
     for (field, old, new) in fields {
@@ -176,7 +190,12 @@ pub async fn save(
     } else {
         key_state(checked.key_set)
     };
-    change.changed(Change::new(&subject, "API key", key_state(current.key_set), key_after));
+    change.changed(Change::new(
+        &subject,
+        "API key",
+        key_state(current.key_set),
+        key_after,
+    ));
     change.commit().await?;
     Ok(checked)
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use domain::{
     Author, Command, ConversationId, ConversationStatus, DomainError, EventKind,
-    ai::{Found, HandoffReason, Turn, TurnInput, farewell, plan_turn, unconfident_in_a_row},
     ai::grounded::{before_the_model, plan_model_turn},
+    ai::{Found, HandoffReason, Turn, TurnInput, farewell, plan_turn, unconfident_in_a_row},
     experience::SupportMode,
     protocol::Typist,
 };
@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use super::written::{self, Models, Written};
 use super::{knowledge, retrieval::KnowledgeIndex, turns};
 use crate::{
-    engine::{Alongside, AiTurnRecord, Engine, FollowUp},
+    engine::{AiTurnRecord, Alongside, Engine, FollowUp},
     error::BackendError,
     realtime::{BusMessage, Topic, reads},
     store::experiences::{self, Stored},
@@ -223,7 +223,9 @@ impl AiAgent {
         let model = match &self.models {
             Some(models) if before_the_model(&input).is_none() => {
                 match written::configured(db, &models.sealer, &experience.id).await {
-                    Some(configured) if written::within_budget(db, id, models.token_budget).await? => {
+                    Some(configured)
+                        if written::within_budget(db, id, models.token_budget).await? =>
+                    {
                         Some((models, configured))
                     }
                     _ => None,
@@ -273,7 +275,8 @@ impl AiAgent {
         }
         let sent = match &turn {
             Turn::HandOff { reason, farewell } => {
-                self.hand_off(id, reason.clone(), farewell.clone(), record).await
+                self.hand_off(id, reason.clone(), farewell.clone(), record)
+                    .await
             }
             Turn::Answer { body } | Turn::NotSure { body } | Turn::SmallTalk { body } => {
                 self.say(id, body, record).await
@@ -292,7 +295,8 @@ impl AiAgent {
                     "I'm sorry, nobody from the team can take this conversation right now. {}",
                     experience.settings.fallback_message
                 );
-                self.say(id, body.trim(), AiTurnRecord::built_in("not_sure")).await?;
+                self.say(id, body.trim(), AiTurnRecord::built_in("not_sure"))
+                    .await?;
                 Ok(None)
             }
             Err(other) => Err(other),
@@ -326,7 +330,8 @@ impl AiAgent {
             &experience.settings.name,
             experience.settings.mode == SupportMode::AiAgentAndSupportTeam,
         );
-        self.say(id, &body, AiTurnRecord::built_in("greeting")).await
+        self.say(id, &body, AiTurnRecord::built_in("greeting"))
+            .await
     }
 
     async fn say(

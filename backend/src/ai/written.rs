@@ -48,7 +48,11 @@ pub enum Written {
 }
 
 /// Whether the conversation has tokens left in its budget.
-pub async fn within_budget(db: &Db, id: &ConversationId, budget: i64) -> Result<bool, BackendError> {
+pub async fn within_budget(
+    db: &Db,
+    id: &ConversationId,
+    budget: i64,
+) -> Result<bool, BackendError> {
     let (used,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(tokens), 0) AS BIGINT) FROM ai_replies WHERE conversation_id = $1",
     )
@@ -67,8 +71,16 @@ pub async fn history(db: &Db, id: &ConversationId) -> Result<Vec<(bool, String)>
         let done = page.len() < reads::REPLAY_PAGE as usize;
         after = page.last().map_or(after, |e| e.seq);
         lines.extend(page.into_iter().filter_map(|event| match event.kind {
-            EventKind::Message { author: Author::Customer, body, .. } => Some((true, body)),
-            EventKind::Message { author: Author::Ai, body, .. } => Some((false, body)),
+            EventKind::Message {
+                author: Author::Customer,
+                body,
+                ..
+            } => Some((true, body)),
+            EventKind::Message {
+                author: Author::Ai,
+                body,
+                ..
+            } => Some((false, body)),
             _ => None,
         }));
         if done {
@@ -92,7 +104,13 @@ pub async fn write(
 ) -> Written {
     let lines: Vec<Line<'_>> = history
         .iter()
-        .map(|(customer, text)| if *customer { Line::Customer(text) } else { Line::AiAgent(text) })
+        .map(|(customer, text)| {
+            if *customer {
+                Line::Customer(text)
+            } else {
+                Line::AiAgent(text)
+            }
+        })
         .collect();
     let prompt = grounded_prompt(&PromptInput {
         experience: experience_name,
@@ -103,7 +121,14 @@ pub async fn write(
     });
     let topic = Topic::Conversation(id.clone());
     let publish = |offset: u32, text: String| {
-        bus.publish(&topic, BusMessage::Draft { conversation: id.clone(), offset, text });
+        bus.publish(
+            &topic,
+            BusMessage::Draft {
+                conversation: id.clone(),
+                offset,
+                text,
+            },
+        );
     };
     let mut draft = Draft::default();
     let mut shown_chars: u32 = 0;
@@ -180,11 +205,7 @@ async fn taken_from_ai(db: &Db, id: &ConversationId) -> bool {
 }
 
 /// Opens the stored key through `sealer`; kept here so the responder needs only [`Models`].
-pub async fn configured(
-    db: &Db,
-    sealer: &Sealer,
-    experience: &str,
-) -> Option<Configured> {
+pub async fn configured(db: &Db, sealer: &Sealer, experience: &str) -> Option<Configured> {
     match super::model_settings::configured(db, sealer, experience).await {
         Ok(configured) => configured,
         Err(error) => {
