@@ -137,6 +137,21 @@ pub struct SettingArgs {
     /// names the client, for per-address limits; others' X-Forwarded-For is ignored [default: none]
     #[arg(long, env = "BATON_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Key that seals the AI agents' model API keys, 64 hex digits (`openssl rand -hex 32`);
+    /// required with BATON_CLUSTER [default: one kept in the data directory]
+    #[arg(long, env = "BATON_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// How long a language model may take for one answer before the built-in answer is used
+    /// [default: 30s]
+    #[arg(long, env = "BATON_AI_MODEL_TIMEOUT", global = true)]
+    pub ai_model_timeout: Option<String>,
+    /// Answers one node asks language models for at once [default: 8]
+    #[arg(long, env = "BATON_AI_MODEL_CONCURRENCY", global = true)]
+    pub ai_model_concurrency: Option<u32>,
+    /// Tokens (prompt and completion) one conversation may use with a language model; past
+    /// it, built-in answers [default: 50000]
+    #[arg(long, env = "BATON_AI_TOKEN_BUDGET", global = true)]
+    pub ai_token_budget: Option<u32>,
 }
 
 impl SettingArgs {
@@ -170,6 +185,10 @@ impl SettingArgs {
             chat_start_rate: self.chat_start_rate,
             cluster: self.cluster,
             trusted_proxies: self.trusted_proxies,
+            secret_key: self.secret_key,
+            ai_model_timeout: self.ai_model_timeout,
+            ai_model_concurrency: self.ai_model_concurrency,
+            ai_token_budget: self.ai_token_budget,
         }
     }
 }

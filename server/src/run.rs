@@ -198,7 +198,22 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
             format!("http://{addr}")
         }
     });
-    let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking);
+    // Language models for AI agents set to an OpenAI-compatible backend; their API keys are
+    // sealed under this server's secret key.
+    let sealer = backend::secrets::Sealer::load(
+        config.secret_key.as_ref().map(|k| k.0.as_str()),
+        &config.data_dir,
+    )
+    .map_err(|e| e.to_string())?;
+    let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking)
+        .with_models(backend::ai::written::Models {
+            client: backend::ai::model::ModelClient::new(
+                config.ai_model_timeout,
+                config.ai_model_concurrency,
+            ),
+            sealer,
+            token_budget: config.ai_token_budget,
+        });
     let ai_listener = tokio::spawn(ai.clone().answer(announced));
     let request_limits = Arc::new(app::limits::Limits::new(
         backend::quotas::Quotas::new(db.clone()),

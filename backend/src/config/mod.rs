@@ -52,6 +52,10 @@ pub struct RawConfig {
     pub chat_start_rate: Option<String>,
     pub cluster: Option<bool>,
     pub trusted_proxies: Option<String>,
+    pub secret_key: Option<String>,
+    pub ai_model_timeout: Option<String>,
+    pub ai_model_concurrency: Option<u32>,
+    pub ai_token_budget: Option<u32>,
 }
 
 impl RawConfig {
@@ -86,6 +90,10 @@ impl RawConfig {
             chat_start_rate: Some(rates::DEFAULT_CHAT_START.into()),
             cluster: Some(false),
             trusted_proxies: None,
+            secret_key: None,
+            ai_model_timeout: Some("30s".into()),
+            ai_model_concurrency: Some(8),
+            ai_token_budget: Some(50_000),
         }
     }
 }
@@ -139,6 +147,26 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`BATON_TRUSTED_PROXIES`);
     /// empty: the client is the TCP peer.
     pub trusted_proxies: TrustedProxies,
+    /// The key that seals AI agents' model API keys (`BATON_SECRET_KEY`, 64 hex digits); when
+    /// not set, a single node keeps its own in the data directory.
+    pub secret_key: Option<SecretKey>,
+    /// How long a language model may take for one whole answer before the built-in answer is
+    /// used instead.
+    pub ai_model_timeout: Duration,
+    /// Answers one node asks language models for at once.
+    pub ai_model_concurrency: usize,
+    /// Prompt and completion tokens one conversation may use; past it, built-in answers.
+    pub ai_token_budget: i64,
+}
+
+/// A secret from configuration; never printed.
+#[derive(Clone)]
+pub struct SecretKey(pub String);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(..)")
+    }
 }
 
 impl Config {
@@ -241,6 +269,7 @@ impl Config {
         let presence_grace = duration("BATON_PRESENCE_GRACE", raw.presence_grace);
         let sla_first_response = duration("BATON_SLA_FIRST_RESPONSE", raw.sla_first_response);
         let ai_thinking = duration("BATON_AI_THINKING", raw.ai_thinking);
+        let ai_model_timeout = duration("BATON_AI_MODEL_TIMEOUT", raw.ai_model_timeout);
         let public_url = raw
             .public_url
             .map(|u| u.trim().trim_end_matches('/').to_string())
@@ -315,6 +344,32 @@ impl Config {
                 ));
                 TrustedProxies::default()
             });
+        let secret_key = raw
+            .secret_key
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty());
+        if let Some(key) = &secret_key
+            && let Err(problem) = crate::secrets::Sealer::from_hex(key)
+        {
+            problems.push(format!(
+                "BATON_SECRET_KEY {problem}; make one with `openssl rand -hex 32`"
+            ));
+        }
+        if cluster && secret_key.is_none() {
+            problems.push(
+                "BATON_CLUSTER needs BATON_SECRET_KEY: every node must open the API keys the \
+                 others sealed, so they share one key (64 hex digits, `openssl rand -hex 32`)"
+                    .into(),
+            );
+        }
+        let ai_model_concurrency = match raw.ai_model_concurrency.unwrap_or(8) {
+            0 => {
+                problems.push("BATON_AI_MODEL_CONCURRENCY must be at least 1".into());
+                1
+            }
+            n => n as usize,
+        };
+        let ai_token_budget = i64::from(raw.ai_token_budget.unwrap_or(50_000));
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -336,6 +391,10 @@ impl Config {
             rates,
             cluster,
             trusted_proxies,
+            secret_key: secret_key.map(SecretKey),
+            ai_model_timeout,
+            ai_model_concurrency,
+            ai_token_budget,
         })
     }
 }

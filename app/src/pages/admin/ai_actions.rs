@@ -1,6 +1,10 @@
 //! Server functions of the AI agent's settings page and of Conversation review. Roles are
 //! checked by `backend::ai` on every call.
 
+// A server function takes its form's fields as arguments (they arrive as one form), and the
+// `#[server]` macro copies them into a client function an item-level allow does not reach.
+#![allow(clippy::too_many_arguments)]
+
 use domain::views::ai::{AiAgentView, ReviewDetail, ReviewRow};
 use leptos::prelude::*;
 
@@ -30,6 +34,105 @@ pub async fn save_handoff_settings(
     })?;
     backend::ai::knowledge::save_settings(&state.db, &actor, &experience, limit, &phrases).await?;
     Ok(())
+}
+
+/// The model backend form as the page sends it; `backend` is a `ModelBackend` code.
+#[cfg(feature = "ssr")]
+fn model_form<'a>(
+    backend: &str,
+    base_url: &'a str,
+    model: &'a str,
+    temperature: &'a str,
+    tone: &'a str,
+    api_key: &'a str,
+    remove_key: bool,
+) -> Result<backend::ai::model_settings::ModelForm<'a>, AppError> {
+    let backend =
+        domain::ai::model_settings::ModelBackend::from_code(backend).ok_or_else(|| {
+            AppError::Invalid("Choose Built-in or OpenAI-compatible.".into()).with_status()
+        })?;
+    Ok(backend::ai::model_settings::ModelForm {
+        backend,
+        base_url,
+        model,
+        temperature,
+        tone,
+        api_key,
+        remove_key,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn models(state: &crate::state::AppState) -> Result<&backend::ai::written::Models, AppError> {
+    state.ai.models().ok_or_else(|| {
+        tracing::error!("the AI agent was started without language models");
+        AppError::Internal
+    })
+}
+
+/// Saves the model backend. An empty `api_key` keeps the stored key; it is never sent back.
+#[server(prefix = "/api", endpoint = "admin/ai-agent/model")]
+pub async fn save_model_settings(
+    experience: String,
+    backend: String,
+    base_url: String,
+    model: String,
+    temperature: String,
+    tone: String,
+    api_key: String,
+    remove_key: bool,
+) -> Result<(), AppError> {
+    let (state, actor) = actor().await?;
+    let form = model_form(
+        &backend,
+        &base_url,
+        &model,
+        &temperature,
+        &tone,
+        &api_key,
+        remove_key,
+    )?;
+    backend::ai::model_settings::save(
+        &state.db,
+        &actor,
+        &models(&state)?.sealer,
+        &experience,
+        form,
+    )
+    .await?;
+    Ok(())
+}
+
+/// **Test connection**: what the endpoint said to a tiny request with the form's values.
+#[server(prefix = "/api", endpoint = "admin/ai-agent/model/test")]
+pub async fn test_model_connection(
+    experience: String,
+    base_url: String,
+    model: String,
+    temperature: String,
+    api_key: String,
+    remove_key: bool,
+) -> Result<String, AppError> {
+    let (state, actor) = actor().await?;
+    let form = model_form(
+        "openai_compatible",
+        &base_url,
+        &model,
+        &temperature,
+        "",
+        &api_key,
+        remove_key,
+    )?;
+    let models = models(&state)?;
+    Ok(backend::ai::model_settings::test_connection(
+        &state.db,
+        &actor,
+        &models.sealer,
+        &models.client,
+        &experience,
+        form,
+    )
+    .await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/ai-agent/publish")]

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::ai_actions::{
     delete_article, load_ai_agent_page, publish_ai_agent, save_article, save_handoff_settings,
 };
+use super::ai_model::ModelBackendSettings;
 use super::{AdminShell, reload_after};
 use crate::components::form::{Outcome, outcome_of};
 
@@ -94,6 +95,7 @@ fn AiAgentSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl Int
             <div><button class="btn btn-primary" type="submit">"Save handoff settings"</button></div>
             <Outcome result=outcome_of(save_settings) ok="Handoff settings saved."/>
         </form>
+        <ModelBackendSettings experience settings=page.model.clone() reload/>
         <KnowledgeBase experience data reload/>
     }
     .into_any()

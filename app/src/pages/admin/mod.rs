@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod ai_actions;
 pub mod ai_agent;
+pub mod ai_model;
 pub mod audit;
 pub mod experience;
 pub mod experiences;
