@@ -189,6 +189,13 @@ if [ -z "${BATON_CLUSTER:-}" ]; then
   fi
 fi
 
+# The nodes must open each other's sealed API keys (AI agents' model backends): one shared
+# secret key. Give BATON_SECRET_KEY to keep it across runs; otherwise one is made for this run.
+if [ -z "${BATON_SECRET_KEY:-}" ]; then
+  BATON_SECRET_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  export BATON_SECRET_KEY
+fi
+
 # ---- start ----
 
 # Every socket is a file, twice over in nginx (client and node): the soft limit as high as allowed.

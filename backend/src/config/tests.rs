@@ -82,9 +82,36 @@ fn cluster_mode_refuses_sqlite_and_says_to_use_postgresql() {
     let overrides = RawConfig {
         cluster: Some(true),
         database_url: Some("postgres://postgres@127.0.0.1:5432/baton".into()),
+        secret_key: Some("ab".repeat(32)),
         ..Default::default()
     };
     assert!(Config::load(None, overrides).unwrap().cluster);
+}
+
+#[test]
+fn a_cluster_needs_one_shared_secret_key_of_64_hex_digits() {
+    let cluster = |secret_key: Option<String>| RawConfig {
+        cluster: Some(true),
+        database_url: Some("postgres://postgres@127.0.0.1:5432/baton".into()),
+        secret_key,
+        ..Default::default()
+    };
+    let message = Config::load(None, cluster(None)).unwrap_err().to_string();
+    assert!(
+        message.contains("BATON_CLUSTER needs BATON_SECRET_KEY"),
+        "{message}"
+    );
+    let message = Config::load(None, cluster(Some("short".into())))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("BATON_SECRET_KEY must be 64 hex digits"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("short"),
+        "the key is never repeated: {message}"
+    );
 }
 
 #[test]

@@ -109,6 +109,8 @@ impl Cluster {
         let log = std::fs::File::create(self.dir.join(format!("node-{port}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env("BATON_CLUSTER", "true")
+            // One key for the whole cluster: each node opens the API keys the others sealed.
+            .env("BATON_SECRET_KEY", "5a".repeat(32))
             .env("BATON_DATABASE_URL", &self.scratch.1)
             .env("BATON_ADDR", format!("127.0.0.1:{port}"))
             .env("BATON_DATA_DIR", &data)

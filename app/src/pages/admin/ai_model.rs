@@ -81,20 +81,22 @@ pub fn ModelBackendSettings(
                     <input class="input" type="text" placeholder="gpt-4o-mini" prop:value=move || model.get()
                         on:input=move |ev| model.set(event_target_value(&ev))/>
                 </label>
-                <label class="grid gap-1">"API key"
-                    <input class="input" type="password" autocomplete="off"
-                        placeholder=if key_set { "Saved; leave empty to keep it" } else { "None saved" }
-                        prop:value=move || api_key.get()
-                        on:input=move |ev| api_key.set(event_target_value(&ev))/>
-                    <span class="text-sm text-muted" data-testid="api-key-state">
-                        {if key_set { "An API key is saved. It is stored encrypted and never shown again." } else { "No API key is saved. Servers on your own network often need none." }}
+                <div class="grid gap-1">
+                    <label class="grid gap-1">"API key"
+                        <input class="input" type="password" autocomplete="off" aria-describedby="api-key-state"
+                            placeholder=if key_set { "Saved; leave empty to keep it" } else { "None saved" }
+                            prop:value=move || api_key.get()
+                            on:input=move |ev| api_key.set(event_target_value(&ev))/>
+                    </label>
+                    <span id="api-key-state" class="text-sm text-muted" data-testid="api-key-state">
+                        {if key_set { "A key is saved. It is stored encrypted and never shown again." } else { "No key is saved. Servers on your own network often need none." }}
                     </span>
-                </label>
+                </div>
                 {key_set.then(|| view! {
                     <label class="flex items-center gap-2">
                         <input type="checkbox" prop:checked=move || remove_key.get()
                             on:change=move |ev| remove_key.set(event_target_checked(&ev))/>
-                        "Remove the saved API key"
+                        "Forget the saved key"
                     </label>
                 })}
                 <label class="grid gap-1">"Temperature"
