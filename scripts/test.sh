@@ -47,8 +47,10 @@ rm -rf target/e2e-data end2end/screenshots
 # so the cluster's nodes below get the same timers.
 export BATON_DEMO=true BATON_LOG_LEVEL=warn BATON_OFFER_TIMEOUT=10s \
   BATON_INACTIVITY_WARNING=30s BATON_INACTIVITY_GRACE=15s
+# The AI agent's model calls are logged at info, so the check after the run below reads them.
+BATON_LOG_LEVEL=warn,backend::ai=info \
 BATON_DATA_DIR=target/e2e-data LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 \
-  target/e2e-server &
+  target/e2e-server > target/e2e-server.log 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
@@ -56,10 +58,20 @@ for _ in $(seq 1 60); do
   kill -0 "$server_pid" 2>/dev/null || { echo "[test] the server did not start" >&2; exit 1; }
   sleep 1
 done
-(cd end2end && npx playwright test)
+(cd end2end && npx playwright test) || { tail -50 target/e2e-server.log; exit 1; }
 kill "$server_pid"
 wait "$server_pid" || true
 trap - EXIT
+# The API key the browser test gave the AI agent (end2end/tests/ai-model.spec.ts) is in no log
+# line, while the model's calls are (with their latency and tokens).
+if grep -q 'sk-e2e-never-shown' target/e2e-server.log; then
+  echo "[test] the server logged a model API key" >&2
+  exit 1
+fi
+grep -q 'model answered' target/e2e-server.log || {
+  echo "[test] the server logged no model call" >&2
+  exit 1
+}
 
 echo "[test] browser tests through nginx against a three-node cluster (the routing spec)"
 # The same debug build and site, as three PostgreSQL-backed nodes behind nginx on a fresh

@@ -76,7 +76,7 @@ pub struct ModelClient {
 /// How long a call waits for a free slot before the built-in answer is used instead.
 const SLOT_WAIT: Duration = Duration::from_secs(2);
 
-/// The longest error text kept from a model's server (its body may be a whole HTML page).
+/// The longest error message kept from a model's server.
 const ERROR_CHARS: usize = 300;
 
 impl ModelClient {
@@ -238,13 +238,18 @@ impl ModelClient {
         if status.is_success() {
             return Ok(response);
         }
-        let text = response.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<ErrorBody>(&text)
-            .map(|b| b.error.message)
-            .unwrap_or(text);
+        // Only an API error's own message is passed on: an address that is not a model's API
+        // (an internal page, say) must not have its content shown on the settings page.
+        let message = response
+            .json::<ErrorBody>()
+            .await
+            .map(|b| b.error.message.trim().chars().take(ERROR_CHARS).collect())
+            .unwrap_or_else(|_| {
+                "the answer is not an OpenAI-compatible error; check the base URL".to_string()
+            });
         Err(ModelError::Refused {
             status: status.as_u16(),
-            message: message.trim().chars().take(ERROR_CHARS).collect(),
+            message,
         })
     }
 }

@@ -168,6 +168,11 @@ pub fn rows() -> Vec<Row> {
         row("admin/ai-agent", |s, _| pairs(&[("experience", &s.shop_experience)]), SITE_ADMIN),
         row("admin/ai-agent/handoff", |s, _| pairs(&[("experience", &s.shop_experience), ("unconfident_limit", "2"), ("phrases", "chargeback\nlegal complaint")]), SITE_ADMIN),
         row("admin/ai-agent/publish", |s, _| pairs(&[("experience", &s.shop_experience), ("publish", "true")]), SITE_ADMIN),
+        row("admin/ai-agent/model", |s, _| pairs(&[("experience", &s.shop_experience), ("backend", "built_in"), ("base_url", ""), ("model", ""), ("temperature", "0.2"), ("tone", ""), ("api_key", ""), ("remove_key", "false")]), SITE_ADMIN),
+        // Test connection reaches out only for the experience's admins; nothing listens here,
+        // so the admin learns that, as a 422 with the reason.
+        row("admin/ai-agent/model/test", |s, _| pairs(&[("experience", &s.shop_experience), ("base_url", "http://127.0.0.1:9/v1"), ("model", "m"), ("temperature", "0.2"), ("api_key", ""), ("remove_key", "false")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("a model server that is not there"),
         row("admin/ai-agent/article", |s, w| pairs(&[("experience", &s.shop_experience), ("id", ""), ("title", &format!("Article of {}", w.slug())), ("body", "Text."), ("published", "false")]), SITE_ADMIN),
         row("admin/ai-agent/article/delete", |s, _| pairs(&[("experience", &s.shop_experience), ("id", &s.doomed_article)]), SITE_ADMIN),
         // A refusal does not depend on what is sent: a malformed form from someone without the
