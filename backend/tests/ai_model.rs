@@ -33,6 +33,7 @@ conformance!(
     a_streamed_answer_reaches_followers_in_pieces_and_is_stored_once_with_its_sources,
     the_models_handoff_tool_passes_the_conversation_to_the_team,
     a_failing_or_slow_model_is_replaced_by_the_built_in_answer,
+    a_server_that_refuses_tools_is_asked_again_without_them,
     a_handoff_while_the_answer_is_written_stops_it_and_stores_none_of_it,
     the_api_key_is_sealed_and_never_shown_or_audited,
 );
@@ -246,6 +247,21 @@ async fn a_failing_or_slow_model_is_replaced_by_the_built_in_answer(db: &Db) {
     );
     assert_eq!(ai_said(db, &slow).await.len(), 1);
     assert_eq!(backends(db, &slow).await, ["built_in"]);
+}
+
+async fn a_server_that_refuses_tools_is_asked_again_without_them(db: &Db) {
+    let setup = setup(db, Duration::from_secs(5)).await;
+    let id = chat(&setup, "v-oldserver").await;
+    customer_says(&setup.engine, &id, "oldserver: how many days for refunds?").await;
+
+    setup.ai.take_turns(&id).await.unwrap();
+
+    let said = ai_said(db, &id).await;
+    assert!(said[0].starts_with("Refunds take five days."), "{said:?}");
+    assert_eq!(backends(db, &id).await, ["model:double-1"]);
+    let bodies = setup.double.seen.bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies[0].get("tools").is_some() && bodies[1].get("tools").is_none());
 }
 
 async fn a_handoff_while_the_answer_is_written_stops_it_and_stores_none_of_it(db: &Db) {

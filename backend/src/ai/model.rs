@@ -153,7 +153,21 @@ impl ModelClient {
                 },
             }]);
         }
-        let response = self.post(endpoint, "chat/completions", &body).await?;
+        let response = match self.post(endpoint, "chat/completions", &body).await {
+            // Some servers refuse `tools` outright (llama.cpp without its template support,
+            // older vLLM): ask once more without the handoff tool; Baton's own rules still hand
+            // off.
+            Err(ModelError::Refused { status, .. })
+                if offer_handoff && status != 401 && status != 403 =>
+            {
+                tracing::info!(model = %endpoint.model, status, "the model's server refused tools; asking without them");
+                if let Some(fields) = body.as_object_mut() {
+                    fields.remove("tools");
+                }
+                self.post(endpoint, "chat/completions", &body).await?
+            }
+            other => other?,
+        };
         let mut events = response.bytes_stream().eventsource();
         let mut text = String::new();
         let mut handoff = false;

@@ -3,6 +3,7 @@
 //! server plays every case.
 //! - "tool": streams a call of the handoff tool;
 //! - "fail": answers 500 with an API error;
+//! - "oldserver": refuses a request that offers tools (400), answers one without;
 //! - "slow": waits 10 s before answering;
 //! - "unknown": streams `NO_ANSWER`;
 //! - "ramble": streams forty pieces, 100 ms apart;
@@ -76,6 +77,13 @@ async fn completions(
         .to_lowercase();
     if body["stream"] != json!(true) {
         return Json(json!({"model": MODEL, "choices": [{"index": 0, "message": {"role": "assistant", "content": "OK"}}]}))
+            .into_response();
+    }
+    if last.contains("oldserver") && body.get("tools").is_some() {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"message": "tools are not supported by this model"}})),
+        )
             .into_response();
     }
     if last.contains("fail") {
