@@ -13,7 +13,7 @@ use backend::{
     Db, Engine,
     ai::{
         AiAgent, knowledge,
-        model::ModelClient,
+        model::{Endpoint, ModelClient, ModelError},
         model_settings::{self, ModelForm},
         written::Models,
     },
@@ -25,7 +25,11 @@ use backend::{
 };
 use domain::{
     Author, ConversationId, EventKind, Timers, VisitorId,
-    ai::{HandoffReason, model_settings::ModelBackend},
+    ai::{
+        HandoffReason,
+        grounded::{PromptMessage, Role},
+        model_settings::ModelBackend,
+    },
 };
 use support::{chat::customer_says, model_double, people::demo_admin};
 
@@ -236,6 +240,33 @@ async fn a_failing_or_slow_model_is_replaced_by_the_built_in_answer(db: &Db) {
     let said = ai_said(db, &failing).await;
     assert_eq!(said.len(), 1, "{said:?}");
     assert_eq!(backends(db, &failing).await, ["built_in"]);
+
+    // A server that sends without end is cut off, long before the deadline.
+    let flood = chat(&setup, "v-flood").await;
+    customer_says(&setup.engine, &flood, "flood: can I pay with PayPal?").await;
+    setup.ai.take_turns(&flood).await.unwrap();
+    assert_eq!(ai_said(db, &flood).await.len(), 1);
+    assert_eq!(backends(db, &flood).await, ["built_in"]);
+    let endless = ModelClient::new(Duration::from_secs(20), 1)
+        .answer(
+            &Endpoint {
+                base_url: setup.double.base_url.clone(),
+                model: model_double::MODEL.into(),
+                api_key: None,
+                temperature: 0.0,
+            },
+            &[PromptMessage {
+                role: Role::User,
+                content: "flood".into(),
+            }],
+            false,
+            |_| {},
+        )
+        .await;
+    assert!(
+        matches!(&endless, Err(ModelError::Unreadable(why)) if why.contains("larger than")),
+        "{endless:?}"
+    );
 
     let slow = chat(&setup, "v-slow").await;
     customer_says(&setup.engine, &slow, "slow: can I pay with PayPal?").await;

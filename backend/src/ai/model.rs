@@ -76,6 +76,10 @@ pub struct ModelClient {
 /// How long a call waits for a free slot before the built-in answer is used instead.
 const SLOT_WAIT: Duration = Duration::from_secs(2);
 
+/// The most a model's server may send for one answer (a message is at most 5,000 characters;
+/// a streamed answer with its event framing is a few times that).
+const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
 /// The longest error message kept from a model's server.
 const ERROR_CHARS: usize = 300;
 
@@ -168,7 +172,22 @@ impl ModelClient {
             }
             other => other?,
         };
-        let mut events = response.bytes_stream().eventsource();
+        // A server that never stops (or never ends a line) is cut off at MAX_ANSWER_BYTES.
+        let too_large = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = too_large.clone();
+        let mut events = response
+            .bytes_stream()
+            .scan(0usize, move |read, chunk| {
+                if let Ok(bytes) = &chunk {
+                    *read += bytes.len();
+                    if *read > MAX_ANSWER_BYTES {
+                        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return std::future::ready(None);
+                    }
+                }
+                std::future::ready(Some(chunk))
+            })
+            .eventsource();
         let mut text = String::new();
         let mut handoff = false;
         let mut usage = Usage::default();
@@ -192,6 +211,12 @@ impl ModelClient {
                 });
             }
         }
+        if too_large.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(ModelError::Unreadable(format!(
+                "the answer was larger than {} KB",
+                MAX_ANSWER_BYTES / 1024
+            )));
+        }
         Ok(Answered {
             reply: if handoff {
                 ModelReply::AskedForPerson
@@ -212,9 +237,7 @@ impl ModelClient {
         });
         let call = async {
             let response = self.post(endpoint, "chat/completions", &body).await?;
-            let answer: Completion = response
-                .json()
-                .await
+            let answer: Completion = serde_json::from_slice(&read_limited(response).await?)
                 .map_err(|e| ModelError::Unreadable(e.to_string()))?;
             let said = answer
                 .choices
@@ -254,9 +277,8 @@ impl ModelClient {
         }
         // Only an API error's own message is passed on: an address that is not a model's API
         // (an internal page, say) must not have its content shown on the settings page.
-        let message = response
-            .json::<ErrorBody>()
-            .await
+        let body = read_limited(response).await.unwrap_or_default();
+        let message = serde_json::from_slice::<ErrorBody>(&body)
             .map(|b| b.error.message.trim().chars().take(ERROR_CHARS).collect())
             .unwrap_or_else(|_| {
                 "the answer is not an OpenAI-compatible error; check the base URL".to_string()
@@ -266,6 +288,23 @@ impl ModelClient {
             message,
         })
     }
+}
+
+/// A whole (not streamed) body, refused past [`MAX_ANSWER_BYTES`].
+async fn read_limited(response: reqwest::Response) -> Result<Vec<u8>, ModelError> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| ModelError::Unreadable(without_url(e)))?;
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(ModelError::Unreadable(format!(
+                "the answer was larger than {} KB",
+                MAX_ANSWER_BYTES / 1024
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// reqwest's error text without the address, which may carry credentials in its query.

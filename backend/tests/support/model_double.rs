@@ -6,6 +6,7 @@
 //! - "oldserver": refuses a request that offers tools (400), answers one without;
 //! - "slow": waits 10 s before answering;
 //! - "unknown": streams `NO_ANSWER`;
+//! - "flood": streams without end, without a line break, as fast as it can;
 //! - "ramble": streams forty pieces, 100 ms apart;
 //! - anything else: streams "Refunds take five days [1]." in pieces, then the token usage.
 //!
@@ -92,6 +93,14 @@ async fn completions(
             Json(json!({"error": {"message": "the model exploded"}})),
         )
             .into_response();
+    }
+    if last.contains("flood") {
+        let endless =
+            stream::repeat_with(|| Ok::<_, std::convert::Infallible>("x".repeat(64 * 1024)));
+        return Response::builder()
+            .header("content-type", "text/event-stream")
+            .body(Body::from_stream(endless))
+            .unwrap();
     }
     if last.contains("slow") {
         tokio::time::sleep(Duration::from_secs(10)).await;
