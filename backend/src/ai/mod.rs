@@ -5,6 +5,7 @@
 pub mod knowledge;
 pub mod model;
 pub mod model_settings;
+mod planning;
 pub mod responder;
 pub mod retrieval;
 pub mod review;

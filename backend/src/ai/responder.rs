@@ -1,5 +1,6 @@
 //! The built-in AI agent at work: after a customer writes in a conversation with the AI, it
-//! shows that it is typing, searches the knowledge base, lets [`domain::ai::plan_turn`] decide,
+//! shows that it is typing, decides its turn (`planning`: the built-in rules on the knowledge
+//! base, or a language model's grounded answer),
 //! and answers or hands off through the engine, one command and one transaction per turn.
 //!
 //! The domain refuses any AI message once a handoff began (SPEC R-HAND-2), so a reply that was
@@ -10,15 +11,14 @@ use std::time::Duration;
 
 use domain::{
     Author, Command, ConversationId, ConversationStatus, DomainError, EventKind,
-    ai::grounded::{before_the_model, plan_model_turn},
-    ai::{Found, HandoffReason, Turn, TurnInput, farewell, plan_turn, unconfident_in_a_row},
+    ai::{HandoffReason, Turn, farewell},
     experience::SupportMode,
     protocol::Typist,
 };
 use tokio::sync::mpsc;
 
-use super::written::{self, Models, Written};
-use super::{knowledge, retrieval::KnowledgeIndex, turns};
+use super::turns;
+use super::written::Models;
 use crate::{
     engine::{AiTurnRecord, Alongside, Engine, FollowUp},
     error::BackendError,
@@ -35,7 +35,7 @@ pub(super) const AI_ORIGIN: u64 = u64::MAX;
 
 #[derive(Clone)]
 pub struct AiAgent {
-    engine: Engine,
+    pub(super) engine: Engine,
     /// Baton's address as customers reach it, for links to help articles.
     public_url: Arc<str>,
     /// How long the typing indicator shows before an answer, so a reply never lands before the
@@ -43,7 +43,7 @@ pub struct AiAgent {
     thinking: Duration,
     /// Language models, for AI agents whose model backend is OpenAI-compatible; without them
     /// every AI agent gives built-in answers.
-    models: Option<Models>,
+    pub(super) models: Option<Models>,
 }
 
 impl AiAgent {
@@ -194,85 +194,9 @@ impl AiAgent {
         experience: &Stored,
         question: &str,
     ) -> Result<Option<Turn>, BackendError> {
-        let db = self.engine.db();
-        let settings = knowledge::handoff_settings(db, &experience.id).await?;
-        let kinds: Vec<(String,)> =
-            sqlx::query_as("SELECT kind FROM ai_replies WHERE conversation_id = $1 ORDER BY seq")
-                .bind(id.as_str())
-                .fetch_all(&db.pool)
-                .await?;
-        let index = KnowledgeIndex::build(knowledge::published_articles(db, &experience.id).await?);
-        let hit = index.confident(question);
-        let can_hand_off = experience.settings.mode == SupportMode::AiAgentAndSupportTeam;
-        let input = TurnInput {
-            message: question,
-            can_hand_off,
-            settings: &settings,
-            found: hit.as_ref().map(|h| Found {
-                title: h.title.clone(),
-                passage: h.passage.clone(),
-                link: self.article_link(&experience.widget_key, &h.article_id),
-            }),
-            unconfident_before: unconfident_in_a_row(kinds.iter().map(|(k,)| k.as_str())),
-            fallback_message: &experience.settings.fallback_message,
+        let Some((turn, record)) = self.plan(id, experience, question).await? else {
+            return Ok(None);
         };
-        let mut record = AiTurnRecord {
-            backend: "built_in".into(),
-            ..AiTurnRecord::default()
-        };
-        let model = match &self.models {
-            Some(models) if before_the_model(&input).is_none() => {
-                match written::configured(db, &models.sealer, &experience.id).await {
-                    Some(configured)
-                        if written::within_budget(db, id, models.token_budget).await? =>
-                    {
-                        Some((models, configured))
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        let turn = match model {
-            None => plan_turn(input),
-            Some((models, configured)) => {
-                let passages: Vec<Found> = index
-                    .top(question, written::PASSAGES)
-                    .into_iter()
-                    .map(|p| Found {
-                        link: self.article_link(&experience.widget_key, &p.article_id),
-                        title: p.title,
-                        passage: p.text,
-                    })
-                    .collect();
-                let history = written::history(db, id).await?;
-                let outcome = written::write(
-                    db,
-                    self.engine.bus().as_ref(),
-                    &models.client,
-                    &configured,
-                    id,
-                    &experience.settings.name,
-                    &passages,
-                    &history,
-                    can_hand_off,
-                )
-                .await;
-                match outcome {
-                    Written::Interrupted => return Ok(None),
-                    Written::Failed => plan_turn(input),
-                    Written::Replied { reply, tokens } => {
-                        record.backend = format!("model:{}", configured.endpoint.model);
-                        record.tokens = tokens;
-                        plan_model_turn(input, &passages, Some(reply))
-                    }
-                }
-            }
-        };
-        record.kind = turn.kind().to_string();
-        if matches!(turn, Turn::Answer { .. }) && record.backend == "built_in" {
-            record.article = hit.as_ref().map(|h| h.article_id.clone());
-        }
         let sent = match &turn {
             Turn::HandOff { reason, farewell } => {
                 self.hand_off(id, reason.clone(), farewell.clone(), record)
@@ -383,7 +307,7 @@ impl AiAgent {
             .map(|_| ())
     }
 
-    fn article_link(&self, widget_key: &str, article: &str) -> String {
+    pub(super) fn article_link(&self, widget_key: &str, article: &str) -> String {
         format!(
             "{}/support/{widget_key}/articles/{article}",
             self.public_url
