@@ -3,10 +3,10 @@
 //! when the AI agent has an OpenAI-compatible backend, within its token budget, for a message
 //! the built-in rules do not settle without an answer.
 
-use domain::ConversationId;
 use domain::ai::grounded::{before_the_model, plan_model_turn};
 use domain::ai::{Found, Turn, TurnInput, plan_turn, unconfident_in_a_row};
 use domain::experience::SupportMode;
+use domain::{ConversationEvent, ConversationId};
 
 use super::knowledge;
 use super::responder::AiAgent;
@@ -22,6 +22,7 @@ impl AiAgent {
         id: &ConversationId,
         experience: &Stored,
         question: &str,
+        events: &[ConversationEvent],
     ) -> Result<Option<(Turn, AiTurnRecord)>, BackendError> {
         let db = self.engine.db();
         let settings = knowledge::handoff_settings(db, &experience.id).await?;
@@ -74,7 +75,6 @@ impl AiAgent {
                         passage: p.text,
                     })
                     .collect();
-                let history = written::history(db, id).await?;
                 let outcome = written::write(
                     db,
                     self.engine.bus().as_ref(),
@@ -83,7 +83,7 @@ impl AiAgent {
                     id,
                     &experience.settings.name,
                     &passages,
-                    &history,
+                    events,
                     can_hand_off,
                 )
                 .await;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::{
-    Author, Command, ConversationId, ConversationStatus, DomainError, EventKind,
+    Author, Command, ConversationEvent, ConversationId, ConversationStatus, DomainError, EventKind,
     ai::{HandoffReason, Turn, farewell},
     experience::SupportMode,
     protocol::Typist,
@@ -177,13 +177,15 @@ impl AiAgent {
         let Some(experience) = experience_of(self.engine.db(), id).await? else {
             return Ok((None, None));
         };
-        let (question, read_up_to) = unanswered(db, id, after).await?;
+        let (question, read_up_to, events) = unanswered(db, id, after).await?;
         if question.trim().is_empty() {
             return Ok((None, read_up_to));
         }
         self.typing(id, true);
         tokio::time::sleep(self.thinking).await;
-        let outcome = self.decide_and_send(id, &experience, &question).await;
+        let outcome = self
+            .decide_and_send(id, &experience, &question, &events)
+            .await;
         self.typing(id, false);
         Ok((outcome?, read_up_to))
     }
@@ -193,8 +195,9 @@ impl AiAgent {
         id: &ConversationId,
         experience: &Stored,
         question: &str,
+        events: &[ConversationEvent],
     ) -> Result<Option<Turn>, BackendError> {
-        let Some((turn, record)) = self.plan(id, experience, question).await? else {
+        let Some((turn, record)) = self.plan(id, experience, question, events).await? else {
             return Ok(None);
         };
         let sent = match &turn {
@@ -331,24 +334,14 @@ async fn experience_of(
 }
 
 /// The customer's messages after event `after`, or since the AI last spoke, joined: two quick
-/// messages are one question. Also the last event's seq, when there is one.
+/// messages are one question. Also the last event's seq, when there is one, and the events
+/// read (a language model is shown the conversation so far).
 async fn unanswered(
     db: &crate::Db,
     id: &ConversationId,
     after: Option<i64>,
-) -> Result<(String, Option<i64>), BackendError> {
-    let mut events = Vec::new();
-    loop {
-        let after = events
-            .last()
-            .map_or(0, |e: &domain::ConversationEvent| e.seq);
-        let page = reads::events_between(db, id, after, None).await?;
-        let done = page.len() < reads::REPLAY_PAGE as usize;
-        events.extend(page);
-        if done {
-            break;
-        }
-    }
+) -> Result<(String, Option<i64>, Vec<ConversationEvent>), BackendError> {
+    let events = reads::all_events(db, id).await?;
     let since = match after {
         Some(seq) => events.partition_point(|e| e.seq <= seq),
         None => events
@@ -376,5 +369,6 @@ async fn unanswered(
         })
         .collect::<Vec<_>>()
         .join("\n");
-    Ok((question, events.last().map(|e| e.seq)))
+    let last = events.last().map(|e| e.seq);
+    Ok((question, last, events))
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use domain::ai::Found;
 use domain::ai::grounded::{Draft, Line, ModelReply, PromptInput, grounded_prompt};
-use domain::{Author, ConversationId, ConversationStatus, EventKind};
+use domain::{Author, ConversationEvent, ConversationId, ConversationStatus, EventKind};
 
 use super::model::{ModelClient, ModelError};
 use super::model_settings::Configured;
@@ -62,33 +62,6 @@ pub async fn within_budget(
     Ok(used < budget)
 }
 
-/// The customer's and the AI agent's messages so far, oldest first.
-pub async fn history(db: &Db, id: &ConversationId) -> Result<Vec<(bool, String)>, BackendError> {
-    let mut lines = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = reads::events_between(db, id, after, None).await?;
-        let done = page.len() < reads::REPLAY_PAGE as usize;
-        after = page.last().map_or(after, |e| e.seq);
-        lines.extend(page.into_iter().filter_map(|event| match event.kind {
-            EventKind::Message {
-                author: Author::Customer,
-                body,
-                ..
-            } => Some((true, body)),
-            EventKind::Message {
-                author: Author::Ai,
-                body,
-                ..
-            } => Some((false, body)),
-            _ => None,
-        }));
-        if done {
-            return Ok(lines);
-        }
-    }
-}
-
 /// Asks the model, streaming its text to the conversation's followers as drafts.
 #[allow(clippy::too_many_arguments)]
 pub async fn write(
@@ -99,17 +72,24 @@ pub async fn write(
     id: &ConversationId,
     experience_name: &str,
     passages: &[Found],
-    history: &[(bool, String)],
+    events: &[ConversationEvent],
     can_hand_off: bool,
 ) -> Written {
-    let lines: Vec<Line<'_>> = history
+    // The customer's and the AI agent's messages so far, oldest first.
+    let lines: Vec<Line<'_>> = events
         .iter()
-        .map(|(customer, text)| {
-            if *customer {
-                Line::Customer(text)
-            } else {
-                Line::AiAgent(text)
-            }
+        .filter_map(|event| match &event.kind {
+            EventKind::Message {
+                author: Author::Customer,
+                body,
+                ..
+            } => Some(Line::Customer(body)),
+            EventKind::Message {
+                author: Author::Ai,
+                body,
+                ..
+            } => Some(Line::AiAgent(body)),
+            _ => None,
         })
         .collect();
     let prompt = grounded_prompt(&PromptInput {

@@ -56,6 +56,23 @@ impl Replay {
     }
 }
 
+/// Every event of a conversation, in order, read a page at a time.
+pub async fn all_events(
+    db: &Db,
+    conversation: &ConversationId,
+) -> Result<Vec<ConversationEvent>, BackendError> {
+    let mut events: Vec<ConversationEvent> = Vec::new();
+    loop {
+        let after = events.last().map_or(0, |e| e.seq);
+        let page = events_between(db, conversation, after, None).await?;
+        let done = page.len() < REPLAY_PAGE as usize;
+        events.extend(page);
+        if done {
+            return Ok(events);
+        }
+    }
+}
+
 /// Events of a conversation with `after < seq <= until`, in order, at most [`REPLAY_PAGE`].
 pub async fn events_between(
     db: &Db,
