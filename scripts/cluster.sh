@@ -13,6 +13,7 @@
 #
 # Environment: BATON_CLUSTER_DB (database name, default baton_cluster), BATON_CLUSTER_PORT
 # (nginx, default 8080), BATON_CLUSTER_NODE_PORT (node i listens on this + i, default 3100),
+# BATON_CLUSTER_METRICS_PORT (node i serves /metrics on this + i, default 9500),
 # BATON_CLUSTER_DIR (run directory, default target/cluster), BATON_SERVER_BIN, LEPTOS_SITE_ROOT.
 # Any other BATON_* variable (BATON_OFFER_TIMEOUT, BATON_LOG_LEVEL, …) reaches every node.
 #
@@ -111,6 +112,7 @@ if [ -z "$MODE" ]; then
 fi
 PORT=${BATON_CLUSTER_PORT:-8080}
 NODE_PORT=${BATON_CLUSTER_NODE_PORT:-3100}
+METRICS_PORT=${BATON_CLUSTER_METRICS_PORT:-9500}
 PUBLIC_URL="http://127.0.0.1:$PORT"
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/${BATON_CLUSTER_DB:-baton_cluster}}
 case $DATABASE_URL in
@@ -232,7 +234,7 @@ start_node() {
   # setsid: the nodes outlive a --detach start and do not see the terminal's Ctrl-C (the
   # traps stop them in order).
   BATON_DATABASE_URL=$DATABASE_URL BATON_ADDR=127.0.0.1:$port BATON_DATA_DIR=$RUN_DIR/node$i \
-    BATON_PUBLIC_URL=$PUBLIC_URL BATON_TRUSTED_PROXIES=127.0.0.1 BATON_DEMO=$demo \
+    BATON_METRICS_ADDR=127.0.0.1:$((METRICS_PORT + i)) BATON_PUBLIC_URL=$PUBLIC_URL BATON_TRUSTED_PROXIES=127.0.0.1 BATON_DEMO=$demo \
     setsid "$SERVER_BIN" serve </dev/null >"$RUN_DIR/node$i.log" 2>&1 &
   local pid=$!
   record "$RUN_DIR/node$i.pid" "$pid"

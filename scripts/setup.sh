@@ -50,9 +50,11 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
 
-# npm packages: Playwright (test runner only, never its browser download) and binaryen's
-# wasm-opt (Debian's binaryen 108 breaks hydration).
-if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
+# npm packages: Playwright (test runner only, never its browser download), binaryen's
+# wasm-opt (Debian's binaryen 108 breaks hydration), and an OpenAPI 3.1 validator for the
+# REST API's document.
+if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] \
+  || [ ! -d node_modules/@seriousme/openapi-schema-validator ]; then
   say "installing npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

@@ -94,6 +94,9 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("admin"), StaticSegment("experiences"), ParamSegment("id"), StaticSegment("ai")) view={Lazy::<routes::AiAgentRoute>::new()}/>
                 <Route path=(StaticSegment("admin"), StaticSegment("review")) view={Lazy::<routes::ReviewRoute>::new()}/>
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<routes::AuditRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<routes::WebhooksRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("live")) view={Lazy::<routes::LiveOperationsRoute>::new()}/>
+                <Route path=(StaticSegment("admin"), StaticSegment("api-tokens")) view={Lazy::<routes::ApiTokensRoute>::new()}/>
             </Routes>
         </Router>
     }

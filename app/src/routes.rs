@@ -49,4 +49,7 @@ lazy_page! {
     AiAgentRoute => pages::admin::ai_agent::AiAgentPage;
     ReviewRoute => pages::admin::review::ReviewPage;
     AuditRoute => pages::admin::audit::AuditPage;
+    WebhooksRoute => pages::admin::webhooks::WebhooksPage;
+    LiveOperationsRoute => pages::admin::live::LiveOperationsPage;
+    ApiTokensRoute => pages::admin::api_tokens::ApiTokensPage;
 }

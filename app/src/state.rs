@@ -19,6 +19,8 @@ pub struct AppState {
     /// Rate limits for sign-in, sign-up and anonymous chats (counted in the database, so
     /// shared by every node).
     pub limits: Arc<crate::limits::Limits>,
+    /// Seals secrets stored in the database (webhook signing secrets) under the server's key.
+    pub sealer: backend::secrets::Sealer,
 }
 
 impl AppState {

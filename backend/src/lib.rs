@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod ai;
+pub mod api;
+pub mod api_tokens;
 pub mod clock;
 pub mod config;
 pub mod conversations;
@@ -13,6 +15,8 @@ pub mod demo;
 pub mod demo_kb;
 pub mod engine;
 pub mod error;
+pub mod metrics;
+pub mod operations;
 pub mod proxies;
 pub mod quotas;
 pub mod rates;
@@ -20,6 +24,7 @@ pub mod realtime;
 pub mod secrets;
 pub mod sessions;
 pub mod store;
+pub mod webhooks;
 pub mod widget;
 pub mod work;
 

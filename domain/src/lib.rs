@@ -28,6 +28,7 @@ pub mod sla;
 pub mod space;
 pub mod time;
 pub mod views;
+pub mod webhooks;
 pub mod world;
 
 pub use agent::{Agent, Availability, UnavailableReason};

@@ -69,6 +69,10 @@ pub enum ClientFrame {
     },
     /// Application heartbeat: browsers cannot send websocket pings themselves.
     Ping,
+    /// An admin's live operations view: tell this socket whenever the queue, an agent's
+    /// availability or load, or an offer changes (`operations_changed`). Site and space
+    /// admins only.
+    WatchOperations,
 }
 
 /// Who the server recognised on this socket.
@@ -211,6 +215,9 @@ pub enum ServerFrame {
         conversation: Option<ConversationId>,
     },
     Pong,
+    /// Something the live operations view shows has changed: read the view again. Carries no
+    /// data, so what a viewer sees is always read with their own scope.
+    OperationsChanged,
 }
 
 impl ServerFrame {

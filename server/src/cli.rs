@@ -152,6 +152,10 @@ pub struct SettingArgs {
     /// it, built-in answers [default: 50000]
     #[arg(long, env = "BATON_AI_TOKEN_BUDGET", global = true)]
     pub ai_token_budget: Option<u32>,
+    /// Where Prometheus metrics are served, apart from the public port; `off` for none
+    /// [default: 127.0.0.1:9464]
+    #[arg(long, env = "BATON_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<String>,
 }
 
 impl SettingArgs {
@@ -189,6 +193,7 @@ impl SettingArgs {
             ai_model_timeout: self.ai_model_timeout,
             ai_model_concurrency: self.ai_model_concurrency,
             ai_token_budget: self.ai_token_budget,
+            metrics_addr: self.metrics_addr,
         }
     }
 }

@@ -3,6 +3,7 @@
 // Leptos views nest deep types; the release build (no erased components) needs more room.
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod cli;
 pub mod demo_host;
 pub mod http;

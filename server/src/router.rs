@@ -91,6 +91,7 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         );
 
     Router::new()
+        .merge(crate::api::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/baton.css", get(stylesheet::stylesheet))

@@ -109,6 +109,11 @@ pub struct RunningServer {
     session_sweeper: tokio::task::JoinHandle<()>,
     /// The AI agent answering what the engine announces.
     ai_listener: tokio::task::JoinHandle<()>,
+    /// The webhook delivery worker (stops with the timers).
+    webhooks: tokio::task::JoinHandle<()>,
+    /// Where `/metrics` is served (`BATON_METRICS_ADDR`, port 0 resolved), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -121,10 +126,14 @@ impl RunningServer {
         let _ = self.handle.await;
         let _ = self.stop_scheduler.send(true);
         let _ = self.scheduler.await;
+        let _ = self.webhooks.await;
         self.session_sweeper.abort();
         // Its channel never closes (the AI agent holds an engine, which holds the sender), so
         // it is ended here, after every path that could announce something has stopped.
         self.ai_listener.abort();
+        if let Some(metrics) = self.metrics {
+            metrics.abort();
+        }
     }
 }
 
@@ -205,6 +214,12 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         &config.data_dir,
     )
     .map_err(|e| e.to_string())?;
+    let sealer_for_pages = sealer.clone();
+    // Webhook deliveries from the outbox the engine writes; every node runs a worker.
+    let webhooks = tokio::spawn(
+        backend::webhooks::Deliverer::new(db.clone(), sealer.clone(), engine.clock().clone())
+            .run(stop_scheduler.subscribe()),
+    );
     let ai = backend::ai::AiAgent::new(engine.clone(), &public_url, config.ai_thinking)
         .with_models(backend::ai::written::Models {
             client: backend::ai::model::ModelClient::new(
@@ -215,6 +230,12 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
             token_budget: config.ai_token_budget,
         });
     let ai_listener = tokio::spawn(ai.clone().answer(announced));
+    let (metrics_addr, metrics) = match config.metrics_addr {
+        Some(at) => crate::http::metrics::serve(at, db.clone(), engine.clock().clone())
+            .await?
+            .unzip(),
+        None => (None, None),
+    };
     let request_limits = Arc::new(app::limits::Limits::new(
         backend::quotas::Quotas::new(db.clone()),
         &config.rates,
@@ -226,6 +247,7 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         engine: engine.clone(),
         ai,
         limits: request_limits.clone(),
+        sealer: sealer_for_pages,
     };
     let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
     let session_sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone())));
@@ -250,6 +272,9 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         stop_sockets,
         session_sweeper,
         ai_listener,
+        webhooks,
+        metrics_addr,
+        metrics,
     })
 }
 
@@ -271,6 +296,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let database = redact_url(&config.database_url);
     // Behind a load balancer the demo host page embeds the widget from the public address.
     let public_url = config.public_url.clone();
+    let metrics = config.metrics_addr;
     let server = start(config).await?;
     let empty = users::count_staff(&server.db).await.unwrap_or(0) == 0;
     if let Some(host) = demo_host {
@@ -278,6 +304,9 @@ async fn serve(config: Config) -> Result<(), String> {
         tokio::spawn(crate::demo_host::serve(host, baton));
     }
     print_welcome(server.addr, &database, demo_host, empty);
+    if let Some(metrics) = metrics {
+        println!("  metrics (for Prometheus, not public): http://{metrics}/metrics\n");
+    }
     shutdown_signal().await;
     tracing::info!("shutting down: finishing in-flight requests");
     let db = server.db.clone();

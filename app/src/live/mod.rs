@@ -68,6 +68,13 @@ impl Live {
         self.push(frame);
     }
 
+    /// The live operations view is shown: the server tells this tab whenever what it shows
+    /// changes ([`LiveState::operations_changes`]).
+    pub fn watch_operations(&self) {
+        let frame = self.state.try_update(|s| s.watch_operations()).flatten();
+        self.push(frame);
+    }
+
     pub fn unfollow(&self, conversation: &ConversationId) {
         let frame = self
             .state

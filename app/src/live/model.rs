@@ -65,6 +65,11 @@ pub struct LiveState {
     pub agent: AgentView,
     /// The last problem the server reported that is not about one message.
     pub problem: Option<String>,
+    /// The live operations view is open: ask for `operations_changed` on every connection.
+    pub watching_operations: bool,
+    /// Counts `operations_changed` (and reconnections while watching, which may have missed
+    /// some): the view reads itself again whenever this moves.
+    pub operations_changes: u64,
 }
 
 impl Default for LiveState {
@@ -75,6 +80,8 @@ impl Default for LiveState {
             threads: BTreeMap::new(),
             agent: AgentView::default(),
             problem: None,
+            watching_operations: false,
+            operations_changes: 0,
         }
     }
 }
@@ -181,8 +188,18 @@ impl LiveState {
                 last_seq: thread.last_seq,
             });
         }
+        if self.watching_operations {
+            frames.push(ClientFrame::WatchOperations);
+            self.operations_changes += 1;
+        }
         frames.extend(self.sends_due(now));
         frames
+    }
+
+    /// The live operations view opened. Returns the frame to send now, if online.
+    pub fn watch_operations(&mut self) -> Option<ClientFrame> {
+        self.watching_operations = true;
+        self.is_online().then_some(ClientFrame::WatchOperations)
     }
 
     /// The socket dropped. Typing indicators go (nobody can refresh them now); everything else
@@ -288,6 +305,7 @@ impl LiveState {
                 conversation,
             } => self.on_error(code, message, client_id, conversation, now),
             ServerFrame::Pong => {}
+            ServerFrame::OperationsChanged => self.operations_changes += 1,
         }
     }
 

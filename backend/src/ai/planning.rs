@@ -89,7 +89,11 @@ impl AiAgent {
                 .await;
                 match outcome {
                     Written::Interrupted => return Ok(None),
-                    Written::Failed => plan_turn(input),
+                    Written::Failed => {
+                        // The model failed; the built-in answer goes instead.
+                        crate::metrics::ai_reply("model", "fallback");
+                        plan_turn(input)
+                    }
                     Written::Replied { reply, tokens } => {
                         record.backend = format!("model:{}", configured.endpoint.model);
                         record.tokens = tokens;

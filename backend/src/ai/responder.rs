@@ -276,12 +276,13 @@ impl AiAgent {
                     client_id: format!("ai:{}", uuid::Uuid::now_v7()),
                 },
                 Alongside {
-                    ai_turn: Some(record),
+                    ai_turn: Some(record.clone()),
                     ..Alongside::default()
                 },
             )
-            .await
-            .map(|_| ())
+            .await?;
+        count_reply(&record);
+        Ok(())
     }
 
     async fn hand_off(
@@ -291,6 +292,10 @@ impl AiAgent {
         farewell: String,
         record: AiTurnRecord,
     ) -> Result<(), BackendError> {
+        let record = AiTurnRecord {
+            kind: "handoff".into(),
+            ..record
+        };
         self.engine
             .execute_with(
                 Command::HandOff {
@@ -299,15 +304,13 @@ impl AiAgent {
                     farewell: Some(farewell),
                 },
                 Alongside {
-                    ai_turn: Some(AiTurnRecord {
-                        kind: "handoff".into(),
-                        ..record
-                    }),
+                    ai_turn: Some(record.clone()),
                     ..Alongside::default()
                 },
             )
-            .await
-            .map(|_| ())
+            .await?;
+        count_reply(&record);
+        Ok(())
     }
 
     pub(super) fn article_link(&self, widget_key: &str, article: &str) -> String {
@@ -316,6 +319,16 @@ impl AiAgent {
             self.public_url
         )
     }
+}
+
+/// Counts a committed reply by backend (`built_in` or `model`) and kind.
+fn count_reply(record: &AiTurnRecord) {
+    let backend = if record.backend.starts_with("model:") {
+        "model"
+    } else {
+        "built_in"
+    };
+    crate::metrics::ai_reply(backend, &record.kind);
 }
 
 async fn experience_of(

@@ -56,6 +56,7 @@ pub struct RawConfig {
     pub ai_model_timeout: Option<String>,
     pub ai_model_concurrency: Option<u32>,
     pub ai_token_budget: Option<u32>,
+    pub metrics_addr: Option<String>,
 }
 
 impl RawConfig {
@@ -94,6 +95,7 @@ impl RawConfig {
             ai_model_timeout: Some("30s".into()),
             ai_model_concurrency: Some(8),
             ai_token_budget: Some(50_000),
+            metrics_addr: Some(DEFAULT_METRICS_ADDR.into()),
         }
     }
 }
@@ -157,7 +159,14 @@ pub struct Config {
     pub ai_model_concurrency: usize,
     /// Prompt and completion tokens one conversation may use; past it, built-in answers.
     pub ai_token_budget: i64,
+    /// Where Prometheus metrics are served (`BATON_METRICS_ADDR`), never on the public port;
+    /// `None` (`off`) serves none.
+    pub metrics_addr: Option<SocketAddr>,
 }
+
+/// Metrics listen on loopback by default: they tell how busy the site is, which is not for
+/// customers. 9464 is the port commonly used by Prometheus exporters of applications.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
 
 /// A secret from configuration; never printed.
 #[derive(Clone)]
@@ -370,6 +379,26 @@ impl Config {
             n => n as usize,
         };
         let ai_token_budget = i64::from(raw.ai_token_budget.unwrap_or(50_000));
+        let metrics_text = raw.metrics_addr.unwrap_or_default();
+        let metrics_addr = match metrics_text.trim() {
+            "" | "off" => None,
+            text => match text.parse::<SocketAddr>() {
+                Ok(metrics) if metrics == addr && addr.port() != 0 => {
+                    problems.push(format!(
+                        "BATON_METRICS_ADDR must not be the public address BATON_ADDR ({addr}): \
+                         metrics are for operators; give them a port of their own or `off`"
+                    ));
+                    None
+                }
+                Ok(metrics) => Some(metrics),
+                Err(_) => {
+                    problems.push(format!(
+                        "BATON_METRICS_ADDR must be an address and port such as {DEFAULT_METRICS_ADDR}, or off (got {text:?})"
+                    ));
+                    None
+                }
+            },
+        };
         if !problems.is_empty() {
             return Err(BackendError::Config(problems.join("\n  ")));
         }
@@ -395,6 +424,7 @@ impl Config {
             ai_model_timeout,
             ai_model_concurrency,
             ai_token_budget,
+            metrics_addr,
         })
     }
 }

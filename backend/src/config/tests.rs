@@ -149,3 +149,33 @@ fn passwords_in_database_urls_are_redacted() {
         "postgres://u:***@h/db"
     );
 }
+
+#[test]
+fn metrics_are_served_on_loopback_by_default_never_on_the_public_address_and_can_be_off() {
+    let config = Config::load(None, RawConfig::default()).unwrap();
+    assert_eq!(config.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
+    let off = RawConfig {
+        metrics_addr: Some("off".into()),
+        ..Default::default()
+    };
+    assert_eq!(Config::load(None, off).unwrap().metrics_addr, None);
+    let public = RawConfig {
+        addr: Some("127.0.0.1:3000".into()),
+        metrics_addr: Some("127.0.0.1:3000".into()),
+        ..Default::default()
+    };
+    let refused = Config::load(None, public).unwrap_err().to_string();
+    assert!(
+        refused.contains("BATON_METRICS_ADDR must not be the public address"),
+        "{refused}"
+    );
+    let garbage = RawConfig {
+        metrics_addr: Some("everywhere".into()),
+        ..Default::default()
+    };
+    let refused = Config::load(None, garbage).unwrap_err().to_string();
+    assert!(
+        refused.contains("BATON_METRICS_ADDR must be an address"),
+        "{refused}"
+    );
+}

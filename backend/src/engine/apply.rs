@@ -32,6 +32,8 @@ pub(super) struct Rules {
     pub backend: Backend,
     pub timers: Timers,
     pub clock: Arc<dyn Clock>,
+    /// Which webhook endpoints want which events: the outbox rows commit with the command.
+    pub webhooks: crate::webhooks::Subscriptions,
 }
 
 impl Rules {
@@ -55,6 +57,10 @@ impl Rules {
             Ok(Decided::New(decision)) => {
                 let written = write(tx, command, alongside, &decision).await;
                 written.map_err(|error| Failed { error, wrote: true })?;
+                self.webhooks
+                    .enqueue(&mut **tx, command, &decision.effects, self.clock.now())
+                    .await
+                    .map_err(|error| Failed { error, wrote: true })?;
                 (decision.world, decision.effects)
             }
             Err(error) => {

@@ -68,6 +68,9 @@ impl Engine {
             .fetch_all(&self.db.pool)
             .await?;
         claimed.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        for (_, due) in &claimed {
+            crate::metrics::timer_fired(Timestamp(*due), Timestamp(now));
+        }
         Ok(claimed
             .into_iter()
             .map(|(id, _)| ConversationId::new(id))

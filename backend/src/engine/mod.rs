@@ -27,6 +27,7 @@ use crate::{
     config::TimerConfig,
     db::{Backend, Db},
     error::BackendError,
+    metrics,
 };
 use apply::{Applied, Rules};
 pub use writer::{BeforeCommit, MAX_BATCH};
@@ -96,6 +97,7 @@ impl Engine {
                 backend: db.backend,
                 timers,
                 clock,
+                webhooks: crate::webhooks::Subscriptions::default(),
             },
             db,
             publisher: Publisher {
@@ -147,6 +149,11 @@ impl Engine {
     /// The bus committed effects are published on; websockets also put typing signals on it.
     pub fn bus(&self) -> &Arc<dyn Bus> {
         &self.publisher.bus
+    }
+
+    /// This node's copy of the webhook subscriptions; forget it when an endpoint changes.
+    pub fn webhook_subscriptions(&self) -> &crate::webhooks::Subscriptions {
+        &self.rules.webhooks
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
@@ -207,6 +214,23 @@ impl Engine {
     /// the writer's next group commit; on PostgreSQL each is its own transaction, so commands
     /// from different callers run side by side.
     pub async fn execute_batch(
+        &self,
+        commands: Vec<(Command, Alongside)>,
+    ) -> Vec<Result<Outcome, BackendError>> {
+        let started = std::time::Instant::now();
+        let names: Vec<&'static str> = commands
+            .iter()
+            .map(|(command, _)| metrics::command_name(command))
+            .collect();
+        let results = self.execute_batch_unmeasured(commands).await;
+        let took = started.elapsed();
+        for (name, result) in names.into_iter().zip(&results) {
+            metrics::command_finished(name, took, metrics::CommandResult::of(result));
+        }
+        results
+    }
+
+    async fn execute_batch_unmeasured(
         &self,
         commands: Vec<(Command, Alongside)>,
     ) -> Vec<Result<Outcome, BackendError>> {
@@ -333,6 +357,7 @@ impl Publisher {
             }
         }
         publish_effects(self.bus.as_ref(), &applied.effects);
+        metrics::effects_committed(&applied.effects);
         if let Some(listener) = &self.follow_ups {
             for follow_up in applied.follow_ups {
                 if listener.send(follow_up).is_err() {

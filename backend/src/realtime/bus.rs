@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use domain::protocol::Typist;
 use domain::{
-    AgentId, Availability, ConversationEvent, ConversationId, Effect, Timestamp, UnavailableReason,
-    WithdrawReason,
+    AgentId, Availability, ConversationEvent, ConversationId, Effect, EventKind, Timestamp,
+    UnavailableReason, WithdrawReason,
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,8 @@ pub enum Topic {
     /// One sign-in session (its id): [`BusMessage::SessionEnded`] when it is signed out, so
     /// every socket opened with it closes before it can act again.
     Session(String),
+    /// What the live operations view shows (queue, availability, load, offers) changed.
+    Operations,
 }
 
 /// Serializable so another node can receive it (`realtime::pg_bus`); an event crosses nodes
@@ -74,6 +76,8 @@ pub enum BusMessage {
     },
     /// The session of this topic was signed out.
     SessionEnded,
+    /// On [`Topic::Operations`]: the live operations view should be read again.
+    OperationsChanged,
 }
 
 /// The `origin` of a typing signal from another node: no socket here has it, so no socket here
@@ -87,6 +91,8 @@ pub trait Bus: Send + Sync + 'static {
 
 /// A session topic carries one message in its life: room for one is enough.
 const SESSION_CAPACITY: usize = 1;
+/// The operations topic's messages carry no data; a few queued are as good as many.
+const OPERATIONS_CAPACITY: usize = 16;
 
 /// One node's bus.
 pub struct InProcessBus {
@@ -180,6 +186,9 @@ impl Bus for InProcessBus {
     fn subscribe(&self, topic: &Topic) -> Subscription {
         let capacity = match topic {
             Topic::Session(_) => SESSION_CAPACITY,
+            // Each message only says "read again": a subscriber that falls behind is lagged,
+            // which the socket takes as a change too.
+            Topic::Operations => OPERATIONS_CAPACITY,
             Topic::Conversation(_) | Topic::Agent(_) => SUBSCRIBER_CAPACITY,
         };
         let inbox = Arc::new(Inbox::new(capacity));
@@ -204,6 +213,9 @@ pub fn session_ended(bus: &dyn Bus, session_id: &str) {
 
 /// Publishes a committed command's effects to the topics that care about them.
 pub fn publish_effects(bus: &dyn Bus, effects: &[Effect]) {
+    if changes_operations(effects) {
+        bus.publish(&Topic::Operations, BusMessage::OperationsChanged);
+    }
     for effect in effects {
         match effect {
             Effect::Event(event) => bus.publish(
@@ -251,6 +263,31 @@ pub fn publish_effects(bus: &dyn Bus, effects: &[Effect]) {
             | Effect::StoreSettings => {}
         }
     }
+}
+
+/// Whether a commit changed what the live operations view shows: the queue (a conversation
+/// waiting, offered, accepted, ended), an agent's availability or load, an offer, or a first
+/// agent reply (the first-response goal). An ordinary message changes none of it.
+fn changes_operations(effects: &[Effect]) -> bool {
+    effects.iter().any(|effect| match effect {
+        Effect::OfferMade { .. }
+        | Effect::OfferWithdrawn { .. }
+        | Effect::AvailabilityChanged { .. }
+        | Effect::StoreAgent { .. }
+        | Effect::StoreSettings => true,
+        Effect::Event(event) => matches!(
+            event.kind,
+            EventKind::StatusChanged { .. }
+                | EventKind::Assigned { .. }
+                | EventKind::Ended { .. }
+                | EventKind::HandedOff { .. }
+                | EventKind::Message {
+                    author: domain::Author::Agent(_),
+                    ..
+                }
+        ),
+        _ => false,
+    })
 }
 
 #[cfg(test)]

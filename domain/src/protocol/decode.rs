@@ -180,6 +180,7 @@ impl FrameWire<'_> {
                 conversation,
             },
             "pong" => ServerFrame::Pong,
+            "operations_changed" => ServerFrame::OperationsChanged,
             other => return Err(unknown(what, other)),
         })
     }

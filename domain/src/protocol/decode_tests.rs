@@ -192,6 +192,7 @@ fn every_frame() -> Vec<ServerFrame> {
             conversation: Some(conversation()),
         },
         ServerFrame::Pong,
+        ServerFrame::OperationsChanged,
     ];
     frames.extend(every_event_kind().into_iter().map(event));
     frames

@@ -3,7 +3,10 @@
 //! settings pages' in [`settings`], the AI agent's and Conversation review's in [`ai`].
 
 pub mod ai;
+pub mod api_tokens;
+pub mod operations;
 pub mod settings;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 

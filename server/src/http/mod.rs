@@ -2,6 +2,7 @@
 
 pub mod cross_site;
 pub mod health;
+pub mod metrics;
 pub mod security_headers;
 pub mod serve;
 pub mod session_refresh;

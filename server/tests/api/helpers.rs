@@ -56,6 +56,8 @@ fn config_in(dir: &std::path::Path, overrides: RawConfig) -> Config {
         addr: Some("127.0.0.1:0".into()),
         demo: Some(true),
         log_level: Some("warn".into()),
+        // Tests run servers side by side; one that checks metrics gives its own address.
+        metrics_addr: overrides.metrics_addr.clone().or(Some("off".into())),
         ..overrides
     };
     Config::load(None, raw).expect("test configuration is valid")

@@ -10,6 +10,7 @@ mod hardening_sign_in;
 mod hardening_visibility;
 mod helpers;
 mod realtime;
+mod rest_api;
 mod scheduler;
 mod settings;
 mod sign_in;

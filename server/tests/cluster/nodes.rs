@@ -113,6 +113,7 @@ impl Cluster {
             .env("BATON_SECRET_KEY", "5a".repeat(32))
             .env("BATON_DATABASE_URL", &self.scratch.1)
             .env("BATON_ADDR", format!("127.0.0.1:{port}"))
+            .env("BATON_METRICS_ADDR", "off")
             .env("BATON_DATA_DIR", &data)
             .env("BATON_DEMO", if demo { "true" } else { "false" })
             .env("BATON_DEMO_HOST_ADDR", format!("127.0.0.1:{}", free_port()))

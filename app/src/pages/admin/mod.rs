@@ -6,13 +6,17 @@ pub mod actions;
 pub mod ai_actions;
 pub mod ai_agent;
 pub mod ai_model;
+pub mod api_tokens;
 pub mod audit;
 pub mod experience;
 pub mod experiences;
+pub mod live;
 pub mod review;
 pub mod site;
 pub mod space;
 pub mod spaces;
+pub mod webhook_actions;
+pub mod webhooks;
 
 use leptos::prelude::*;
 
@@ -27,10 +31,13 @@ pub fn AdminShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
             <DashboardBar name live=None/>
             <div class="settings-layout">
                 <nav class="settings-nav" aria-label="Settings">
+                    <a class="link" href="/admin/live">"Live operations"</a>
                     <a class="link" href="/admin/site">"Site settings"</a>
                     <a class="link" href="/admin/spaces">"Spaces"</a>
                     <a class="link" href="/admin/experiences">"Customer experiences"</a>
                     <a class="link" href="/admin/review">"Conversation review"</a>
+                    <a class="link" href="/admin/webhooks">"Webhooks"</a>
+                    <a class="link" href="/admin/api-tokens">"API tokens"</a>
                     <a class="link" href="/admin/audit">"Audit log"</a>
                 </nav>
                 // Each page loads its own data; a person without the role gets the server's

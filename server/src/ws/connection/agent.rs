@@ -67,7 +67,8 @@ impl Connection {
             BusMessage::Event(_)
             | BusMessage::Typing { .. }
             | BusMessage::Draft { .. }
-            | BusMessage::SessionEnded => Ok(()),
+            | BusMessage::SessionEnded
+            | BusMessage::OperationsChanged => Ok(()),
         }
     }
 

@@ -254,7 +254,8 @@ impl Connection {
             BusMessage::Offer { .. }
             | BusMessage::OfferWithdrawn { .. }
             | BusMessage::Availability { .. }
-            | BusMessage::SessionEnded => Ok(()),
+            | BusMessage::SessionEnded
+            | BusMessage::OperationsChanged => Ok(()),
         }
     }
 }

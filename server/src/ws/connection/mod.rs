@@ -9,6 +9,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use backend::realtime::{Topic, read_marks};
 use domain::{
     AgentId, ConversationId,
+    access::Reader,
     protocol::{
         ClientFrame, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close,
         parse_client_frame, timing,
@@ -28,6 +29,7 @@ use outbox::Outbox;
 mod agent;
 mod conversation;
 mod news;
+mod operations;
 mod outbox;
 mod read_error;
 
@@ -66,6 +68,8 @@ struct Connection {
     typing_in: HashSet<ConversationId>,
     names: HashMap<AgentId, String>,
     last_heard: Instant,
+    /// The operations topic, once an admin's live view asked for it.
+    operations: Option<backend::realtime::Subscription>,
 }
 
 /// Serves one socket until it closes. Built before the future starts, so the socket's task
@@ -90,6 +94,7 @@ pub fn run(
         typing_in: HashSet::new(),
         names: HashMap::new(),
         last_heard: Instant::now(),
+        operations: None,
     };
     connection.live()
 }
@@ -125,6 +130,11 @@ impl Connection {
             .who
             .agent()
             .map(|agent| self.state.presence.tab_opened(agent));
+        let _open = backend::metrics::OpenSocket::opened(match &self.who.reader {
+            Reader::Agent(_) => "agent",
+            Reader::Customer(_) => "customer",
+            Reader::Visitor(_) => "visitor",
+        });
         let end = self.serve().await;
         self.stop_typing_everywhere();
         if let End::Close(code, reason) = end {
@@ -212,6 +222,9 @@ impl Connection {
                     Box::pin(self.on_conversation(conversation, item)).await
                 }
                 Some(item) = next_agent(&mut agent_stream) => Box::pin(self.on_agent(item)).await,
+                Some(item) = operations::next_change(&mut self.operations) => {
+                    Box::pin(self.on_operations(item)).await
+                }
                 () = session_ends(&mut session) => Err(End::Close(close::UNAUTHORIZED, SIGNED_OUT)),
                 _ = ping.tick() => {
                     // A socket not read for a while (its queue full) is not silent.
@@ -397,6 +410,7 @@ impl Connection {
                 Ok(())
             }
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+            ClientFrame::WatchOperations => self.watch_operations().await,
             // The session was settled before `hello`; a second one would be a confused client.
             ClientFrame::Auth { .. } => {
                 self.refuse_bad_frame("This socket is already signed in; `auth` comes only first.")

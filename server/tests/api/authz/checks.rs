@@ -196,3 +196,12 @@ pub fn review_only_for_experience_admins(s: &Site, who: Who, body: &str) -> Resu
         _ => Err(format!("review shows the wrong conversations: {body}")),
     }
 }
+
+/// The live operations view shows a space admin only their spaces: Sid's answer never names
+/// Casey's conversation in the demo space.
+pub fn live_view_in_scope(s: &Site, who: Who, body: &str) -> Result<(), String> {
+    if who == Who::OtherSpaceAdmin && body.contains(&s.live) {
+        return Err("the live view showed a space admin a conversation of another space".into());
+    }
+    Ok(())
+}

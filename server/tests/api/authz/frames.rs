@@ -41,6 +41,8 @@ pub fn expected(frame: &ClientFrame) -> [Answer; 7] {
         // Not following something is everyone's right, and harmless.
         ClientFrame::Unsubscribe { .. } => [NoSocket, Allow, Allow, Allow, Allow, Allow, Allow],
         ClientFrame::Ping => [NoSocket, Allow, Allow, Allow, Allow, Allow, Allow],
+        // The live operations view: site and space admins only.
+        ClientFrame::WatchOperations => [NoSocket, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Allow],
         // Signing in comes first on `auth=frame` sockets only; a signed-in socket cannot switch.
         ClientFrame::Auth { .. } => [NoSocket, BadFrame, BadFrame, BadFrame, BadFrame, BadFrame, BadFrame],
     }
@@ -71,6 +73,7 @@ pub fn samples(conversation: &ConversationId, who: Who) -> Vec<ClientFrame> {
         ClientFrame::Auth {
             session: "another-session".into(),
         },
+        ClientFrame::WatchOperations,
         ClientFrame::Ping,
     ]
 }

@@ -102,6 +102,9 @@ pub struct Site {
     pub doomed_queue: String,
     pub draft_article: String,
     pub doomed_article: String,
+    /// A webhook endpoint and an API token the site admin's rows remove.
+    pub doomed_webhook: String,
+    pub doomed_token: String,
     pub published_article: String,
 }
 

@@ -104,6 +104,8 @@ pub async fn set_up(app: TestApp) -> Site {
         doomed_queue: String::new(),
         draft_article: String::new(),
         doomed_article: String::new(),
+        doomed_webhook: String::new(),
+        doomed_token: String::new(),
         published_article: String::new(),
     };
     let admin = Who::SiteAdmin;
@@ -185,6 +187,21 @@ pub async fn set_up(app: TestApp) -> Site {
         ("published", "false"),
     ];
     site.doomed_article = text(&site.ok(admin, "admin/ai-agent/article", &doomed).await);
+    let webhook = [
+        ("url", "http://127.0.0.1:9/doomed"),
+        ("description", "Doomed"),
+        ("events", "conversation.offered"),
+    ];
+    site.doomed_webhook =
+        text(&site.ok(admin, "admin/webhooks/create", &webhook).await["endpoint"]["id"]);
+    let grace = site.grace.clone();
+    let token = [
+        ("name", "Doomed"),
+        ("acts_for", grace.as_str()),
+        ("scope", "read"),
+    ];
+    site.doomed_token =
+        text(&site.ok(admin, "admin/api-tokens/create", &token).await["token"]["id"]);
     let published = site
         .ok(Who::Outsider, "support/articles", &[("key", SHOP_KEY)])
         .await;

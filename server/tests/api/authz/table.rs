@@ -168,6 +168,20 @@ pub fn rows() -> Vec<Row> {
         row("admin/ai-agent", |s, _| pairs(&[("experience", &s.shop_experience)]), SITE_ADMIN),
         row("admin/ai-agent/handoff", |s, _| pairs(&[("experience", &s.shop_experience), ("unconfident_limit", "2"), ("phrases", "chargeback\nlegal complaint")]), SITE_ADMIN),
         row("admin/ai-agent/publish", |s, _| pairs(&[("experience", &s.shop_experience), ("publish", "true")]), SITE_ADMIN),
+        row("admin/webhooks", |_, _| pairs(&[]), SITE_ADMIN),
+        // Subscribed to offers only: nothing is offered while the matrix runs, so no delivery
+        // is attempted beside a refusal being checked.
+        row("admin/webhooks/create", |_, _| pairs(&[("url", "http://127.0.0.1:9/hooks"), ("description", "Matrix"), ("events", "conversation.offered")]), SITE_ADMIN),
+        row("admin/webhooks/deliveries", |s, _| pairs(&[("endpoint", &s.doomed_webhook)]), SITE_ADMIN),
+        // No such delivery: the admin learns that; nobody else learns anything.
+        row("admin/webhooks/resend", |s, _| pairs(&[("endpoint", &s.doomed_webhook), ("seq", "999999")]), [D403, D403, D403, D403, D403, D403, D404])
+            .about("a delivery that does not exist"),
+        row("admin/webhooks/delete", |s, _| pairs(&[("endpoint", &s.doomed_webhook)]), SITE_ADMIN),
+        // Site and space admins; Sid sees only his own space (not Casey's conversation).
+        row("admin/live", |_, _| pairs(&[]), OWN_SPACE_ADMIN).check(live_view_in_scope),
+        row("admin/api-tokens", |_, _| pairs(&[]), SITE_ADMIN),
+        row("admin/api-tokens/create", |s, _| pairs(&[("name", "Matrix"), ("acts_for", &s.grace), ("scope", "read")]), SITE_ADMIN),
+        row("admin/api-tokens/revoke", |s, _| pairs(&[("token", &s.doomed_token)]), SITE_ADMIN),
         row("admin/ai-agent/model", |s, _| pairs(&[("experience", &s.shop_experience), ("backend", "built_in"), ("base_url", ""), ("model", ""), ("temperature", "0.2"), ("tone", ""), ("api_key", ""), ("remove_key", "false")]), SITE_ADMIN),
         // Test connection reaches out only for the experience's admins; nothing listens here,
         // so the admin learns that, as a 422 with the reason.
