@@ -12,7 +12,9 @@
 use std::time::Duration;
 
 use domain::{Author, Command, Effect, EventKind, Timestamp, WithdrawReason};
-use metrics::{counter, gauge, histogram};
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
 
 use crate::{db::Db, error::BackendError};
 
@@ -32,6 +34,64 @@ pub mod names {
     pub const AI_REPLIES: &str = "baton_ai_replies_total";
     pub const WEBHOOK_DELIVERIES: &str = "baton_webhook_deliveries_total";
     pub const WEBHOOK_OUTBOX_PENDING: &str = "baton_webhook_outbox_pending";
+}
+
+/// Gives every metric its `# HELP` line and unit; call once, after installing a recorder.
+pub fn describe() {
+    use names::*;
+    describe_gauge!(
+        WEBSOCKETS_OPEN,
+        "Open websockets on this node, by kind (agent, customer, visitor)."
+    );
+    describe_gauge!(
+        CONVERSATIONS,
+        "Conversations by status, read from the database (the same on every node)."
+    );
+    describe_gauge!(QUEUE_WAITING, "Customers waiting for an agent (database).");
+    describe_gauge!(
+        QUEUE_OLDEST_WAIT,
+        Unit::Seconds,
+        "The longest current wait for an agent (database)."
+    );
+    describe_counter!(
+        OFFERS,
+        "Offers made, and how they ended (accepted, declined, expired, withdrawn)."
+    );
+    describe_counter!(
+        MESSAGES_PERSISTED,
+        "Messages stored, by author (customer, agent, ai)."
+    );
+    describe_histogram!(
+        COMMAND_DURATION,
+        Unit::Seconds,
+        "Engine commands from submission to answer, by command."
+    );
+    describe_counter!(
+        COMMANDS,
+        "Engine commands by command and result (ok, refused by a rule, failed in the database)."
+    );
+    describe_histogram!(
+        SCHEDULER_LAG,
+        Unit::Seconds,
+        "How late timers fire: now minus the deadline, when claimed."
+    );
+    describe_gauge!(
+        DB_POOL_CONNECTIONS,
+        "Database pool connections by state (in_use, idle)."
+    );
+    describe_gauge!(DB_POOL_MAX, "The database pool's size.");
+    describe_counter!(
+        AI_REPLIES,
+        "AI agent replies by backend (built_in, model) and kind; fallback when a model failed."
+    );
+    describe_counter!(
+        WEBHOOK_DELIVERIES,
+        "Webhook delivery attempts by result (delivered, failed)."
+    );
+    describe_gauge!(
+        WEBHOOK_OUTBOX_PENDING,
+        "Webhook deliveries not yet made (database)."
+    );
 }
 
 /// Histogram buckets in seconds: commands take from a fraction of a millisecond (a message on

@@ -163,3 +163,31 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// A JSON body whose rejection (not JSON, wrong fields) is answered in the API's error shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Body<T>(pub T);
+
+/// Query parameters whose rejection is answered in the API's error shape.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Params<T>(pub T);
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+        ApiError::invalid(format!(
+            "The body is not what this call takes: {}",
+            rejection.body_text()
+        ))
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+        ApiError::invalid(format!(
+            "The query is not what this call takes: {}",
+            rejection.body_text()
+        ))
+    }
+}

@@ -4,12 +4,12 @@
 use app::state::AppState;
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
 };
 use backend::{api, realtime::reads, work::readable_conversation};
 use domain::{Author, Command, ConversationId, MAX_MESSAGE_CHARS};
 
-use super::auth::{ApiError, Caller, ErrorBody};
+use super::auth::{ApiError, Body, Caller, ErrorBody, Params};
 use super::schema::{
     ConversationOut, ConversationPage, EventOut, MessageIn, MessageOut, PageQuery, TranscriptOut,
 };
@@ -31,7 +31,7 @@ use super::schema::{
 pub async fn list_conversations(
     State(state): State<AppState>,
     caller: Caller,
-    Query(page): Query<PageQuery>,
+    Params(page): Params<PageQuery>,
 ) -> Result<Json<ConversationPage>, ApiError> {
     let (items, next) = api::readable_conversations(
         &state.db,
@@ -95,7 +95,7 @@ pub async fn post_message(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(message): Json<MessageIn>,
+    Body(message): Body<MessageIn>,
 ) -> Result<(axum::http::StatusCode, Json<MessageOut>), ApiError> {
     caller.require_write()?;
     let id = ConversationId::new(id);

@@ -3,12 +3,12 @@
 use app::state::AppState;
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
 };
 use backend::{api, work};
 use domain::{AgentId, Availability, Command, Scope, queue::QueueFilter};
 
-use super::auth::{ApiError, Caller, ErrorBody};
+use super::auth::{ApiError, Body, Caller, ErrorBody, Params};
 use super::schema::{
     AvailabilityIn, AvailabilityOut, CustomerOut, CustomerPage, CustomerProfileOut, PageQuery,
     WorkItemPage, WorkItemQuery,
@@ -30,7 +30,7 @@ use super::schema::{
 pub async fn list_customers(
     State(state): State<AppState>,
     caller: Caller,
-    Query(page): Query<PageQuery>,
+    Params(page): Params<PageQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let (rows, next) = api::customers(
         &state.db,
@@ -66,7 +66,7 @@ pub async fn get_customer(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(page): Query<PageQuery>,
+    Params(page): Params<PageQuery>,
 ) -> Result<Json<CustomerProfileOut>, ApiError> {
     let profile = work::customer_profile(
         &state.db,
@@ -96,7 +96,7 @@ pub async fn get_customer(
 pub async fn list_work_items(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<WorkItemQuery>,
+    Params(query): Params<WorkItemQuery>,
 ) -> Result<Json<WorkItemPage>, ApiError> {
     let filter = QueueFilter::parse(query.filter.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::invalid(e.to_string()))?;
@@ -135,7 +135,7 @@ pub async fn set_availability(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(wanted): Json<AvailabilityIn>,
+    Body(wanted): Body<AvailabilityIn>,
 ) -> Result<Json<AvailabilityOut>, ApiError> {
     caller.require_write()?;
     if id != caller.token.user_id {

@@ -214,6 +214,28 @@ async fn every_endpoint_answers_each_token_scope_and_role_as_the_dashboard_would
         )
         .await;
     assert_eq!(status, 422, "a body without the fields");
+    let broken = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(&ada_write)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), 422);
+    let broken: Value = broken.json().await.unwrap();
+    assert_eq!(
+        broken["error"]["code"], "invalid",
+        "one error shape for a broken body"
+    );
+    let (status, body) = api
+        .get("/api/v1/conversations?limit=-5", Some(&ada_read))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid"))
+    );
 
     // The transcript has the message, once.
     let (status, transcript) = api

@@ -44,6 +44,12 @@ pub fn ApiTokensPage() -> impl IntoView {
             {
                 let loaded = Resource::new(|| (), |_| api_tokens());
                 let reload = Callback::new(move |_| loaded.refetch());
+                // Made here, outside the list that reloads after it, so the new token's value
+                // stays on screen.
+                let create = Action::new(|(name, acts_for, scope): &(String, String, String)| {
+                    create_api_token(name.clone(), acts_for.clone(), scope.clone())
+                });
+                reload_after(create, reload);
                 view! {
                     <p class="text-sm text-muted mt-2 max-w-2xl">
                         "Other systems call Baton's REST API with a token: "
@@ -54,35 +60,30 @@ pub fn ApiTokensPage() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || loaded.get().map(|r| match r {
                             Ok((tokens, staff)) => view! {
-                                <NewToken staff reload/>
+                                <NewToken staff create/>
                                 <TokenList tokens reload/>
                             }.into_any(),
                             Err(e) => view! { <p role="alert" class="mt-4">{e.to_string()}</p> }.into_any(),
                         })}
                     </Suspense>
+                    <CreatedSecret create/>
                 }
             }
         </AdminShell>
     }
 }
 
+type CreateToken = Action<(String, String, String), Result<CreatedToken, AppError>>;
+
 #[component]
-fn NewToken(staff: Vec<(String, String)>, reload: Callback<()>) -> impl IntoView {
+fn NewToken(staff: Vec<(String, String)>, create: CreateToken) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let acts_for = RwSignal::new(staff.first().map(|(id, _)| id.clone()).unwrap_or_default());
     let scope = RwSignal::new(ApiScope::Read.code().to_string());
-    let create = Action::new(move |_: &()| {
-        create_api_token(
-            name.get_untracked(),
-            acts_for.get_untracked(),
-            scope.get_untracked(),
-        )
-    });
-    reload_after(create, reload);
     view! {
         <form class="card grid gap-3 mt-4 max-w-2xl" aria-label="New API token" on:submit=move |ev| {
             ev.prevent_default();
-            create.dispatch(());
+            create.dispatch((name.get_untracked(), acts_for.get_untracked(), scope.get_untracked()));
         }>
             <h2 class="font-semibold">"New API token"</h2>
             <label class="grid gap-1">"Token name"
@@ -105,17 +106,24 @@ fn NewToken(staff: Vec<(String, String)>, reload: Callback<()>) -> impl IntoView
                 </select>
             </label>
             <div><button class="btn btn-primary" type="submit" disabled=move || create.pending().get()>"Create token"</button></div>
-            {move || create.value().get().map(|made| match made {
-                Ok(CreatedToken { token, secret }) => view! {
-                    <div role="status" class="card" data-testid="api-token-secret">
-                        <p>{format!("Token “{}” created.", token.name)}</p>
-                        <p><code class="break-all">{secret}</code></p>
-                        <p class="text-sm text-muted">"Copy it now: only a fingerprint of it is stored, so it cannot be shown again."</p>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <p role="alert" class="text-sm text-danger">{e.to_string()}</p> }.into_any(),
-            })}
         </form>
+    }
+}
+
+/// The new token's value, this once (or why it was not made).
+#[component]
+fn CreatedSecret(create: CreateToken) -> impl IntoView {
+    move || {
+        create.value().get().map(|made| match made {
+        Ok(CreatedToken { token, secret }) => view! {
+            <div role="status" class="card mt-4 max-w-2xl" data-testid="api-token-secret">
+                <p>{format!("Token “{}” created.", token.name)}</p>
+                <p><code class="break-all">{secret}</code></p>
+                <p class="text-sm text-muted">"Copy it now: only a fingerprint of it is stored, so it cannot be shown again."</p>
+            </div>
+        }.into_any(),
+        Err(e) => view! { <p role="alert" class="text-sm text-danger mt-4">{e.to_string()}</p> }.into_any(),
+    })
     }
 }
 
