@@ -21,7 +21,7 @@ use std::sync::Arc;
 use domain::{Command, ConversationId, Effect, Timers, Timestamp};
 use tokio::sync::mpsc;
 
-use crate::realtime::{Bus, InProcessBus, bus::publish_effects};
+use crate::realtime::{Bus, InProcessBus, publish::publish_effects};
 use crate::{
     clock::Clock,
     config::TimerConfig,

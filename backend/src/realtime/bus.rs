@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use domain::protocol::Typist;
 use domain::{
-    AgentId, Availability, ConversationEvent, ConversationId, Effect, EventKind, Timestamp,
-    UnavailableReason, WithdrawReason,
+    AgentId, Availability, ConversationEvent, ConversationId, Timestamp, UnavailableReason,
+    WithdrawReason,
 };
 use serde::{Deserialize, Serialize};
 
@@ -209,85 +209,6 @@ pub fn session_ended(bus: &dyn Bus, session_id: &str) {
         &Topic::Session(session_id.to_string()),
         BusMessage::SessionEnded,
     );
-}
-
-/// Publishes a committed command's effects to the topics that care about them.
-pub fn publish_effects(bus: &dyn Bus, effects: &[Effect]) {
-    if changes_operations(effects) {
-        bus.publish(&Topic::Operations, BusMessage::OperationsChanged);
-    }
-    for effect in effects {
-        match effect {
-            Effect::Event(event) => bus.publish(
-                &Topic::Conversation(event.conversation.clone()),
-                BusMessage::Event(event.clone()),
-            ),
-            Effect::OfferMade {
-                conversation,
-                agent,
-                expires_at,
-            } => bus.publish(
-                &Topic::Agent(agent.clone()),
-                BusMessage::Offer {
-                    conversation: conversation.clone(),
-                    expires_at: *expires_at,
-                },
-            ),
-            Effect::OfferWithdrawn {
-                conversation,
-                agent,
-                reason,
-            } => bus.publish(
-                &Topic::Agent(agent.clone()),
-                BusMessage::OfferWithdrawn {
-                    conversation: conversation.clone(),
-                    reason: *reason,
-                },
-            ),
-            Effect::AvailabilityChanged {
-                agent,
-                space,
-                availability,
-                reason,
-            } => bus.publish(
-                &Topic::Agent(agent.clone()),
-                BusMessage::Availability {
-                    space: space.clone(),
-                    availability: *availability,
-                    reason: reason.clone(),
-                },
-            ),
-            Effect::StoreConversation { .. }
-            | Effect::StoreAgent { .. }
-            | Effect::StoreSpace { .. }
-            | Effect::StoreSettings => {}
-        }
-    }
-}
-
-/// Whether a commit changed what the live operations view shows: the queue (a conversation
-/// waiting, offered, accepted, ended), an agent's availability or load, an offer, or a first
-/// agent reply (the first-response goal). An ordinary message changes none of it.
-fn changes_operations(effects: &[Effect]) -> bool {
-    effects.iter().any(|effect| match effect {
-        Effect::OfferMade { .. }
-        | Effect::OfferWithdrawn { .. }
-        | Effect::AvailabilityChanged { .. }
-        | Effect::StoreAgent { .. }
-        | Effect::StoreSettings => true,
-        Effect::Event(event) => matches!(
-            event.kind,
-            EventKind::StatusChanged { .. }
-                | EventKind::Assigned { .. }
-                | EventKind::Ended { .. }
-                | EventKind::HandedOff { .. }
-                | EventKind::Message {
-                    author: domain::Author::Agent(_),
-                    ..
-                }
-        ),
-        _ => false,
-    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod bus;
 pub mod pg_bus;
+pub mod publish;
 pub mod read_marks;
 pub mod reads;
 mod subscription;
