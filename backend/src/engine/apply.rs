@@ -58,7 +58,7 @@ impl Rules {
                 let written = write(tx, command, alongside, &decision).await;
                 written.map_err(|error| Failed { error, wrote: true })?;
                 self.webhooks
-                    .enqueue(&mut **tx, command, &decision.effects, self.clock.now())
+                    .enqueue(tx, command, &decision.effects, self.clock.now())
                     .await
                     .map_err(|error| Failed { error, wrote: true })?;
                 (decision.world, decision.effects)

@@ -23,9 +23,12 @@ struct Subscription {
     events: Vec<WebhookEvent>,
 }
 
+/// The subscriptions as read, and when.
+type ReadCopy = Option<(Instant, Arc<Vec<Subscription>>)>;
+
 /// This node's copy of which endpoint wants which events.
 #[derive(Clone, Default)]
-pub struct Subscriptions(Arc<Mutex<Option<(Instant, Arc<Vec<Subscription>>)>>>);
+pub struct Subscriptions(Arc<Mutex<ReadCopy>>);
 
 impl Subscriptions {
     /// Reads the subscriptions afresh on next use (an endpoint was added or removed here).

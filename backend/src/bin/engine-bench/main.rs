@@ -6,7 +6,7 @@
 //!
 //!   cargo run --release -p backend --bin engine-bench -- \
 //!     [--waiting 1000,10000] [--concurrency 1,16] [--conversations 400] [--agents 10] \
-//!     [--messages 4000] [--routing 100] [--max 3] [--database-url postgres://…]
+//!     [--messages 4000] [--routing 100] [--max 3] [--webhooks 0] [--database-url postgres://…]
 //!
 //! Every list flag takes comma-separated values; each combination is one row of the table.
 
@@ -36,6 +36,9 @@ pub struct Args {
     routing: usize,
     /// Maximum conversations while routing is measured.
     max: u32,
+    /// Webhook endpoints subscribed to every event: each event then also writes this many
+    /// outbox rows in its command's transaction (nothing delivers them during the bench).
+    webhooks: usize,
     database_url: Option<String>,
 }
 
@@ -55,6 +58,7 @@ fn args() -> Args {
         messages: 4_000,
         routing: 100,
         max: 3,
+        webhooks: 0,
         database_url: std::env::var("TEST_DATABASE_URL").ok(),
     };
     let argv: Vec<String> = std::env::args().collect();
@@ -71,6 +75,7 @@ fn args() -> Args {
             ("--messages", Some(n)) => out.messages = n,
             ("--routing", Some(n)) => out.routing = n,
             ("--max", Some(n)) => out.max = u32::try_from(n.min(100)).unwrap_or(3),
+            ("--webhooks", _) => out.webhooks = value.parse().unwrap_or(0),
             ("--database-url", _) => out.database_url = Some(value.to_string()),
             _ => {}
         }
@@ -228,8 +233,8 @@ async fn main() {
     println!(
         "engine-bench: {} agents in the routed space, Maximum conversations {}, {} routing cycles \
          (start, Unavailable, Available, Decline, Accept, End, Resolve) and {} messages over {} \
-         active conversations per row",
-        args.agents, args.max, args.routing, args.messages, args.conversations
+         active conversations per row; {} webhook endpoint(s) subscribed to every event",
+        args.agents, args.max, args.routing, args.messages, args.conversations, args.webhooks
     );
     println!(
         "route p50/p99: routing commands alone, queue pre-filled; commands/s, persisted/s, msg \

@@ -89,6 +89,23 @@ impl Bench {
     /// space's agents Available with a queue of `waiting` conversations behind their offers.
     pub async fn prepare(db: &Db, args: &Args, waiting: usize) -> Bench {
         site::ensure_site(db, "Bench").await.unwrap();
+        // Before the engine's first command, so its copy of the subscriptions has them.
+        let every_event: Vec<&str> = domain::webhooks::WebhookEvent::ALL
+            .iter()
+            .map(|e| e.code())
+            .collect();
+        for n in 0..args.webhooks {
+            sqlx::query(
+                "INSERT INTO webhook_endpoints (id, url, description, events, secret_sealed, \
+                 created_at) VALUES ($1, $2, '', $3, 'bench', 0)",
+            )
+            .bind(format!("bench-hook-{n}"))
+            .bind(format!("http://127.0.0.1:9/hook{n}"))
+            .bind(every_event.join(","))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        }
         sqlx::query("UPDATE site_settings SET max_conversations = 100 WHERE id = 1")
             .execute(&db.pool)
             .await
