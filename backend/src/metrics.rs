@@ -34,6 +34,24 @@ pub mod names {
     pub const AI_REPLIES: &str = "baton_ai_replies_total";
     pub const WEBHOOK_DELIVERIES: &str = "baton_webhook_deliveries_total";
     pub const WEBHOOK_OUTBOX_PENDING: &str = "baton_webhook_outbox_pending";
+
+    /// Every name above (the dashboard's test checks it uses them all, and nothing else).
+    pub const ALL: [&str; 14] = [
+        WEBSOCKETS_OPEN,
+        CONVERSATIONS,
+        QUEUE_WAITING,
+        QUEUE_OLDEST_WAIT,
+        OFFERS,
+        MESSAGES_PERSISTED,
+        COMMAND_DURATION,
+        COMMANDS,
+        SCHEDULER_LAG,
+        DB_POOL_CONNECTIONS,
+        DB_POOL_MAX,
+        AI_REPLIES,
+        WEBHOOK_DELIVERIES,
+        WEBHOOK_OUTBOX_PENDING,
+    ];
 }
 
 /// Gives every metric its `# HELP` line and unit; call once, after installing a recorder.

@@ -262,3 +262,33 @@ async fn metrics_are_not_served_on_the_public_port() {
     assert_eq!(public.status(), 404);
     app.stop().await;
 }
+
+#[test]
+fn the_grafana_dashboard_uses_every_metric_and_only_metrics_baton_serves() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../deploy/grafana/baton-dashboard.json");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut used = std::collections::BTreeSet::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            let expr = target["expr"].as_str().unwrap_or_default();
+            for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if let Some(name) = word.strip_prefix("baton_").map(|_| word) {
+                    let name = ["_bucket", "_sum", "_count"]
+                        .iter()
+                        .fold(name, |n, suffix| n.strip_suffix(suffix).unwrap_or(n));
+                    used.insert(name.to_string());
+                }
+            }
+        }
+    }
+    let served: std::collections::BTreeSet<String> = backend::metrics::names::ALL
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(
+        used, served,
+        "the dashboard's queries and the served metrics differ"
+    );
+}
