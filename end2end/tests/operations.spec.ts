@@ -12,6 +12,15 @@ function agentRow(page: Page, name: string) {
 }
 
 test('the live operations view follows the queue and an agent\u2019s load without a reload', async ({ page, browser, problems }) => {
+  // Only Grace takes chats in this story: Ada steps away first, whatever earlier specs left.
+  const adaContext = await browser.newContext();
+  const ada = await adaContext.newPage();
+  await signInStaff(ada, 'ada@demo.baton.test');
+  await waitForHydration(ada);
+  await ada.getByLabel('Availability', { exact: true }).selectOption('Unavailable');
+  await expect(ada.getByLabel('Availability', { exact: true })).toHaveValue('Unavailable');
+  await adaContext.close();
+
   await signInStaff(page, 'admin@demo.baton.test');
   await page.goto('/admin/live');
   await waitForHydration(page);
