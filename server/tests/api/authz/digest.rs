@@ -14,15 +14,17 @@ pub struct Fingerprint {
 }
 
 /// Tables that change on requests that do nothing (session expiry, session ids, and the request
-/// quotas, which count every attempt, refused or not), and the webhook outbox and its attempts,
-/// which the delivery worker writes in the background whenever it likes. Skipping those hides
-/// nothing: an outbox row is only ever written in the transaction of a change the digest sees
-/// (the event, the conversation), so a refusal that wrote one would show there.
-const SKIPPED: [&str; 6] = [
+/// quotas, which count every attempt, refused or not), and tables background tasks write
+/// whenever they like: presence's heartbeat (`presence_tabs`, refreshed every few seconds while
+/// an agent's socket is open) and the webhook worker (the outbox and its attempts). Skipping
+/// those hides nothing: no request writes presence rows, and an outbox row is only ever written
+/// in the transaction of a change the digest sees (the event, the conversation).
+const SKIPPED: [&str; 7] = [
     "sessions",
     "_sqlx_migrations",
     "quota_buckets",
     "quota_secret",
+    "presence_tabs",
     "webhook_outbox",
     "webhook_attempts",
 ];
