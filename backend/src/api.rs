@@ -96,14 +96,13 @@ pub async fn customers(
             "This cursor is not one Baton gave; start again without it.".into(),
         ));
     }
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+    let mut rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT id, display_name, email FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
     )
     .bind(after)
     .bind(i64::try_from(size).unwrap_or(50) + 1)
     .fetch_all(&db.pool)
     .await?;
-    let mut rows = rows;
     let next = if rows.len() > size {
         rows.truncate(size);
         rows.last().map(|(id, _, _)| id.clone())

@@ -2,7 +2,6 @@
 //! The value is 256 random bits shown once; the database keeps its SHA-256 (like session ids),
 //! so a copy of the database lets nobody call the API.
 
-use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
 use domain::roles::Setting;
 use domain::views::api_tokens::{ApiScope, ApiTokenView, CreatedToken};
 use sha2::{Digest, Sha256};
@@ -127,9 +126,7 @@ pub async fn create(
     let (acts_for_name,) = person.ok_or_else(|| {
         BackendError::Invalid("Choose the team member the token acts for.".into())
     })?;
-    let mut bytes = [0_u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let secret = format!("{PREFIX}{}", hex::encode(bytes));
+    let secret = crate::secrets::random_secret(PREFIX, 32);
     let id = uuid::Uuid::now_v7().to_string();
     let created_at = now_ms();
     sqlx::query(

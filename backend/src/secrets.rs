@@ -130,6 +130,15 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
+/// A new secret shown to a person once: `prefix` and `bytes` random bytes from the operating
+/// system, in hex (API tokens, webhook signing secrets).
+pub fn random_secret(prefix: &str, bytes: usize) -> String {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut random = vec![0_u8; bytes];
+    OsRng.fill_bytes(&mut random);
+    format!("{prefix}{}", hex::encode(random))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,5 @@
 //! A site's webhook endpoints (site admins only, audited) and their delivery logs.
 
-use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
 use domain::roles::Setting;
 use domain::views::webhooks::{CreatedEndpoint, DeliveryRow, DeliveryState, WebhookEndpointView};
 use domain::webhooks::{MAX_DESCRIPTION_CHARS, MAX_ENDPOINTS, check_endpoint_url, parse_events};
@@ -76,9 +75,7 @@ pub async fn create(
         )));
     }
     let id = uuid::Uuid::now_v7().to_string();
-    let mut bytes = [0_u8; 24];
-    OsRng.fill_bytes(&mut bytes);
-    let secret = format!("whsec_{}", hex::encode(bytes));
+    let secret = crate::secrets::random_secret("whsec_", 24);
     let codes: Vec<String> = events.iter().map(|e| e.code().to_string()).collect();
     let created_at = now_ms();
     sqlx::query(

@@ -34,7 +34,7 @@ impl From<&Conversation> for ConversationOut {
     fn from(c: &Conversation) -> ConversationOut {
         ConversationOut {
             id: c.id.to_string(),
-            status: status_code(c),
+            status: c.status.code().to_string(),
             space: c.space.to_string(),
             customer: c.customer.as_ref().map(|x| x.to_string()),
             assignee: c.assignee.as_ref().map(|x| x.to_string()),
@@ -43,19 +43,6 @@ impl From<&Conversation> for ConversationOut {
             resolution: c.resolution.clone(),
         }
     }
-}
-
-fn status_code(c: &Conversation) -> String {
-    serde_json::to_value(c.status)
-        .ok()
-        .and_then(|v| match v {
-            serde_json::Value::String(s) => Some(s),
-            other => other
-                .as_object()
-                .and_then(|o| o.values().next())
-                .and_then(|v| v.as_str().map(str::to_string)),
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
 
 #[derive(Serialize, ToSchema)]
