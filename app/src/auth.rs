@@ -136,6 +136,13 @@ pub mod session {
         })
     }
 
+    /// The conversation readers a customer's or visitor's session stands for.
+    pub fn readers(who: &backend::widget::Chatter) -> Vec<domain::access::Reader> {
+        let customer = who.customer.clone().map(domain::access::Reader::Customer);
+        let visitor = who.visitor.clone().map(domain::access::Reader::Visitor);
+        customer.into_iter().chain(visitor).collect()
+    }
+
     /// Starts a fresh session for `who` (a new id, so a planted cookie is useless).
     pub async fn begin(who: SignedIn) -> Result<(), AppError> {
         if matches!(who, SignedIn::Staff(_)) && crate::widget_session::in_widget_channel() {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod client;
 pub mod components;
 pub mod error;
+pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod live;

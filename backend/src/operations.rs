@@ -6,17 +6,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use domain::views::operations::{
-    AgentLoad, Goal, OpenConversation, OperationsView, WaitingCustomer,
+    AgentLoad, Goal, OpenConversation, OperationsView, SATISFACTION_WINDOW, WaitingCustomer,
 };
 use domain::{Conversation, ConversationStatus};
 
 use crate::{db::Db, error::BackendError, store::Actor};
 
-/// The view for `actor`; refused (`Forbidden`) to anyone who administers no space.
+/// The view for `actor` at `now` (satisfaction counts the last 30 days); refused (`Forbidden`) to anyone who administers no space.
 pub async fn view(
     db: &Db,
     actor: &Actor,
     default_goal_ms: i64,
+    now: domain::Timestamp,
 ) -> Result<OperationsView, BackendError> {
     if !actor.roles.site_admin && actor.roles.space_admin_of.is_empty() {
         return Err(BackendError::Forbidden);
@@ -39,11 +40,21 @@ pub async fn view(
     }
     let names = people(db).await?;
     let (waiting, open) = conversations(db, &spaces, &goals, &names).await?;
+    let since = domain::Timestamp(now.as_millis().saturating_sub(SATISFACTION_WINDOW));
+    let (by_agent, by_space) = crate::ratings::satisfaction_since(db, since).await?;
+    let mut agents = agents(db, &spaces).await?;
+    for agent in &mut agents {
+        agent.satisfaction = by_agent.get(&agent.id).copied().unwrap_or_default();
+    }
     Ok(OperationsView {
+        satisfaction: spaces
+            .iter()
+            .map(|(id, name)| (name.clone(), by_space.get(id).copied().unwrap_or_default()))
+            .collect(),
         spaces: spaces.values().cloned().collect(),
         max_conversations: settings.max_conversations,
         waiting,
-        agents: agents(db, &spaces).await?,
+        agents,
         open,
     })
 }
@@ -159,6 +170,7 @@ async fn agents(
             id,
             name,
             available,
+            satisfaction: Default::default(),
         });
     }
     Ok(agents)

@@ -20,15 +20,19 @@ use crate::{
     store::experiences::{self, Stored},
 };
 
-fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
+fn info_from(s: Stored, plan_allows_live_chat: bool, accept_language: &str) -> WidgetInfo {
+    let texts = crate::i18n::texts(crate::i18n::negotiate(
+        s.language.as_deref(),
+        accept_language,
+    ));
     let mode = s.settings.mode;
     // Until its AI agent is published, an experience that would start with it goes straight to
     // the team (SPEC R-MODE-2), and AI-only chat is closed.
     let ai_ready = mode.has_ai() && s.ai_published;
     let closed_reason = if mode == SupportMode::AiAgent && !ai_ready {
-        Some("Chat is not available here yet.".to_string())
+        Some(texts.get("chat-not-yet"))
     } else if !ai_ready && !plan_allows_live_chat {
-        Some("Live chat is not available on this site's plan.".to_string())
+        Some(texts.get("chat-not-on-plan"))
     } else {
         None
     };
@@ -43,14 +47,16 @@ fn info_from(s: Stored, plan_allows_live_chat: bool) -> WidgetInfo {
         closed_reason,
         sign_in_first: !ai_ready,
         allowed_domains: s.settings.allowed_domains,
+        texts,
     }
 }
 
-/// The widget's view of the experience behind `key`.
-pub async fn info(db: &Db, key: &str) -> Result<WidgetInfo, BackendError> {
+/// The widget's view of the experience behind `key`, in the language negotiated from the
+/// browser's `Accept-Language` (unless the experience pins one).
+pub async fn info(db: &Db, key: &str, accept_language: &str) -> Result<WidgetInfo, BackendError> {
     let stored = experiences::by_key(db, key).await?;
     let plan = crate::store::site::plan(db).await?;
-    Ok(info_from(stored, plan.allows_live_chat()))
+    Ok(info_from(stored, plan.allows_live_chat(), accept_language))
 }
 
 /// Who is chatting in the widget: a signed-in customer, an anonymous visitor talking to the
@@ -121,7 +127,8 @@ pub async fn start(
         return Ok(open);
     }
     let plan = crate::store::site::plan(db).await?;
-    let info = info_from(stored.clone(), plan.allows_live_chat());
+    // The refusal's words are English here: the page shows its own, translated, before asking.
+    let info = info_from(stored.clone(), plan.allows_live_chat(), "");
     if let Some(reason) = info.closed_reason {
         return Err(BackendError::Invalid(reason));
     }

@@ -68,12 +68,16 @@ pub async fn queue(
 pub async fn item(db: &Db, viewer: &AgentId, id: &str) -> Result<QueueRow, BackendError> {
     let everything = QueueFilter::parse("ORDER BY created DESC")
         .map_err(|e| BackendError::Corrupt(e.to_string()))?;
-    rows_for(db, viewer, &everything, Some(id))
+    let mut row = rows_for(db, viewer, &everything, Some(id))
         .await?
         .into_iter()
         .next()
         .map(|(_, row)| row)
-        .ok_or(BackendError::NotFound)
+        .ok_or(BackendError::NotFound)?;
+    if let Some(conversation) = &row.conversation {
+        row.rating = crate::ratings::of_conversation(db, conversation).await?;
+    }
+    Ok(row)
 }
 
 /// The matching work items of the viewer's spaces, unordered, each with the facts the viewer
@@ -148,6 +152,7 @@ async fn rows_for(
                 customer_id: if readable { c_id } else { None },
                 conversation: if readable { conv } else { None },
                 readable,
+                rating: None,
             },
         ));
     }
@@ -346,6 +351,7 @@ pub async fn details(
         resolution: conv.resolution.clone(),
         is_assignee: conv.is_assignee(viewer),
         work_types,
+        rating: crate::ratings::of_conversation(db, conv.id.as_str()).await?,
     })
 }
 
@@ -390,19 +396,23 @@ pub async fn customer_profile(
         None
     };
     let reader = Reader::Agent(viewer.clone());
-    let conversations = page
-        .into_iter()
-        .map(|conv| {
-            let readable = may_read(&conv, &reader);
-            ProfileConversation {
-                id: readable.then(|| conv.id.to_string()),
-                started_at: conv.started_at.as_millis(),
-                status: conv.status.label().to_string(),
-                resolution: if readable { conv.resolution } else { None },
-                readable,
-            }
-        })
-        .collect();
+    let mut conversations = Vec::with_capacity(page.len());
+    for conv in page {
+        let readable = may_read(&conv, &reader);
+        let rating = if readable {
+            crate::ratings::of_conversation(db, conv.id.as_str()).await?
+        } else {
+            None
+        };
+        conversations.push(ProfileConversation {
+            id: readable.then(|| conv.id.to_string()),
+            started_at: conv.started_at.as_millis(),
+            status: conv.status.label().to_string(),
+            resolution: if readable { conv.resolution } else { None },
+            readable,
+            rating,
+        });
+    }
     Ok(CustomerProfile {
         name,
         email,

@@ -5,12 +5,33 @@
 use domain::{Author, ConversationId, EventKind, WorkStatus};
 use leptos::prelude::*;
 
+use crate::i18n::Words;
 use crate::live::{Live, Pending, Shown};
+
+/// What the agent's panel adds to the shared composer (saved replies). The widget passes none,
+/// so none of the agent's code reaches the customer's download.
+#[derive(Clone, Copy)]
+pub struct ComposerAid {
+    /// Drawn just above the composer, given the textarea to read and fill.
+    pub view: Callback<NodeRef<leptos::html::Textarea>, AnyView>,
+    /// A key pressed in the composer; `true` when the aid used it, so it is not a send.
+    pub key: Callback<leptos::ev::KeyboardEvent, bool>,
+    /// The composer's text as it changes.
+    pub input: Callback<String>,
+}
 
 /// "Reconnecting…" while the socket is down; nothing when all is well.
 #[component]
 pub fn ConnectionBadge(live: Live) -> impl IntoView {
-    let label = move || live.state.with(|s| s.connection.label());
+    let words = Words::here();
+    let label = move || {
+        let english = live.state.with(|s| s.connection.label());
+        match english {
+            "" => String::new(),
+            "Connecting…" => words.or("connecting", english),
+            _ => words.or("reconnecting", english),
+        }
+    };
     view! {
         <p role="status" aria-live="polite" class="connection-state text-sm text-muted" data-testid="connection-state">
             {label}
@@ -37,9 +58,19 @@ pub fn linked_text(text: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
-fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String, String, String)> {
+fn line(
+    shown: &Shown,
+    for_team: bool,
+    fallback: Option<&str>,
+    words: Words,
+) -> Option<(String, String, String)> {
     // (css class, who, text)
-    let who_agent = || shown.author_name.clone().unwrap_or_else(|| "Agent".into());
+    let who_agent = || {
+        shown
+            .author_name
+            .clone()
+            .unwrap_or_else(|| words.or("agent", "Agent"))
+    };
     Some(match &shown.event.kind {
         EventKind::Message { author, body, .. } => match author {
             Author::Customer => (
@@ -47,12 +78,12 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
                 if for_team {
                     "Customer".into()
                 } else {
-                    "You".into()
+                    words.get("you")
                 },
                 body.clone(),
             ),
             Author::Agent(_) => ("msg msg-agent".into(), who_agent(), body.clone()),
-            Author::Ai => ("msg msg-ai".into(), "AI agent".into(), body.clone()),
+            Author::Ai => ("msg msg-ai".into(), words.or("ai-agent", "AI agent"), body.clone()),
         },
         EventKind::Note { body, .. } => (
             "msg msg-note".into(),
@@ -62,7 +93,7 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
         EventKind::Assigned { .. } => (
             "notice".into(),
             String::new(),
-            format!("{} joined the conversation.", who_agent()),
+            words.or_with("joined", "{name} joined the conversation.", &[("name", &who_agent())]),
         ),
         EventKind::FallbackShown => (
             "notice notice-fallback".into(),
@@ -70,21 +101,21 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
             match (for_team, fallback) {
                 (true, _) => "The customer was shown the Fallback message.".into(),
                 (false, Some(text)) if !text.trim().is_empty() => text.to_string(),
-                (false, _) => {
-                    "No agent can take your conversation right now. Please try again later.".into()
-                }
+                (false, _) => words.get("fallback"),
             },
         ),
         EventKind::InactivityWarning => (
             "notice".into(),
             String::new(),
-            "This conversation has been quiet for a while. It will end soon unless someone writes."
-                .into(),
+            words.or(
+                "inactive",
+                "This conversation has been quiet for a while. It will end soon unless someone writes.",
+            ),
         ),
         EventKind::Ended { .. } => (
             "notice notice-ended".into(),
             String::new(),
-            "This conversation has ended.".into(),
+            words.or("ended", "This conversation has ended."),
         ),
         EventKind::HandedOff { reason } => (
             "notice".into(),
@@ -95,7 +126,7 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
                     reason.label()
                 ),
                 (true, None) => "The AI agent passed this conversation to the support team.".into(),
-                (false, _) => "You are being connected to a person from our team.".into(),
+                (false, _) => words.get("handed-off"),
             },
         ),
         EventKind::HandoffRequested { .. } => (
@@ -104,7 +135,7 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
             if for_team {
                 "The AI agent asked the customer to sign in for a person.".into()
             } else {
-                "Please sign in so a person from our team can take over. This conversation stays as it is.".into()
+                words.get("handoff-sign-in")
             },
         ),
         EventKind::StatusChanged { to, .. } if for_team => (
@@ -126,6 +157,7 @@ fn line(shown: &Shown, for_team: bool, fallback: Option<&str>) -> Option<(String
 fn outbox_line(
     p: Pending,
     for_team: bool,
+    words: Words,
     me_name: impl Fn() -> String + Send + Sync + 'static,
     retry: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -134,7 +166,7 @@ fn outbox_line(
         let (class, who) = if for_team {
             ("msg msg-agent", me_name())
         } else {
-            ("msg msg-customer", "You".to_string())
+            ("msg msg-customer", words.get("you"))
         };
         return view! {
             <li class=class data-seq=seq>
@@ -144,16 +176,20 @@ fn outbox_line(
         }
         .into_any();
     }
-    let who = if for_team { "You (agent)" } else { "You" };
+    let who = if for_team {
+        "You (agent)".to_string()
+    } else {
+        words.get("you")
+    };
     let state = match p.not_sent() {
-        None => view! { <span class="msg-state text-sm text-muted">"Sending…"</span> }.into_any(),
+        None => view! { <span class="msg-state text-sm text-muted">{words.or("sending", "Sending…")}</span> }.into_any(),
         Some(reason) => {
             let id = p.client_id.clone();
             let label = format!("Retry sending “{}”", excerpt(&body));
             view! {
-                <span class="msg-state text-sm text-danger">{format!("Not sent. {reason}")}</span>
+                <span class="msg-state text-sm text-danger">{format!("{} {reason}", words.or("not-sent", "Not sent."))}</span>
                 <button type="button" class="btn btn-small msg-retry" aria-label=label
-                    on:click=move |_| retry(id.clone())>"Retry"</button>
+                    on:click=move |_| retry(id.clone())>{words.or("retry", "Retry")}</button>
             }
             .into_any()
         }
@@ -185,8 +221,14 @@ fn excerpt(body: &str) -> String {
 
 /// Transcript, typing indicator and composer of one conversation.
 #[component]
-pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> impl IntoView {
+pub fn ThreadView(
+    live: Live,
+    conversation: ConversationId,
+    for_team: bool,
+    #[prop(optional)] aid: Option<ComposerAid>,
+) -> impl IntoView {
     let fallback = use_context::<FallbackMessage>().map(|f| f.0);
+    let words = Words::here();
     let conv = conversation.clone();
     let events = move || {
         live.state.with(|s| {
@@ -220,8 +262,12 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
         let who = live.typing(&conv);
         match who.as_slice() {
             [] => String::new(),
-            [one] => format!("{one} is typing…"),
-            many => format!("{} are typing…", many.join(", ")),
+            [one] => words.or_with("typing-one", "{name} is typing…", &[("name", one)]),
+            many => words.or_with(
+                "typing-many",
+                "{names} are typing…",
+                &[("names", &many.join(", "))],
+            ),
         }
     };
     let conv = conversation.clone();
@@ -296,7 +342,7 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                     each=events
                     key=|shown| shown.event.seq
                     children=move |shown| {
-                        match line(&shown, for_team, fallback.as_deref()) {
+                        match line(&shown, for_team, fallback.as_deref(), words) {
                             Some((class, who, text)) => view! {
                                 <li class=class data-seq=shown.event.seq>
                                     <span class="msg-who">{who}</span>
@@ -313,7 +359,7 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                     key=|p| (p.client_id.clone(), p.stored_as(), p.not_sent().map(str::to_string))
                     children=move |p| {
                         let conv_retry = conv_retry.clone();
-                        outbox_line(p, for_team, me_name, move |id| live.retry(&conv_retry, &id))
+                        outbox_line(p, for_team, words, me_name, move |id| live.retry(&conv_retry, &id))
                     }
                 />
                 {move || {
@@ -333,30 +379,40 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                 fallback=move || view! {
                     <p class="notice notice-ended" data-testid="ended-notice">
                         {move || if for_team && closed.get() {
-                            "The chat with the customer has ended and the work item is Closed."
+                            "The chat with the customer has ended and the work item is Closed.".to_string()
                         } else if for_team {
-                            "The chat with the customer has ended. The work item is Wrapping up: add notes, then resolve it."
+                            "The chat with the customer has ended. The work item is Wrapping up: add notes, then resolve it.".to_string()
                         } else {
-                            "This conversation is over. Thank you for chatting with us."
+                            words.get("over")
                         }}
                     </p>
                 }
             >
+                {aid.map(|aid| aid.view.run(composer))}
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
-                    <label class="sr-only" for="composer-input">"Message"</label>
+                    <label class="sr-only" for="composer-input">{words.or("message", "Message")}</label>
                     <textarea
                         id="composer-input"
                         class="input"
                         rows="2"
-                        placeholder="Write a message…"
-                        aria-label="Message"
+                        placeholder=words.or("message-placeholder", "Write a message…")
+                        aria-label=words.or("message", "Message")
                         node_ref=composer
                         prop:value=first_draft.clone()
                         on:input={
                             let conv_input = conv_input.clone();
-                            move |ev| live.composing(&conv_input, &event_target_value(&ev))
+                            move |ev| {
+                                let text = event_target_value(&ev);
+                                if let Some(aid) = aid {
+                                    aid.input.run(text.clone());
+                                }
+                                live.composing(&conv_input, &text)
+                            }
                         }
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if aid.is_some_and(|aid| aid.key.run(ev.clone())) {
+                                return;
+                            }
                             // Enter that confirms an input method's composition is not a send.
                             if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                                 ev.prevent_default();
@@ -364,7 +420,7 @@ pub fn ThreadView(live: Live, conversation: ConversationId, for_team: bool) -> i
                             }
                         }
                     ></textarea>
-                    <button type="submit" class="btn btn-primary">"Send"</button>
+                    <button type="submit" class="btn btn-primary">{words.or("send", "Send")}</button>
                 </form>
             </Show>
         </section>

@@ -14,9 +14,13 @@ use crate::auth::{Me, sign_out};
 use crate::components::chat::{ConnectionBadge, FallbackMessage, ThreadView, linked_text};
 use crate::components::customer_sign_in::CustomerSignIn;
 use crate::components::host_messages::{tell_host, tell_host_conversation};
+use crate::components::rating::RateConversation;
+use crate::components::transcript::DownloadTranscript;
+use crate::i18n::Words;
 use crate::live::Live;
 use crate::pages::widget::actions::{
-    begin_visit, claim_conversation, open_conversation, queue_position, start_chat, talk_to_person,
+    begin_visit, claim_conversation, customer_transcript, open_conversation, queue_position,
+    start_chat, talk_to_person,
 };
 
 /// Who the customer is, however the page learns it: a server-rendered resource on the support
@@ -52,10 +56,23 @@ impl Viewer {
     }
 }
 
-/// Everything below the experience's header. `me` is refetched after a sign-in.
+/// Everything below the experience's header, in the customer's language and its writing
+/// direction. `me` is refetched after a sign-in.
 #[component]
 pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
+    let (lang, dir) = (info.texts.lang.clone(), info.texts.dir());
+    view! {
+        <div class="customer-chat" lang=(!lang.is_empty()).then_some(lang) dir=dir>
+            <ChatBody info me/>
+        </div>
+    }
+}
+
+#[component]
+fn ChatBody(info: WidgetInfo, me: Viewer) -> impl IntoView {
     provide_context(FallbackMessage(info.fallback_message.clone()));
+    provide_context(info.texts.clone());
+    let words = Words::here();
     if !info.chat_open {
         return view! {
             <div class="card grid gap-2" data-testid="chat-closed">
@@ -67,7 +84,7 @@ pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
     }
     let info = StoredValue::new(info);
     view! {
-        <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="text-muted">{words.get("loading")}</p> }>
             {move || me.get().map(|who| match who {
                 Ok(Some(Me::Customer { name, .. })) => view! { <Chat info=info.get_value() name=Some(name) me/> }.into_any(),
                 Ok(Some(Me::Staff { .. })) => view! {
@@ -124,10 +141,11 @@ fn VisitorChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
         visit.dispatch(());
     });
     let info = StoredValue::new(info);
+    let words = Words::here();
     move || match visit.value().get() {
         Some(Ok(())) => view! { <Chat info=info.get_value() name=None me/> }.into_any(),
         Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
-        None => view! { <p class="text-muted">"Loading…"</p> }.into_any(),
+        None => view! { <p class="text-muted">{words.get("loading")}</p> }.into_any(),
     }
 }
 
@@ -136,6 +154,7 @@ fn VisitorChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
 #[component]
 fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
     let live = Live::start();
+    let words = Words::here();
     let key = StoredValue::new(info.widget_key.clone());
     let with_ai = !info.sign_in_first;
     let can_ask_for_person = with_ai && info.mode == SupportMode::AiAgentAndSupportTeam;
@@ -232,8 +251,8 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
     });
     let name_line = name.clone().map(|name| view! {
         <div class="flex items-center justify-between gap-3">
-            <p class="text-sm">"Signed in as " <strong>{name}</strong></p>
-            <button class="btn btn-small" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
+            <p class="text-sm">{words.get("signed-in-as")}" " <strong>{name}</strong></p>
+            <button class="btn btn-small" on:click=move |_| { leave.dispatch(()); }>{words.get("sign-out")}</button>
         </div>
     });
     view! {
@@ -243,7 +262,7 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
             <QueuePlace conversation=Signal::derive(move || conversation.get())/>
         </Show>
         {move || match conversation.get() {
-            Some(id) => view! {
+            Some(id) => { let ended_id = id.to_string(); view! {
                 <div class="card chat-card">
                     <ThreadView live conversation=id.clone() for_team=false/>
                 </div>
@@ -253,7 +272,7 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
                             on:click={
                                 let id = id.clone();
                                 move |_| { person.dispatch(id.clone()); }
-                            }>"Talk to a person"</button>
+                            }>{words.get("talk-to-person")}</button>
                         <p role="alert" class="text-danger text-sm">
                             {move || person.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
                         </p>
@@ -268,6 +287,15 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
                     </div>
                 </Show>
                 <Show when=ended>
+                    {
+                        let (rate_id, transcript_id) = (ended_id.clone(), ended_id.clone());
+                        view! {
+                            <RateConversation conversation=rate_id/>
+                            <div class="mt-2">
+                                <DownloadTranscript fetch=move || customer_transcript(transcript_id.clone())/>
+                            </div>
+                        }
+                    }
                     <button class="btn mt-3" on:click=move |_| {
                         if let Some(old) = conversation.get_untracked() {
                             live.unfollow(&old);
@@ -275,18 +303,14 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
                         conversation.set(None);
                         start.clear();
                         open.set(Some(Ok(None)));
-                    }>"Start a new conversation"</button>
+                    }>{words.get("start-new")}</button>
                 </Show>
-            }.into_any(),
+            }.into_any() }
             None => view! {
                 <div class="card grid gap-3">
-                    <p>{if with_ai {
-                        "Questions? Our AI agent answers at once from our help articles."
-                    } else {
-                        "Questions? Our team is here to help."
-                    }}</p>
+                    <p>{words.get(if with_ai { "intro-ai" } else { "intro-team" })}</p>
                     <button class="btn btn-primary" on:click=move |_| { start.dispatch(()); }
-                        disabled=move || start.pending().get()>"Start a conversation"</button>
+                        disabled=move || start.pending().get()>{words.get("start")}</button>
                     <p role="alert" class="text-danger text-sm">
                         {move || start.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
                     </p>
@@ -299,6 +323,7 @@ fn Chat(info: WidgetInfo, name: Option<String>, me: Viewer) -> impl IntoView {
 /// "Waiting for agent", with the place in the queue, refreshed every few seconds while waiting.
 #[component]
 fn QueuePlace(conversation: Signal<Option<ConversationId>>) -> impl IntoView {
+    let words = Words::here();
     let tick = RwSignal::new(0u32);
     #[cfg(feature = "browser")]
     {
@@ -325,11 +350,11 @@ fn QueuePlace(conversation: Signal<Option<ConversationId>>) -> impl IntoView {
     );
     view! {
         <p class="notice" role="status" data-testid="waiting">
-            "Waiting for agent… you will be connected to the next available person."
+            {words.get("waiting")}
             <Suspense fallback=|| ()>
                 {move || place.get().flatten().map(|n| view! {
                     <span class="block text-sm" data-testid="queue-position">
-                        {if n == 1 { "You are next in line.".to_string() } else { format!("You are number {n} in line.") }}
+                        {if n == 1 { words.get("queue-next") } else { words.with("queue-number", &[("n", &n.to_string())]) }}
                     </span>
                 })}
             </Suspense>

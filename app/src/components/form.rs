@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Field(
-    label: &'static str,
+    #[prop(into)] label: String,
     /// The input type: "email", "password", "text".
     kind: &'static str,
     autocomplete: &'static str,

@@ -5,4 +5,6 @@ pub mod customer_chat;
 pub mod customer_sign_in;
 pub mod form;
 pub mod host_messages;
+pub mod rating;
 pub mod time;
+pub mod transcript;

@@ -46,6 +46,11 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<ExperiencePage, Ba
         ai_published: s.ai_published,
         admins: admins(db, id).await?,
         spaces: spaces::all(db).await?,
+        language: s.language,
+        languages: crate::i18n::LANGUAGES
+            .iter()
+            .map(|l| (l.code.to_string(), l.name.to_string()))
+            .collect(),
     })
 }
 
@@ -207,6 +212,42 @@ pub async fn save(
     }
     change.commit().await?;
     Ok(checked)
+}
+
+/// The language the experience's chat speaks: one of `crate::i18n::LANGUAGES`, or empty to
+/// follow each customer's browser.
+pub async fn set_language(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+    language: &str,
+) -> Result<(), BackendError> {
+    let language = language.trim();
+    if !language.is_empty() && !crate::i18n::is_language(language) {
+        return Err(BackendError::Invalid(format!(
+            "The chat speaks {}; choose one of them or the customer's browser language.",
+            crate::i18n::LANGUAGES
+                .iter()
+                .map(|l| l.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
+    let current = stored_in(change.tx(), id).await?;
+    sqlx::query("UPDATE experiences SET language = $1 WHERE id = $2")
+        .bind((!language.is_empty()).then(|| language.to_string()))
+        .bind(id)
+        .execute(change.tx())
+        .await?;
+    let shown = |code: Option<&str>| code.unwrap_or("browser").to_string();
+    change.changed(Change::new(
+        format!("Customer experience {}", current.settings.name),
+        "Language",
+        shown(current.language.as_deref()),
+        shown((!language.is_empty()).then_some(language)),
+    ));
+    change.commit().await
 }
 
 /// A new identity secret: tokens signed with the old one are refused from now on.

@@ -52,8 +52,9 @@ pub async fn list(
     let mut out = Vec::new();
     for row in rows {
         let conv: Conversation = serde_json::from_str(&row.1)?;
-        let review = to_row(row, &conv, kinds.get(conv.id.as_str()));
+        let mut review = to_row(row, &conv, kinds.get(conv.id.as_str()));
         if only.is_none_or(|o| o == review.outcome) {
+            review.rating = crate::ratings::of_conversation(db, &review.conversation).await?;
             out.push(review);
         }
     }
@@ -83,7 +84,8 @@ pub async fn detail(
         return Err(BackendError::NotFound);
     }
     let customer = row.4.clone().unwrap_or_else(|| "Anonymous visitor".into());
-    let review = to_row(row, &conv, kinds.get(conversation.as_str()));
+    let mut review = to_row(row, &conv, kinds.get(conversation.as_str()));
+    review.rating = crate::ratings::of_conversation(db, conversation.as_str()).await?;
     let mut lines = Vec::new();
     let mut after = 0;
     'pages: loop {
@@ -153,6 +155,7 @@ fn to_row(row: Row, conv: &Conversation, turns: Option<&Vec<(String, String)>>) 
         } else {
             None
         },
+        rating: None,
     }
 }
 

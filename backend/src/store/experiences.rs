@@ -21,10 +21,11 @@ type Row = (
     String,
     String,
     i64,
+    Option<String>,
 );
 
 const COLUMNS: &str = "id, name, support_mode, website, embedded, space_id, fallback_message, \
-                       help_text, widget_key, allowed_domains, identity_secret, ai_published";
+                       help_text, widget_key, allowed_domains, identity_secret, ai_published, language";
 
 /// A stored experience, decoded.
 #[derive(Clone, Debug)]
@@ -34,10 +35,26 @@ pub struct Stored {
     pub widget_key: String,
     pub identity_secret: String,
     pub ai_published: bool,
+    /// The language the chat speaks whatever the browser asks for; `None` follows the browser.
+    pub language: Option<String>,
 }
 
 fn decode(row: Row) -> Result<Stored, BackendError> {
-    let (id, name, mode, website, embedded, space, fallback, help, key, domains, secret, ai) = row;
+    let (
+        id,
+        name,
+        mode,
+        website,
+        embedded,
+        space,
+        fallback,
+        help,
+        key,
+        domains,
+        secret,
+        ai,
+        language,
+    ) = row;
     Ok(Stored {
         settings: ChatSettings {
             name,
@@ -54,6 +71,7 @@ fn decode(row: Row) -> Result<Stored, BackendError> {
         widget_key: key,
         identity_secret: secret,
         ai_published: ai != 0,
+        language,
     })
 }
 

@@ -45,6 +45,9 @@ pub struct ReviewRow {
     pub answered_by: Vec<String>,
     /// The Conversation work item the team picked up, for handed-off ones.
     pub work_item: Option<String>,
+    /// The customer's satisfaction rating, if they gave one.
+    #[serde(default)]
+    pub rating: Option<crate::ratings::Rating>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

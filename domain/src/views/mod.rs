@@ -4,8 +4,10 @@
 
 pub mod ai;
 pub mod api_tokens;
+pub mod conversations;
 pub mod operations;
 pub mod settings;
+pub mod texts;
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,9 @@ pub struct QueueRow {
     pub conversation: Option<String>,
     /// False for a conversation the viewer may not read: the row shows only that it exists.
     pub readable: bool,
+    /// The customer's satisfaction rating, on the work item's own page (not in queue lists).
+    #[serde(default)]
+    pub rating: Option<crate::ratings::Rating>,
 }
 
 /// One page of a queue, in the filter's order. `next` is the cursor of the following page
@@ -53,6 +58,9 @@ pub struct ConversationDetails {
     /// The work types follow-up work in the conversation's space may take.
     #[serde(default)]
     pub work_types: Vec<String>,
+    /// The customer's satisfaction rating, once they gave one.
+    #[serde(default)]
+    pub rating: Option<crate::ratings::Rating>,
 }
 
 /// A customer's profile (SPEC R-VIEW-6): every conversation they have had, newest first;
@@ -75,6 +83,9 @@ pub struct ProfileConversation {
     pub status: String,
     pub resolution: Option<String>,
     pub readable: bool,
+    /// The customer's rating; shown only with the other details, to readers.
+    #[serde(default)]
+    pub rating: Option<crate::ratings::Rating>,
 }
 
 /// What a customer experience's widget needs to know. Public: it holds no secret.
@@ -95,4 +106,7 @@ pub struct WidgetInfo {
     /// The sites that may embed the widget (normalised entries, as in its `frame-ancestors`):
     /// the widget takes `Baton.identify` tokens only from a parent page on one of them.
     pub allowed_domains: Vec<String>,
+    /// The chat's words in the customer's language (the experience's, when it pins one).
+    #[serde(default)]
+    pub texts: texts::Texts,
 }

@@ -19,7 +19,13 @@ pub struct OperationsView {
     pub agents: Vec<AgentLoad>,
     /// Conversations with an agent (Active, Wrapping up).
     pub open: Vec<OpenConversation>,
+    /// Customer satisfaction per space in view over [`SATISFACTION_WINDOW`], by space name.
+    #[serde(default)]
+    pub satisfaction: Vec<(String, crate::ratings::Satisfaction)>,
 }
+
+/// How far back the live view's satisfaction figures reach: the last 30 days.
+pub const SATISFACTION_WINDOW: crate::time::Millis = 30 * 24 * crate::time::HOUR;
 
 /// The first-response goal's inputs for one conversation, so the page can tell at any second
 /// whether it is past.
@@ -67,6 +73,9 @@ pub struct AgentLoad {
     pub accepted: u32,
     /// The conversation offered to them now, if any (it counts toward their load).
     pub offer: Option<String>,
+    /// Their customers' ratings over [`SATISFACTION_WINDOW`].
+    #[serde(default)]
+    pub satisfaction: crate::ratings::Satisfaction,
 }
 
 impl AgentLoad {

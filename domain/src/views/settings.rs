@@ -100,6 +100,12 @@ pub struct ExperiencePage {
     pub admins: Vec<ExperienceAdmin>,
     /// Spaces to route to, with whether Live chat is on in each.
     pub spaces: Vec<SpaceSummary>,
+    /// The language the chat speaks whatever the browser asks for; `None` follows the browser.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The languages the chat speaks: (code, name in itself).
+    #[serde(default)]
+    pub languages: Vec<(String, String)>,
 }
 
 /// One change in the audit log.

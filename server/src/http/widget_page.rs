@@ -77,8 +77,13 @@ fn json_for_script(json: &str) -> String {
 }
 
 fn page(title: &str, head: &str, body: &str) -> String {
+    page_in("en", "ltr", title, head, body)
+}
+
+/// The page in the chat's language and writing direction.
+fn page_in(lang: &str, dir: &str, title: &str, head: &str, body: &str) -> String {
     format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>{title}</title><link rel="stylesheet" href="/baton.css">{head}</head><body class="bg-surface text-ink antialiased">{body}</body></html>"#
+        r#"<!DOCTYPE html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>{title}</title><link rel="stylesheet" href="/baton.css">{head}</head><body class="bg-surface text-ink antialiased">{body}</body></html>"#
     )
 }
 
@@ -100,7 +105,12 @@ pub async fn widget_page(
         .get::<Nonce>()
         .cloned()
         .unwrap_or_default();
-    let info = match backend::widget::info(&state.db, &key).await {
+    let accept_language = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let info = match backend::widget::info(&state.db, &key, accept_language).await {
         Ok(info) => info,
         Err(backend::BackendError::NotFound) => {
             let body = r#"<div class="widget-body"><p>This chat is not set up: the site's widget key is unknown.</p></div>"#;
@@ -133,9 +143,11 @@ pub async fn widget_page(
     );
     // The same header the chat draws, so nothing moves when it takes over.
     let body = format!(
-        r#"<div class="widget-frame"><header class="widget-header"><span class="brand-mark" aria-hidden="true">B</span><h1 class="widget-title">{name}</h1></header><div class="widget-body"><p class="text-muted">Loading…</p></div></div>"#
+        r#"<div class="widget-frame"><header class="widget-header"><span class="brand-mark" aria-hidden="true">B</span><h1 class="widget-title">{name}</h1></header><div class="widget-body"><p class="text-muted">{loading}</p></div></div>"#,
+        loading = escape_html(&info.texts.get("loading")),
     );
-    let mut response = Html(page(&name, &head, &body)).into_response();
+    let (lang, dir) = (escape_html(&info.texts.lang), info.texts.dir());
+    let mut response = Html(page_in(&lang, dir, &name, &head, &body)).into_response();
     // The settings change when an admin edits the experience: never reuse an old page.
     response
         .headers_mut()

@@ -139,6 +139,7 @@ fn ExperienceSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl 
             <Outcome result=outcome_of(save) ok="Chat settings saved."/>
         </form>
         <Widgets data reload/>
+        <super::experience_language::ChatLanguage data reload/>
         <Admins id data reload/>
     }
     .into_any()

@@ -14,7 +14,7 @@ use crate::live::Live;
 pub async fn live_operations() -> Result<OperationsView, AppError> {
     let (state, actor) = super::actions::actor().await?;
     let goal = i64::try_from(state.config.sla_first_response.as_millis()).unwrap_or(i64::MAX);
-    Ok(backend::operations::view(&state.db, &actor, goal).await?)
+    Ok(backend::operations::view(&state.db, &actor, goal, state.engine.now()).await?)
 }
 
 #[component]
@@ -58,6 +58,11 @@ fn Operations(view: OperationsView, live: Live) -> impl IntoView {
         <p class="text-sm text-muted mt-2" data-testid="ops-scope">
             {format!("Spaces: {}. Maximum conversations: {max}.", view.spaces.join(", "))}
         </p>
+        <p class="text-sm mt-1" data-testid="space-satisfaction">
+            {format!("Customer satisfaction, last 30 days: {}.", view.satisfaction.iter()
+                .map(|(space, s)| format!("{space} {}", s.label()))
+                .collect::<Vec<_>>().join("; "))}
+        </p>
         <section class="card mt-4" aria-labelledby="waiting-title">
             <h2 id="waiting-title" class="font-semibold">{format!("Waiting for agent ({})", view.waiting.len())}</h2>
             {if view.waiting.is_empty() {
@@ -74,7 +79,7 @@ fn Operations(view: OperationsView, live: Live) -> impl IntoView {
         <section class="card mt-4" aria-labelledby="agents-title">
             <h2 id="agents-title" class="font-semibold">{format!("Agents ({available} Available)")}</h2>
             <table class="table" aria-label="Agents">
-                <thead><tr><th>"Agent"</th><th>"Availability"</th><th>"Load"</th><th>"Pending offer"</th></tr></thead>
+                <thead><tr><th>"Agent"</th><th>"Availability"</th><th>"Load"</th><th>"Pending offer"</th><th>"Satisfaction (30 days)"</th></tr></thead>
                 <tbody>{view.agents.into_iter().map(|a| view! { <AgentLine a max/> }).collect_view()}</tbody>
             </table>
         </section>
@@ -121,6 +126,7 @@ fn AgentLine(a: AgentLoad, max: u32) -> impl IntoView {
             <td>{if a.available { "Available" } else { "Unavailable" }}</td>
             <td data-testid="load" class:font-semibold=full>{format!("{load} of {max}")}</td>
             <td>{a.offer.map(|_| "Offer pending").unwrap_or("—")}</td>
+            <td data-testid="satisfaction">{a.satisfaction.label()}</td>
         </tr>
     }
 }

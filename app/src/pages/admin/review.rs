@@ -37,7 +37,7 @@ pub fn ReviewPage() -> impl IntoView {
                                 <table class="table mt-4" aria-label="Conversations with the AI agent">
                                     <thead><tr>
                                         <th>"Started"</th><th>"Experience"</th><th>"Customer"</th><th>"Outcome"</th>
-                                        <th>"Answers"</th><th>"Answered by"</th><th>"Work item"</th><th><span class="sr-only">"Transcript"</span></th>
+                                        <th>"Answers"</th><th>"Answered by"</th><th>"Rating"</th><th>"Work item"</th><th><span class="sr-only">"Transcript"</span></th>
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|row| {
@@ -54,6 +54,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                     <td>{outcome_text}</td>
                                                     <td>{row.answers}</td>
                                                     <td data-testid="answered-by">{row.answered_by.join(", ")}</td>
+                                                    <td data-testid="review-rating">{row.rating.as_ref().map(|r| r.label()).unwrap_or_else(|| "—".into())}</td>
                                                     <td>{row.work_item.clone().map(|w| view! {
                                                         <a class="link" href=format!("/agent/work/{w}")>"Open work item"</a>
                                                     })}</td>

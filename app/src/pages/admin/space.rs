@@ -86,7 +86,8 @@ fn SpaceSettings(data: Signal<Option<Page>>, reload: Callback<()>) -> impl IntoV
         <Members space=space.clone() data reload/>
         <WorkTypes space=space.clone() data reload/>
         <Queues space=space.clone() data reload/>
-        <Goals space data reload/>
+        <Goals space=space.clone() data reload/>
+        <super::saved_replies::SavedReplies space/>
     }
     .into_any()
 }

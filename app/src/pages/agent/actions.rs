@@ -3,17 +3,9 @@
 
 use leptos::prelude::*;
 
-use serde::{Deserialize, Serialize};
-
 use crate::AppError;
 
-/// One line of the agent's **Conversations** list (SPEC R-VIEW-1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConversationSummary {
-    pub id: String,
-    pub customer_name: String,
-    pub status: String,
-}
+pub use domain::views::conversations::ConversationSummary;
 
 #[cfg(feature = "ssr")]
 async fn agent() -> Result<(crate::state::AppState, domain::AgentId), AppError> {
@@ -91,15 +83,35 @@ pub async fn end_conversation(conversation: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "agent/conversations")]
 pub async fn my_conversations() -> Result<Vec<ConversationSummary>, AppError> {
     let (state, agent) = agent().await?;
-    Ok(backend::conversations::for_agent(&state.db, &agent)
-        .await?
-        .into_iter()
-        .map(|c| ConversationSummary {
-            id: c.id,
-            customer_name: c.customer_name,
-            status: c.status,
-        })
-        .collect())
+    let now = state.engine.now();
+    Ok(backend::conversations::for_agent(&state.db, &agent, now).await?)
+}
+
+/// The saved replies of the conversation's space, filled in for its customer and this agent.
+#[server(prefix = "/api", endpoint = "agent/saved-replies")]
+pub async fn saved_replies_for(
+    conversation: String,
+) -> Result<Vec<domain::saved_replies::SavedReply>, AppError> {
+    let (state, agent) = agent().await?;
+    let conversation = domain::ConversationId::new(conversation);
+    Ok(backend::saved_replies::for_conversation(&state.db, &agent, &conversation).await?)
+}
+
+/// The team's transcript of a conversation the agent may read (with internal notes).
+#[server(prefix = "/api", endpoint = "agent/transcript")]
+pub async fn agent_transcript(
+    conversation: String,
+) -> Result<domain::transcript::TranscriptFile, AppError> {
+    let (state, agent) = agent().await?;
+    Ok(backend::transcripts::transcript(
+        &state.db,
+        &domain::ConversationId::new(conversation),
+        backend::transcripts::TranscriptRequest {
+            readers: &[domain::access::Reader::Agent(agent)],
+            time: &crate::components::time::format_time,
+        },
+    )
+    .await?)
 }
 
 /// An **internal note**: team only, never sent to the customer (SPEC R-AGENT-1).

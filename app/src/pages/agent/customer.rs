@@ -83,6 +83,8 @@ fn conversation_item(c: ProfileConversation) -> impl IntoView {
             <strong>{c.status.clone()}</strong>
             " · started "{crate::components::time::format_time(c.started_at)}
             {c.resolution.clone().map(|r| format!(" · resolved as {r}"))}
+            {c.rating.clone().map(|r| format!(" · rated {}", r.label()))}
+            {c.rating.and_then(|r| r.comment).map(|comment| view! { <span class="block text-sm">{format!("“{comment}”")}</span> })}
             {(!c.readable).then_some(" · details hidden")}
         </li>
     }

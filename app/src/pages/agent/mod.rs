@@ -4,10 +4,12 @@
 
 pub mod actions;
 mod availability;
+mod conversation_list;
 pub mod customer;
 mod offers;
 mod panel;
 pub mod queues;
+mod saved_reply_picker;
 pub mod work_item;
 
 use domain::{Author, ConversationId, EventKind};
@@ -161,22 +163,7 @@ fn Dashboard(name: String) -> impl IntoView {
             <div class="dashboard-body">
                 <aside class="dashboard-side" aria-label="Your work">
                     <offers::Offers live on_accepted=open/>
-                    <h2 class="text-lg font-semibold mt-4">"Conversations"</h2>
-                    <Suspense fallback=|| ()>
-                        <ul class="conversation-list">
-                            {move || conversations.get().map(|list| match list {
-                                Ok(list) if list.is_empty() => view! { <li class="text-muted text-sm">"No conversations yet."</li> }.into_any(),
-                                Ok(list) => list.into_iter().map(|c| {
-                                    let id = ConversationId::new(c.id.clone());
-                                    let label = format!("{} · {}", c.customer_name, c.status);
-                                    view! {
-                                        <li><button class="link" on:click=move |_| open(id.clone())>{label}</button></li>
-                                    }
-                                }).collect_view().into_any(),
-                                Err(error) => view! { <li role="alert">{error.to_string()}</li> }.into_any(),
-                            })}
-                        </ul>
-                    </Suspense>
+                    <conversation_list::ConversationList conversations open/>
                 </aside>
                 <section class="dashboard-main">
                     <div role="tablist" aria-label="Open conversations" class="tabs">

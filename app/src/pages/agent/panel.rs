@@ -6,10 +6,12 @@ use domain::{Author, ConversationId, EventKind};
 use leptos::prelude::*;
 
 use super::actions::{
-    add_note, conversation_details, create_follow_up, end_conversation, resolutions,
-    resolve_conversation,
+    add_note, agent_transcript, conversation_details, create_follow_up, end_conversation,
+    resolutions, resolve_conversation,
 };
 use crate::components::chat::ThreadView;
+use crate::components::rating::RatingText;
+use crate::components::transcript::DownloadTranscript;
 use crate::live::Live;
 
 #[component]
@@ -93,6 +95,7 @@ pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoV
                         {d.resolution.clone().map(|r| view! {
                             <span class="text-sm" data-testid="resolution">{format!("Resolution: {r}")}</span>
                         })}
+                        {d.rating.clone().map(|rating| view! { <RatingText rating/> })}
                     </div>
                 }.into_any()
             }
@@ -111,7 +114,12 @@ pub fn ConversationPanel(live: Live, conversation: ConversationId) -> impl IntoV
         <p role="alert" class="text-sm text-danger">
             {move || end.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
         </p>
-        <ThreadView live conversation=conversation.clone() for_team=true/>
+        {
+            let transcript_id = id.clone();
+            view! { <DownloadTranscript fetch=move || agent_transcript(transcript_id.clone())/> }
+        }
+        <ThreadView live conversation=conversation.clone() for_team=true
+            aid=super::saved_reply_picker::saved_reply_aid(live, conversation.clone())/>
         <Show when=move || matches!(status().as_str(), "Active" | "Wrapping up")>
             <form class="note-form" aria-label="Internal note" on:submit=move |ev| {
                 ev.prevent_default();

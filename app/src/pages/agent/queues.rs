@@ -146,7 +146,7 @@ fn queue_row(row: QueueRow, assign: Action<String, Result<(), crate::AppError>>)
     view! {
         <tr>
             <td>{row.work_type.clone()}</td>
-            <td>{row.title.clone()}</td>
+            <td><a class="link" href=format!("/agent/work/{}", row.id)>{row.title.clone()}</a></td>
             <td>{row.status.clone()}</td>
             <td>{row.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</td>
             <td>{customer}</td>

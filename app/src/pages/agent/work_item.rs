@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::actions::work_item;
 use super::{DashboardBar, StaffOnly};
+use crate::components::rating::RatingText;
 use crate::components::time::format_time;
 
 #[component]
@@ -42,6 +43,10 @@ fn WorkItem(name: String) -> impl IntoView {
                                     _ if !row.readable => view! { <span class="text-muted">"Only the agents in this conversation can see its details."</span> }.into_any(),
                                     _ => view! { <span>"—"</span> }.into_any(),
                                 }}</dd>
+                                {row.rating.clone().map(|rating| view! {
+                                    <dt class="font-semibold">"Customer rating"</dt>
+                                    <dd><RatingText rating/></dd>
+                                })}
                             </dl>
                         }.into_any(),
                     })}

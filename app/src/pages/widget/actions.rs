@@ -10,7 +10,13 @@ use crate::AppError;
 #[server(prefix = "/api", endpoint = "widget/info", client = crate::widget_session::SessionAwareClient)]
 pub async fn load_widget_info(key: String) -> Result<WidgetInfo, AppError> {
     let state = crate::state::AppState::from_context()?;
-    Ok(backend::widget::info(&state.db, &key).await?)
+    // The browser's languages: sent with the page's request and with this call from the widget.
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    let accept_language = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Ok(backend::widget::info(&state.db, &key, accept_language).await?)
 }
 
 /// The open conversation of the signed-in customer or of this session's anonymous visitor.
@@ -95,4 +101,44 @@ pub async fn identify(key: String, token: String) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
     let customer = backend::widget::identify(&state.db, &key, &token).await?;
     crate::auth::session::begin(backend::sessions::SignedIn::Customer(customer.to_string())).await
+}
+
+/// The customer's satisfaction rating of their conversation once it has ended (1 to 5, an
+/// optional comment); a second rating replaces the first.
+#[server(prefix = "/api", endpoint = "widget/rate", client = crate::widget_session::SessionAwareClient)]
+pub async fn rate_conversation(
+    conversation: String,
+    score: i64,
+    comment: String,
+) -> Result<(), AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let who = crate::auth::session::chatter(false).await?;
+    backend::ratings::rate(
+        &state.db,
+        &crate::auth::session::readers(&who),
+        &domain::ConversationId::new(conversation),
+        score,
+        &comment,
+        state.engine.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The customer's transcript of their conversation, as a file to save.
+#[server(prefix = "/api", endpoint = "widget/transcript", client = crate::widget_session::SessionAwareClient)]
+pub async fn customer_transcript(
+    conversation: String,
+) -> Result<domain::transcript::TranscriptFile, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let who = crate::auth::session::chatter(false).await?;
+    Ok(backend::transcripts::transcript(
+        &state.db,
+        &domain::ConversationId::new(conversation),
+        backend::transcripts::TranscriptRequest {
+            readers: &crate::auth::session::readers(&who),
+            time: &crate::components::time::format_time,
+        },
+    )
+    .await?)
 }

@@ -29,6 +29,9 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
     #[cfg(feature = "browser")]
     crate::widget_session::enter_widget_mode();
     let title = info.name.clone();
+    let texts = info.texts.clone();
+    let (close_label, loading) = (texts.get("close-chat"), texts.get("loading"));
+    let (lang, dir) = (texts.lang.clone(), texts.dir());
     let info = StoredValue::new(info);
     // Whether the session to use is known: at once at the top level; in a frame, once the
     // embedding page has handed over the token it keeps (or has had two seconds to).
@@ -110,11 +113,11 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
     }
     Effect::new(move |_| tell_host("baton:ready", None));
     view! {
-        <div class="widget-frame">
+        <div class="widget-frame" lang=(!lang.is_empty()).then_some(lang) dir=dir>
             <header class="widget-header">
                 <span class="brand-mark" aria-hidden="true">"B"</span>
                 <h1 class="widget-title">{title}</h1>
-                <button class="btn btn-small ml-auto" type="button" aria-label="Close chat"
+                <button class="btn btn-small ml-auto" type="button" aria-label=close_label
                     on:click=move |_| tell_host("baton:close", None)>"×"</button>
             </header>
             <div class="widget-body">
@@ -127,7 +130,7 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
                     me.set_value(Some(viewer));
                     view! { <CustomerChat info=info.get_value() me=viewer/> }.into_any()
                 } else {
-                    view! { <p class="text-muted">"Loading…"</p> }.into_any()
+                    view! { <p class="text-muted">{loading.clone()}</p> }.into_any()
                 }}
             </div>
         </div>

@@ -122,6 +122,20 @@ pub fn figures_only_for_staff(_: &Site, who: Who, body: &str) -> Result<(), Stri
     Ok(())
 }
 
+/// A transcript someone may read holds the customer's words (the leak search checks that the
+/// customer's copy has no internal note).
+pub fn transcript_holds_the_chat(_: &Site, _: Who, body: &str) -> Result<(), String> {
+    let decoded = percent_encoding::percent_decode_str(body).decode_utf8_lossy();
+    if decoded.contains(super::roles::PRIVATE_MESSAGE) && decoded.contains("Transcript: ") {
+        Ok(())
+    } else {
+        Err(format!(
+            "the transcript lacks the chat: {}",
+            body.chars().take(240).collect::<String>()
+        ))
+    }
+}
+
 pub fn open_chat_only_for_its_customer(s: &Site, who: Who, body: &str) -> Result<(), String> {
     let open = json(body)?;
     match who {

@@ -94,8 +94,10 @@ fn wrong_error(status: u16, body: &str) -> Option<String> {
 }
 
 fn leaks(site: &Site, who: Who, cell: &str, body: &str, failures: &mut Vec<String>) {
+    // A transcript travels percent-encoded in a data: URL; a secret is searched for there too.
+    let decoded = percent_encoding::percent_decode_str(body).decode_utf8_lossy();
     for secret in site.hidden_from(who) {
-        if body.contains(&secret.value) {
+        if body.contains(&secret.value) || decoded.contains(&secret.value) {
             failures.push(format!("{cell}: shows {}", secret.label));
         }
     }

@@ -108,8 +108,11 @@ pub struct Site {
     pub published_article: String,
 }
 
-/// The customer's words in her live conversation: no server function may ever show them.
+/// The customer's words in her live conversation: no server function shows them to anyone
+/// but her and Ada (their transcripts).
 pub const PRIVATE_MESSAGE: &str = "My card ends in 4242, order SECRET-77";
+/// Ada's internal note in it: only Ada's transcript may hold it.
+pub const TEAM_NOTE: &str = "Team only: refund approved, NOTE-93";
 pub const HELP_KEY: &str = backend::demo::DEMO_WIDGET_KEY;
 pub const SHOP_KEY: &str = "wk_demo_shop";
 

@@ -8,7 +8,9 @@ use domain::experience::ChatSettings;
 use domain::protocol::{ClientFrame, ServerFrame};
 use serde_json::Value;
 
-use super::roles::{Actor, HELP_KEY, PRIVATE_MESSAGE, SHOP_KEY, Secret, Site, Who, pairs, post};
+use super::roles::{
+    Actor, HELP_KEY, PRIVATE_MESSAGE, SHOP_KEY, Secret, Site, TEAM_NOTE, Who, pairs, post,
+};
 use crate::helpers::TestApp;
 
 const DRAFT_BODY: &str = "UNRELEASED-DRAFT-7731: prices go up in May.";
@@ -231,6 +233,14 @@ pub async fn set_up(app: TestApp) -> Site {
     )
     .await;
     say_privately(&site).await;
+    // Ada's internal note: the team's transcript holds it, the customer's never does.
+    let live = site.live.clone();
+    site.ok(
+        Who::AgentIn,
+        "agent/note",
+        &[("conversation", &live), ("body", TEAM_NOTE)],
+    )
+    .await;
     site.follow_up = text(
         &site
             .ok(
@@ -273,7 +283,9 @@ fn secrets(site: &Site, identity_secrets: &[String]) -> Vec<Secret> {
         secret("the customer's conversation id", &site.live, &[Customer, AgentIn, AgentOut, SiteAdmin]),
         secret("the other customer's name", "Bea Other", &[OtherCustomer, SiteAdmin]),
         secret("the other customer's email", "bea.other@example.com", &[OtherCustomer, SiteAdmin]),
-        secret("the customer's private message", PRIVATE_MESSAGE, &[]),
+        // Her words reach only the two people in the conversation, in their transcripts.
+        secret("the customer's private message", PRIVATE_MESSAGE, &[Customer, AgentIn]),
+        secret("an internal note", TEAM_NOTE, &[AgentIn]),
         secret("the team's space id", &site.demo_space, &[AgentIn, AgentOut, SiteAdmin]),
         secret("a pending invitation's token", &site.pending_invitation, &[SiteAdmin]),
         secret("an unpublished article", DRAFT_BODY, &[SiteAdmin]),

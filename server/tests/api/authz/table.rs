@@ -116,6 +116,10 @@ pub fn rows() -> Vec<Row> {
         row("widget/identify", |_, w| pairs(&[("key", HELP_KEY), ("token", &forged_token(w))]), [D422; 7]).fresh(),
         // SPEC R-HAND-1: only the conversation's own customer asks for a person.
         row("widget/person", |s, _| pairs(&[("conversation", &s.ai_chat)]), [D404, ALLOW, D404, D404, D404, D404, D404]),
+        // Only the conversation's own customer may rate it, and only once it has ended.
+        row("widget/rate", |s, _| pairs(&[("conversation", &s.live), ("score", "5"), ("comment", "")]), [D404, D422, D404, D404, D404, D404, D404]),
+        row("widget/transcript", |s, _| pairs(&[("conversation", &s.live)]), [D404, ALLOW, D404, D404, D404, D404, D404])
+            .check(transcript_holds_the_chat),
         // The dashboard (SPEC R-VIEW-*, R-AGENT-*, R-ROUTE-9).
         row("agent/availability", |_, _| pairs(&[("available", "false"), ("space", "")]), STAFF),
         row("agent/accept", |s, _| pairs(&[("conversation", &s.live)]), [D403, D403, D403, D422, D422, D422, D422]),
@@ -125,6 +129,8 @@ pub fn rows() -> Vec<Row> {
         row("agent/resolutions", none, STAFF),
         row("agent/follow-up", |s, _| pairs(&[("conversation", &s.live), ("work_type", "Bug"), ("title", "Look into it")]), PARTICIPANT),
         row("agent/conversation", |s, _| pairs(&[("conversation", &s.live)]), PARTICIPANT),
+        row("agent/saved-replies", |s, _| pairs(&[("conversation", &s.live)]), PARTICIPANT),
+        row("agent/transcript", |s, _| pairs(&[("conversation", &s.live)]), PARTICIPANT).check(transcript_holds_the_chat),
         row("agent/queue", |_, _| pairs(&[("filter", "ORDER BY created DESC")]), STAFF),
         // Issue 15 item 7: a filter cannot find a conversation by a customer one may not see.
         row("agent/queue", |_, _| pairs(&[("filter", "type = Conversation AND customer = \"casey@demo.baton.test\"")]), STAFF)
@@ -158,11 +164,20 @@ pub fn rows() -> Vec<Row> {
         row("admin/space/queue", |s, w| pairs(&[("space", &s.demo_space), ("name", &format!("Queue of {}", w.slug())), ("filter", "type = Task")]), SITE_ADMIN),
         row("admin/space/remove-queue", |s, _| pairs(&[("queue", &s.doomed_queue)]), SITE_ADMIN),
         row("admin/space/sla", |s, _| pairs(&[("space", &s.demo_space), ("work_type", ""), ("minutes", "10")]), SITE_ADMIN),
+        row("admin/space/saved-replies", |s, _| pairs(&[("space", &s.demo_space)]), SITE_ADMIN),
+        row("admin/space/saved-replies", |s, _| pairs(&[("space", &s.other_space)]), OWN_SPACE_ADMIN).about("the other space"),
+        row("admin/space/saved-replies/add", |s, w| pairs(&[("space", &s.demo_space), ("shortcut", &format!("matrix-{}", w.slug())), ("body", "Hi {customer}")]), SITE_ADMIN),
+        row("admin/space/saved-replies/add", |s, w| pairs(&[("space", &s.other_space), ("shortcut", &format!("matrix-{}", w.slug())), ("body", "Hi {customer}")]), OWN_SPACE_ADMIN).about("the other space"),
+        // No such reply: the site admin is told so, everyone else is refused first.
+        row("admin/space/saved-replies/remove", |s, _| pairs(&[("space", &s.demo_space), ("id", "no-such-reply")]), [D403, D403, D403, D403, D403, D403, D404]),
         row("admin/experiences", none, STAFF).check(experiences_listed_only_to_their_admins),
         row("admin/experiences/create", |_, w| pairs(&[("name", &format!("Experience of {}", w.slug()))]), SITE_ADMIN),
         row("admin/experience", |s, _| pairs(&[("experience", &s.help_experience)]), SITE_ADMIN),
         row("admin/experience/save", |s, _| experience_form(s), SITE_ADMIN),
         row("admin/experience/rotate-secret", |s, _| pairs(&[("experience", &s.shop_experience)]), SITE_ADMIN),
+        row("admin/experience/language", |s, _| pairs(&[("experience", &s.shop_experience), ("language", "")]), SITE_ADMIN),
+        row("admin/experience/language", |s, _| pairs(&[("experience", &s.shop_experience), ("language", "klingon")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("a language the chat does not speak"),
         row("admin/experience/admin", |s, _| pairs(&[("experience", &s.help_experience), ("email", "tom@example.com"), ("user", ""), ("add", "true")]), SITE_ADMIN),
         row("admin/audit", none, SITE_ADMIN),
         row("admin/ai-agent", |s, _| pairs(&[("experience", &s.shop_experience)]), SITE_ADMIN),

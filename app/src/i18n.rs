@@ -1,0 +1,53 @@
+//! The customer's chat in their language. The server sends the words (see `backend::i18n`)
+//! with the widget's information; the customer's chat provides them as a context, and the
+//! components look them up here. The team's dashboard, which shares the thread and the
+//! transcript button with the customer, provides none and keeps its English.
+
+use domain::views::texts::Texts;
+use leptos::prelude::*;
+
+/// The words in reach of a component, taken once when it is built (closures that draw later
+/// may run where the context is no longer visible). Copy, so any closure can hold it.
+#[derive(Clone, Copy)]
+pub struct Words(StoredValue<Option<Texts>>);
+
+impl Words {
+    /// The words the customer's chat provides, if any.
+    pub fn here() -> Words {
+        Words(StoredValue::new(use_context::<Texts>()))
+    }
+
+    /// The customer's words for `key`. Used where only the customer's chat draws.
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .with_value(|t| t.as_ref().map_or_else(|| key.to_string(), |t| t.get(key)))
+    }
+
+    /// The customer's words for `key` with its placeables filled.
+    pub fn with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.0.with_value(|t| {
+            t.as_ref()
+                .map_or_else(|| key.to_string(), |t| t.with(key, args))
+        })
+    }
+
+    /// The customer's words for `key`, or `english` on the team's dashboard.
+    pub fn or(&self, key: &str, english: &str) -> String {
+        self.0.with_value(|t| {
+            t.as_ref()
+                .map_or_else(|| english.to_string(), |t| t.get(key))
+        })
+    }
+
+    /// As [`Words::or`], with placeables: `english` holds `{name}` where the name goes.
+    pub fn or_with(&self, key: &str, english: &str, args: &[(&str, &str)]) -> String {
+        self.0.with_value(|t| match t {
+            Some(t) => t.with(key, args),
+            None => args
+                .iter()
+                .fold(english.to_string(), |text, (name, value)| {
+                    text.replace(&format!("{{{name}}}"), value)
+                }),
+        })
+    }
+}

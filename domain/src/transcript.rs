@@ -1,0 +1,86 @@
+//! A conversation's transcript as a plain-text download: a header, then one line per message
+//! with its time and author, and the moments the customer saw (handoff, end). The customer's
+//! copy never holds internal notes or the work item's bookkeeping (SPEC R-AGENT-1); the team's
+//! copy has both.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{Author, ConversationEvent, EventKind};
+use crate::ids::AgentId;
+
+/// A transcript ready to save: the file's name and a `data:` URL of its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptFile {
+    pub file_name: String,
+    pub href: String,
+}
+
+/// Who and what the transcript is about.
+pub struct TranscriptHeader<'a> {
+    /// The customer experience's name ("Baton Help").
+    pub experience: &'a str,
+    pub customer: &'a str,
+    pub conversation: &'a str,
+}
+
+/// The transcript's text. `agent_name` names agents as the reader should see them; `time`
+/// writes a moment (unix ms) in the reader's terms.
+pub fn render(
+    header: &TranscriptHeader<'_>,
+    events: &[ConversationEvent],
+    for_team: bool,
+    agent_name: impl Fn(&AgentId) -> String,
+    time: impl Fn(i64) -> String,
+) -> String {
+    let mut out = format!(
+        "Transcript: {} with {}\nConversation {}\n",
+        header.experience, header.customer, header.conversation
+    );
+    if let Some(first) = events.first() {
+        out.push_str(&format!("Started {}\n", time(first.at.as_millis())));
+    }
+    out.push('\n');
+    for event in events {
+        if !for_team && !event.visible_to_customer() {
+            continue;
+        }
+        let line = match &event.kind {
+            EventKind::Message { author, body, .. } => {
+                let who = match author {
+                    Author::Customer => header.customer.to_string(),
+                    Author::Ai => "AI agent".to_string(),
+                    Author::Agent(id) => agent_name(id),
+                };
+                format!("{who}: {}", indent(body))
+            }
+            EventKind::Note { agent, body } => {
+                format!("Internal note by {}: {}", agent_name(agent), indent(body))
+            }
+            EventKind::Assigned { agent } => {
+                format!("{} joined the conversation.", agent_name(agent))
+            }
+            EventKind::HandedOff { .. } => {
+                "The AI agent passed the conversation to the team.".into()
+            }
+            EventKind::HandoffRequested { .. } => {
+                "The AI agent asked the customer to sign in for a person.".into()
+            }
+            EventKind::FallbackShown => {
+                "No agent was available; the fallback message was shown.".into()
+            }
+            EventKind::InactivityWarning => {
+                "The conversation was about to close for inactivity.".into()
+            }
+            EventKind::Ended { .. } => "The conversation ended.".into(),
+            EventKind::StatusChanged { to, .. } => format!("Status: {}", to.label()),
+            EventKind::Resolved { resolution, .. } => format!("Resolved: {resolution}"),
+        };
+        out.push_str(&format!("[{}] {line}\n", time(event.at.as_millis())));
+    }
+    out
+}
+
+/// A body's later lines indented, so each message still starts a line of its own.
+fn indent(body: &str) -> String {
+    body.replace('\n', "\n    ")
+}
