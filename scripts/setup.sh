@@ -51,10 +51,10 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
 fi
 
 # npm packages: Playwright (test runner only, never its browser download), binaryen's
-# wasm-opt (Debian's binaryen 108 breaks hydration), and an OpenAPI 3.1 validator for the
-# REST API's document.
+# wasm-opt (Debian's binaryen 108 breaks hydration), an OpenAPI 3.1 validator for the
+# REST API's document, and axe for the accessibility checks.
 if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] \
-  || [ ! -d node_modules/@seriousme/openapi-schema-validator ]; then
+  || [ ! -d node_modules/@seriousme/openapi-schema-validator ] || [ ! -d node_modules/@axe-core/playwright ]; then
   say "installing npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
