@@ -6,48 +6,45 @@
 use domain::views::texts::Texts;
 use leptos::prelude::*;
 
-/// The words in reach of a component, taken once when it is built (closures that draw later
-/// may run where the context is no longer visible). Copy, so any closure can hold it.
+/// Looks words up in the context at each use (views draw under the component's owner, which
+/// sees the context). Holds nothing, so any closure can copy it; no stored value per component
+/// also keeps the widget's code smaller.
 #[derive(Clone, Copy)]
-pub struct Words(StoredValue<Option<Texts>>);
+pub struct Words;
 
 impl Words {
-    /// The words the customer's chat provides, if any.
     pub fn here() -> Words {
-        Words(StoredValue::new(use_context::<Texts>()))
+        Words
+    }
+
+    fn texts() -> Option<Texts> {
+        use_context::<Texts>()
     }
 
     /// The customer's words for `key`. Used where only the customer's chat draws.
     pub fn get(&self, key: &str) -> String {
-        self.0
-            .with_value(|t| t.as_ref().map_or_else(|| key.to_string(), |t| t.get(key)))
+        Self::texts().map_or_else(|| key.to_string(), |t| t.get(key))
     }
 
     /// The customer's words for `key` with its placeables filled.
     pub fn with(&self, key: &str, args: &[(&str, &str)]) -> String {
-        self.0.with_value(|t| {
-            t.as_ref()
-                .map_or_else(|| key.to_string(), |t| t.with(key, args))
-        })
+        Self::texts().map_or_else(|| key.to_string(), |t| t.with(key, args))
     }
 
     /// The customer's words for `key`, or `english` on the team's dashboard.
     pub fn or(&self, key: &str, english: &str) -> String {
-        self.0.with_value(|t| {
-            t.as_ref()
-                .map_or_else(|| english.to_string(), |t| t.get(key))
-        })
+        Self::texts().map_or_else(|| english.to_string(), |t| t.get(key))
     }
 
     /// As [`Words::or`], with placeables: `english` holds `{name}` where the name goes.
     pub fn or_with(&self, key: &str, english: &str, args: &[(&str, &str)]) -> String {
-        self.0.with_value(|t| match t {
+        match Self::texts() {
             Some(t) => t.with(key, args),
             None => args
                 .iter()
                 .fold(english.to_string(), |text, (name, value)| {
                     text.replace(&format!("{{{name}}}"), value)
                 }),
-        })
+        }
     }
 }

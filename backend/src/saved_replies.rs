@@ -46,9 +46,10 @@ pub async fn add(
     shortcut: &str,
     body: &str,
 ) -> Result<SavedReply, BackendError> {
+    // The role first: someone without it learns nothing, not even what a reply may be.
+    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
     let shortcut = check_shortcut(shortcut).map_err(BackendError::Invalid)?;
     let body = check_body(body).map_err(BackendError::Invalid)?;
-    let mut change = Audited::begin(db, actor, Setting::Space(space)).await?;
     let space_name = name_of_in(change.tx(), space).await?;
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM saved_replies WHERE space_id = $1")
         .bind(space)

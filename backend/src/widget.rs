@@ -47,7 +47,9 @@ fn info_from(s: Stored, plan_allows_live_chat: bool, accept_language: &str) -> W
         closed_reason,
         sign_in_first: !ai_ready,
         allowed_domains: s.settings.allowed_domains,
-        texts,
+        lang: texts.lang,
+        rtl: texts.rtl,
+        words: texts.lines,
     }
 }
 

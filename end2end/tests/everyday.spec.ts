@@ -2,9 +2,14 @@
 // filled in with the customer's and the agent's name; after the chat is resolved it stays in the
 // agent's Conversations list under Recently closed with its resolution, and opens read-only.
 import { test, expect, newCustomer, signInAvailableAgent, signInStaff, waitForHydration, resolveAndStepAway } from './fixtures';
+import { checkAccessibility, saveAxeResults } from './axe';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+
+test.afterAll(() => saveAxeResults(SCREENSHOTS));
+
+test.describe.configure({ timeout: 90_000 });
 
 test('a saved reply is inserted with / and the closed chat stays in Conversations with its resolution', async ({ page, browser }) => {
   // The admin adds a saved reply to the demo space.
@@ -20,7 +25,7 @@ test('a saved reply is inserted with / and the closed chat stays in Conversation
   await form.getByLabel('Reply').fill('Thanks for waiting, {customer}. {agent} here, happy to help!');
   await form.getByRole('button', { name: 'Add saved reply' }).click();
   await expect(section.getByRole('status')).toHaveText('Saved reply added.');
-  await expect(section.getByText(`/${shortcut}`)).toBeVisible();
+  await expect(section.getByRole('listitem').filter({ hasText: `/${shortcut}` })).toBeVisible();
   // The same shortcut again is refused with a reason.
   await form.getByLabel('Shortcut').fill(shortcut);
   await form.getByLabel('Reply').fill('Another text');
@@ -43,6 +48,7 @@ test('a saved reply is inserted with / and the closed chat stays in Conversation
   await expect(list).toBeVisible();
   await expect(list.getByRole('option', { name: new RegExp(`/${shortcut}`) })).toBeVisible();
   await agent.screenshot({ path: path.join(SCREENSHOTS, 'saved replies - picker.png') });
+  await checkAccessibility(agent, 'agent dashboard with a chat and the saved replies open');
   // Escape closes the list and leaves the text; typing on opens it again.
   await composer.press('Escape');
   await expect(list).toHaveCount(0);
@@ -90,7 +96,8 @@ test('a saved reply is inserted with / and the closed chat stays in Conversation
 
   // The admin removes the reply again.
   await section.getByRole('button', { name: `Remove saved reply /${shortcut}` }).click();
-  await expect(section.getByText(`/${shortcut}`)).toHaveCount(0);
+  await expect(section.getByText('Saved reply removed.')).toBeVisible();
+  await expect(section.getByRole('listitem').filter({ hasText: `/${shortcut}` })).toHaveCount(0);
 
   await customer.context.close();
   await agentContext.close();

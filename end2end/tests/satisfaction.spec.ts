@@ -1,10 +1,14 @@
 // After a chat, the customer rates it and downloads the transcript; the rating shows on the
 // work item once Closed, and the agent downloads the team's transcript with the internal note.
 import { test, expect, newCustomer, signInAvailableAgent, resolveAndStepAway, waitForHydration } from './fixtures';
+import { checkAccessibility, saveAxeResults } from './axe';
 import * as fs from 'fs';
 import * as path from 'path';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+
+test.afterAll(() => saveAxeResults(SCREENSHOTS));
+test.describe.configure({ timeout: 90_000 });
 
 test('a customer rates the chat after it is Closed, the rating shows on the work item, and both download transcripts', async ({ page, browser }) => {
   await signInAvailableAgent(page, 'grace@demo.baton.test');
@@ -20,7 +24,7 @@ test('a customer rates the chat after it is Closed, the rating shows on the work
   await expect(page.getByTestId('transcript')).toContainText('My parcel never came.');
   await page.getByLabel('Message', { exact: true }).fill('I have sent a new one today.');
   await page.getByLabel('Message', { exact: true }).press('Enter');
-  await page.getByLabel('Internal note').fill('Second parcel sent, tracking 42');
+  await page.getByRole('textbox', { name: 'Internal note' }).fill('Second parcel sent, tracking 42');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByTestId('transcript')).toContainText('Second parcel sent');
 
@@ -34,6 +38,7 @@ test('a customer rates the chat after it is Closed, the rating shows on the work
   // The customer rates it 4 of 5 with a comment.
   const rate = chat.getByRole('form', { name: 'Rate this conversation' });
   await expect(rate).toBeVisible();
+  await checkAccessibility(chat, 'support website after the chat (rating form)');
   await rate.getByRole('radio', { name: '4 of 5' }).check();
   await rate.getByLabel('Comment (optional)').fill('Quick and kind');
   await rate.getByRole('button', { name: 'Send rating' }).click();

@@ -60,7 +60,8 @@ impl Viewer {
 /// direction. `me` is refetched after a sign-in.
 #[component]
 pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
-    let (lang, dir) = (info.texts.lang.clone(), info.texts.dir());
+    let texts = info.texts();
+    let (lang, dir) = (texts.lang.clone(), texts.dir());
     view! {
         <div class="customer-chat" lang=(!lang.is_empty()).then_some(lang) dir=dir>
             <ChatBody info me/>
@@ -71,7 +72,7 @@ pub fn CustomerChat(info: WidgetInfo, me: Viewer) -> impl IntoView {
 #[component]
 fn ChatBody(info: WidgetInfo, me: Viewer) -> impl IntoView {
     provide_context(FallbackMessage(info.fallback_message.clone()));
-    provide_context(info.texts.clone());
+    provide_context(info.texts());
     let words = Words::here();
     if !info.chat_open {
         return view! {

@@ -222,6 +222,8 @@ pub async fn set_language(
     id: &str,
     language: &str,
 ) -> Result<(), BackendError> {
+    // The role first: someone without it learns nothing, not even what a language may be.
+    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
     let language = language.trim();
     if !language.is_empty() && !crate::i18n::is_language(language) {
         return Err(BackendError::Invalid(format!(
@@ -233,7 +235,6 @@ pub async fn set_language(
                 .join(", ")
         )));
     }
-    let mut change = Audited::begin(db, actor, Setting::Experience(id)).await?;
     let current = stored_in(change.tx(), id).await?;
     sqlx::query("UPDATE experiences SET language = $1 WHERE id = $2")
         .bind((!language.is_empty()).then(|| language.to_string()))

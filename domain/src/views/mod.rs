@@ -106,7 +106,24 @@ pub struct WidgetInfo {
     /// The sites that may embed the widget (normalised entries, as in its `frame-ancestors`):
     /// the widget takes `Baton.identify` tokens only from a parent page on one of them.
     pub allowed_domains: Vec<String>,
-    /// The chat's words in the customer's language (the experience's, when it pins one).
+    /// The chat's language (the experience's, when it pins one, else the browser's) and its
+    /// words, as [`texts::Texts`] holds them. Fields of their own rather than a nested struct:
+    /// decoding one more struct would cost the widget more code than these three fields do.
     #[serde(default)]
-    pub texts: texts::Texts,
+    pub lang: String,
+    #[serde(default)]
+    pub rtl: bool,
+    #[serde(default)]
+    pub words: String,
+}
+
+impl WidgetInfo {
+    /// The chat's words, to look up.
+    pub fn texts(&self) -> texts::Texts {
+        texts::Texts {
+            lang: self.lang.clone(),
+            rtl: self.rtl,
+            lines: self.words.clone(),
+        }
+    }
 }

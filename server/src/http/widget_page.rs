@@ -144,9 +144,9 @@ pub async fn widget_page(
     // The same header the chat draws, so nothing moves when it takes over.
     let body = format!(
         r#"<div class="widget-frame"><header class="widget-header"><span class="brand-mark" aria-hidden="true">B</span><h1 class="widget-title">{name}</h1></header><div class="widget-body"><p class="text-muted">{loading}</p></div></div>"#,
-        loading = escape_html(&info.texts.get("loading")),
+        loading = escape_html(&info.texts().get("loading")),
     );
-    let (lang, dir) = (escape_html(&info.texts.lang), info.texts.dir());
+    let (lang, dir) = (escape_html(&info.lang), info.texts().dir());
     let mut response = Html(page_in(&lang, dir, &name, &head, &body)).into_response();
     // The settings change when an admin edits the experience: never reuse an old page.
     response

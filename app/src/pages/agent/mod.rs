@@ -181,17 +181,28 @@ fn Dashboard(name: String) -> impl IntoView {
                                     let seen_seq = seen.with(|m| m.get(&unread_id).copied().unwrap_or(0));
                                     unread(live, &unread_id, seen_seq)
                                 });
+                                // A tab list holds only tabs (ARIA), so closing is the Delete
+                                // key on the tab (the tabs pattern for closable tabs) and the ×
+                                // beside it is a mouse shortcut hidden from assistive technology.
+                                let key_close_id = close_id.clone();
                                 view! {
-                                    <span class="tab">
-                                        <button role="tab"
+                                    <span class="tab" role="presentation">
+                                        <button role="tab" aria-keyshortcuts="Delete"
                                             aria-selected=move || (selected.get().as_ref() == Some(&active_id)).to_string()
-                                            on:click=move |_| selected.set(Some(select_id.clone()))>
+                                            on:click=move |_| selected.set(Some(select_id.clone()))
+                                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                                if ev.key() == "Delete" {
+                                                    ev.prevent_default();
+                                                    close_tab(key_close_id.clone());
+                                                }
+                                            }>
                                             {title}
                                             <Show when=move || count.get() != 0>
                                                 <span class="badge" aria-label="unread messages">{count}</span>
                                             </Show>
                                         </button>
-                                        <button class="tab-close" aria-label="Close tab" on:click=move |_| close_tab(close_id.clone())>"×"</button>
+                                        <span class="tab-close" aria-hidden="true" title="Close tab (Delete)"
+                                            on:click=move |_| close_tab(close_id.clone())>"×"</span>
                                     </span>
                                 }
                             }

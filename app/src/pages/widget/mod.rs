@@ -29,9 +29,8 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
     #[cfg(feature = "browser")]
     crate::widget_session::enter_widget_mode();
     let title = info.name.clone();
-    let texts = info.texts.clone();
+    let texts = info.texts();
     let (close_label, loading) = (texts.get("close-chat"), texts.get("loading"));
-    let (lang, dir) = (texts.lang.clone(), texts.dir());
     let info = StoredValue::new(info);
     // Whether the session to use is known: at once at the top level; in a frame, once the
     // embedding page has handed over the token it keeps (or has had two seconds to).
@@ -113,7 +112,8 @@ pub fn WidgetPage(info: WidgetInfo) -> impl IntoView {
     }
     Effect::new(move |_| tell_host("baton:ready", None));
     view! {
-        <div class="widget-frame" lang=(!lang.is_empty()).then_some(lang) dir=dir>
+        // The page's `<html>` already has the chat's `lang` and `dir` (the server wrote them).
+        <div class="widget-frame">
             <header class="widget-header">
                 <span class="brand-mark" aria-hidden="true">"B"</span>
                 <h1 class="widget-title">{title}</h1>
