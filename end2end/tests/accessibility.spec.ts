@@ -1,7 +1,7 @@
 // Every page passes axe (see axe.ts) in light and dark: the public pages, the widget, the
 // dashboard, queues, a customer profile, a work item and every settings page. First, the check
 // itself is shown to find what it should, so a green run means something.
-import { test, expect, signInStaff, waitForHydration, newCustomer } from './fixtures';
+import { test, expect, signInStaff, signInAvailableAgent, resolveAndStepAway, waitForHydration, newCustomer } from './fixtures';
 import { checkAccessibility as check, saveAxeResults } from './axe';
 import AxeBuilder from '@axe-core/playwright';
 import * as path from 'path';
@@ -49,32 +49,46 @@ test('the public pages pass axe: home, sign-in, support website, widget, help ar
   await page.goto('/w/wk_demo_help');
   await expect(page.getByTestId('sign-in-prompt')).toBeVisible();
   await check(page, 'widget (sign-in)');
-  // Signed in, ready to start (starting would leave a customer waiting for the specs after).
-  const customer = await newCustomer(browser, 'Axel Axe');
+  // Signed in, ready to start.
+  const customer = await newCustomer(browser, 'Ana Access');
   await check(customer.page, 'support website (signed in)');
   await customer.context.close();
 });
 
-test('the dashboard, queues, profile and work item pass axe', async ({ page }) => {
-  await signInStaff(page, 'ada@demo.baton.test');
-  await waitForHydration(page);
+test('the dashboard with a chat, queues, profile and work item pass axe', async ({ page, browser }) => {
+  // A chat of its own, so the pages have something to show whatever ran before.
+  await signInAvailableAgent(page, 'ada@demo.baton.test');
   await check(page, 'agent dashboard');
+  const customer = await newCustomer(browser, 'Axel Axe');
+  await customer.page.getByRole('button', { name: 'Start a conversation' }).click();
+  await page.getByRole('alertdialog', { name: 'Incoming conversation' }).filter({ hasText: 'Axel Axe' })
+    .getByRole('button', { name: 'Accept' }).click();
+  await page.getByRole('tab', { name: /Axel Axe/ }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Hello Axel, how can I help?');
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+  await expect(customer.page.getByTestId('transcript')).toContainText('how can I help?');
+  await check(page, 'agent dashboard with an Active chat');
+  await check(customer.page, 'support website in a chat');
+  await page.getByRole('button', { name: 'End conversation' }).click();
+  await resolveAndStepAway(page);
+  await check(customer.page, 'support website after the chat (rating form)');
+  await customer.context.close();
+
   await page.goto('/agent/queues');
   await waitForHydration(page);
   await page.getByRole('textbox', { name: 'Filter' }).fill('type = Conversation ORDER BY created DESC');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.getByTestId('queue')).toBeVisible();
+  await expect(page.getByTestId('queue')).toContainText('Axel Axe');
   await check(page, 'queues');
-  const customerLink = page.getByTestId('queue').locator('a[href^="/agent/customers/"]').first();
-  if (await customerLink.count()) {
-    await customerLink.click();
-    await waitForHydration(page);
-    await check(page, 'customer profile');
-    await page.goBack();
-    await waitForHydration(page);
-  }
-  const workLink = page.getByTestId('queue').locator('a[href^="/agent/work/"]').first();
-  await workLink.click();
+  const row = page.getByTestId('queue').getByRole('row').filter({ hasText: 'Axel Axe' }).first();
+  await row.getByRole('link', { name: 'Axel Axe', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Axel Axe' })).toBeVisible();
+  await check(page, 'customer profile');
+  await page.goBack();
+  await waitForHydration(page);
+  await page.getByRole('textbox', { name: 'Filter' }).fill('type = Conversation ORDER BY created DESC');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByTestId('queue').getByRole('row').filter({ hasText: 'Axel Axe' }).first().getByRole('link').first().click();
   await expect(page.getByRole('heading', { name: 'Work item' })).toBeVisible();
   await check(page, 'work item');
 });
