@@ -14,22 +14,12 @@ use backend::{
 use domain::time::HOUR;
 use domain::views::conversations::RECENTLY_CLOSED_FOR;
 use domain::{AgentId, Command, ConversationId, Ender, Timers};
-use support::chat::{available, start_direct};
+use support::chat::{accept, available, start_direct};
 use support::people::{agent_in, customer, site_with_space};
 
 conformance!(
     r_view_1_the_list_shows_live_conversations_then_recently_closed_ones_with_their_resolution,
 );
-
-async fn accept(engine: &Engine, agent: &AgentId, id: &ConversationId) {
-    engine
-        .execute(Command::Accept {
-            agent: agent.clone(),
-            conversation: id.clone(),
-        })
-        .await
-        .unwrap();
-}
 
 async fn close(engine: &Engine, agent: &AgentId, id: &ConversationId, resolution: &str) {
     engine

@@ -16,7 +16,7 @@ use backend::{
 use domain::access::Reader;
 use domain::time::HOUR;
 use domain::{Command, ConversationId, Ender, Timers};
-use support::chat::{available, customer_says, start_direct};
+use support::chat::{accept, available, customer_says, start_direct};
 use support::people::{agent_in, customer, site_with_space};
 
 conformance!(
@@ -49,13 +49,7 @@ async fn only_the_customer_rates_an_ended_conversation_and_the_team_sees_it(db: 
     let id = ConversationId::new("c-rated");
     available(&engine, &ada).await;
     start_direct(&engine, &id, &space, &casey).await;
-    engine
-        .execute(Command::Accept {
-            agent: ada.clone(),
-            conversation: id.clone(),
-        })
-        .await
-        .unwrap();
+    accept(&engine, &ada, &id).await;
     let casey_reads = [Reader::Customer(casey.clone())];
 
     // Not yet: the chat is still going on.
@@ -157,13 +151,7 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
     let id = ConversationId::new("c-transcript");
     available(&engine, &ada).await;
     start_direct(&engine, &id, &space, &casey).await;
-    engine
-        .execute(Command::Accept {
-            agent: ada.clone(),
-            conversation: id.clone(),
-        })
-        .await
-        .unwrap();
+    accept(&engine, &ada, &id).await;
     customer_says(&engine, &id, "Hello,\nmy order is late & 50% off?").await;
     engine
         .execute(Command::SendMessage {

@@ -13,8 +13,8 @@ use backend::{
     saved_replies,
     store::{Actor, spaces},
 };
-use domain::{Command, ConversationId, Timers};
-use support::chat::{available, start_direct};
+use domain::{ConversationId, Timers};
+use support::chat::{accept, available, start_direct};
 use support::people::{agent_in, customer, demo_admin, space};
 
 conformance!(
@@ -110,13 +110,7 @@ async fn space_admins_manage_saved_replies_and_agents_get_them_filled_in_for_the
     let conversation = ConversationId::new("c-replies");
     available(&engine, &ada).await;
     start_direct(&engine, &conversation, &space, &casey).await;
-    engine
-        .execute(Command::Accept {
-            agent: ada.clone(),
-            conversation: conversation.clone(),
-        })
-        .await
-        .unwrap();
+    accept(&engine, &ada, &conversation).await;
     let filled = saved_replies::for_conversation(db, &ada, &conversation)
         .await
         .unwrap();

@@ -46,6 +46,17 @@ pub fn start_direct_command(
     }
 }
 
+/// `agent` accepts the conversation offered to them.
+pub async fn accept(engine: &Engine, agent: &AgentId, id: &ConversationId) {
+    engine
+        .execute(Command::Accept {
+            agent: agent.clone(),
+            conversation: id.clone(),
+        })
+        .await
+        .unwrap();
+}
+
 /// The customer sends `body` with a fresh client id.
 pub async fn customer_says(engine: &Engine, id: &ConversationId, body: &str) -> Outcome {
     engine
