@@ -21,6 +21,8 @@ pub struct AppState {
     pub limits: Arc<crate::limits::Limits>,
     /// Seals secrets stored in the database (webhook signing secrets) under the server's key.
     pub sealer: backend::secrets::Sealer,
+    /// Where attachments' bytes are kept.
+    pub files: backend::attachments::Files,
 }
 
 impl AppState {

@@ -27,6 +27,9 @@ pub enum BackendError {
     /// The thing asked for does not exist (or the caller may not know it does).
     #[error("not found")]
     NotFound,
+    /// The attachment store (directory or bucket) could not be read or written: retried later.
+    #[error("attachment store unavailable: {0}")]
+    Storage(String),
     /// Stored data could not be decoded: a bug or a hand-edited database.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -35,7 +38,8 @@ pub enum BackendError {
 impl BackendError {
     /// True when retrying later may succeed (database briefly gone).
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, BackendError::Database(e) if matches!(e,
+        matches!(self, BackendError::Storage(_))
+            || matches!(self, BackendError::Database(e) if matches!(e,
             sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed))
     }
 }

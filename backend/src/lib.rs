@@ -6,6 +6,7 @@ pub mod admin;
 pub mod ai;
 pub mod api;
 pub mod api_tokens;
+pub mod attachments;
 pub mod clock;
 pub mod config;
 pub mod conversations;

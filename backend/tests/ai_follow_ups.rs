@@ -59,6 +59,7 @@ async fn customer_says(engine: &Engine, id: &ConversationId, body: &str, client_
             author: Author::Customer,
             body: body.into(),
             client_id: client_id.into(),
+            attachment: None,
         })
         .await
         .unwrap();

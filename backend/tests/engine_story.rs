@@ -222,6 +222,7 @@ async fn a_resent_message_gets_the_same_seq_and_is_stored_once(db: &Db) {
         author: Author::Customer,
         body: "Hello?".into(),
         client_id: "0193-client-1".into(),
+        attachment: None,
     };
     let first = site
         .engine

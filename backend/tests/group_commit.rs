@@ -62,6 +62,7 @@ impl Chat {
             author: Author::Customer,
             body: format!("message {client_id}"),
             client_id: client_id.into(),
+            attachment: None,
         }
     }
 

@@ -85,6 +85,7 @@ impl Site {
                 author,
                 body: body.into(),
                 client_id: client_id.into(),
+                attachment: None,
             })
             .await
             .unwrap()
@@ -215,6 +216,7 @@ async fn a_long_history_is_read_in_pages_no_larger_than_the_page_limit(db: &Db) 
                 author: Author::Customer,
                 body: format!("m{seq}"),
                 client_id: format!("k{seq}"),
+                attachment: None,
             },
         };
         sqlx::query(

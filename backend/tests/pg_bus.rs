@@ -70,6 +70,7 @@ impl Nodes {
                 author: Author::Customer,
                 body,
                 client_id: uuid::Uuid::now_v7().to_string(),
+                attachment: None,
             })
             .await
             .unwrap()

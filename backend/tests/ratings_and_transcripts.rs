@@ -159,6 +159,7 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
             author: domain::Author::Agent(ada.clone()),
             body: "Looking into it.".into(),
             client_id: "ada-1".into(),
+            attachment: None,
         })
         .await
         .unwrap();

@@ -126,6 +126,7 @@ async fn the_replay_read_returns_every_event_after_a_seq_in_order_across_pages(d
                 author: Author::Customer,
                 body: format!("m{i}"),
                 client_id: format!("k{i}"),
+                attachment: None,
             })
             .await
             .unwrap();

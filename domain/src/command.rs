@@ -79,6 +79,8 @@ pub enum Command {
         author: Author,
         body: String,
         client_id: String,
+        /// A file already in the store (see `backend::attachments`); `body` is its name.
+        attachment: Option<crate::attachments::Attachment>,
     },
     AddNote {
         agent: AgentId,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::attachments::Attachment;
 use crate::conversation::{EndReason, HandoffReason, WorkStatus};
 use crate::ids::{AgentId, ConversationId};
 use crate::time::Timestamp;
@@ -21,11 +22,15 @@ pub enum Author {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    /// A chat message. `client_id` is the sender's idempotency key (unique in storage).
+    /// A chat message. `client_id` is the sender's idempotency key (unique in storage). With a
+    /// file, `body` is the file's name, so every reader of plain text (transcripts, webhooks,
+    /// the AI agent's prompt) still says what was sent.
     Message {
         author: Author,
         body: String,
         client_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<Attachment>,
     },
     /// An **internal note**: team only, never shown to the customer (SPEC R-AGENT-1).
     Note { agent: AgentId, body: String },

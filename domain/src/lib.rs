@@ -8,6 +8,7 @@
 pub mod access;
 pub mod agent;
 pub mod ai;
+pub mod attachments;
 pub mod command;
 pub mod conversation;
 pub mod deadlines;

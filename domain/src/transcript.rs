@@ -45,13 +45,25 @@ pub fn render(
             continue;
         }
         let line = match &event.kind {
-            EventKind::Message { author, body, .. } => {
+            EventKind::Message {
+                author,
+                body,
+                attachment,
+                ..
+            } => {
                 let who = match author {
                     Author::Customer => header.customer.to_string(),
                     Author::Ai => "AI agent".to_string(),
                     Author::Agent(id) => agent_name(id),
                 };
-                format!("{who}: {}", indent(body))
+                match attachment {
+                    Some(file) => format!(
+                        "{who} sent a file: {} ({})",
+                        file.name,
+                        crate::attachments::format_size(file.size)
+                    ),
+                    None => format!("{who}: {}", indent(body)),
+                }
             }
             EventKind::Note { agent, body } => {
                 format!("Internal note by {}: {}", agent_name(agent), indent(body))

@@ -119,7 +119,12 @@ pub fn happened(command: &Command, effects: &[Effect]) -> Vec<Happened> {
             Effect::Event(event) => {
                 let id = event.conversation.as_str();
                 let (kind, data) = match &event.kind {
-                    EventKind::Message { author, body, .. } => {
+                    EventKind::Message {
+                        author,
+                        body,
+                        attachment,
+                        ..
+                    } => {
                         let (who, agent) = match author {
                             Author::Customer => ("customer", None),
                             Author::Agent(a) => ("agent", Some(a.as_str())),
@@ -127,7 +132,7 @@ pub fn happened(command: &Command, effects: &[Effect]) -> Vec<Happened> {
                         };
                         let data = json!({
                             "conversation": id, "seq": event.seq, "at": event.at.as_millis(),
-                            "author": who, "agent": agent, "body": body,
+                            "author": who, "agent": agent, "body": body, "attachment": attachment,
                         });
                         (WebhookEvent::MessageCreated, data)
                     }

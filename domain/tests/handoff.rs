@@ -83,7 +83,8 @@ fn a_handoff_before_sign_in_waits_for_it_and_the_ai_stays_silent() {
             EventKind::Message {
                 author: Author::Ai,
                 body: "Passing you on.".into(),
-                client_id: "ai-handoff:c1".into()
+                client_id: "ai-handoff:c1".into(),
+                attachment: None,
             },
             EventKind::HandoffRequested {
                 reason: HandoffReason::AskedForPerson

@@ -29,6 +29,7 @@ fn the_assignee_can_message_the_customer_while_active() {
             author: Author::Agent(aid("ann")),
             body: "Hi, how can I help?".into(),
             client_id: "client- Hi, how can I help? \n".into(),
+            attachment: None,
         }]
     );
 }
@@ -114,7 +115,8 @@ fn internal_notes_are_never_visible_to_the_customer() {
         EventKind::Message {
             author: Author::Ai,
             body: "x".into(),
-            client_id: "y".into()
+            client_id: "y".into(),
+            attachment: None,
         }
         .visible_to_customer()
     );

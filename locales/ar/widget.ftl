@@ -59,3 +59,7 @@ send-rating = إرسال التقييم
 rating-thanks = شكرًا على تقييمك.
 download-transcript = تنزيل نص المحادثة
 save-file = حفظ { $file }
+attach-file = إرفاق ملف
+uploading = جارٍ رفع { $file }
+download-file = تنزيل { $file }
+drop-files = أفلت الملفات هنا لإرسالها

@@ -59,3 +59,7 @@ send-rating = Bewertung senden
 rating-thanks = Danke für Ihre Bewertung.
 download-transcript = Verlauf herunterladen
 save-file = { $file } speichern
+attach-file = Datei anhängen
+uploading = { $file } wird hochgeladen
+download-file = { $file } herunterladen
+drop-files = Dateien hier ablegen, um sie zu senden

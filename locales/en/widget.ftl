@@ -61,3 +61,7 @@ send-rating = Send rating
 rating-thanks = Thank you for your rating.
 download-transcript = Download transcript
 save-file = Save { $file }
+attach-file = Attach a file
+uploading = Uploading { $file }
+download-file = Download { $file }
+drop-files = Drop files here to send them

@@ -59,3 +59,7 @@ send-rating = Enviar valoración
 rating-thanks = Gracias por tu valoración.
 download-transcript = Descargar la transcripción
 save-file = Guardar { $file }
+attach-file = Adjuntar un archivo
+uploading = Subiendo { $file }
+download-file = Descargar { $file }
+drop-files = Suelte archivos aquí para enviarlos

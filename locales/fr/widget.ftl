@@ -59,3 +59,7 @@ send-rating = Envoyer l'évaluation
 rating-thanks = Merci pour votre évaluation.
 download-transcript = Télécharger la transcription
 save-file = Enregistrer { $file }
+attach-file = Joindre un fichier
+uploading = Envoi de { $file }
+download-file = Télécharger { $file }
+drop-files = Déposez des fichiers ici pour les envoyer

@@ -59,3 +59,7 @@ send-rating = 評価を送信
 rating-thanks = 評価をありがとうございました。
 download-transcript = 会話記録をダウンロード
 save-file = { $file } を保存
+attach-file = ファイルを添付
+uploading = { $file } をアップロード中
+download-file = { $file } をダウンロード
+drop-files = ここにファイルをドロップして送信

@@ -156,6 +156,10 @@ pub struct SettingArgs {
     /// [default: 127.0.0.1:9464]
     #[arg(long, env = "BATON_METRICS_ADDR", global = true)]
     pub metrics_addr: Option<String>,
+    /// Keep attachments in this S3-compatible bucket instead of the data directory; region,
+    /// endpoint and keys come from the usual AWS_* variables [default: the data directory]
+    #[arg(long, env = "BATON_ATTACHMENTS_BUCKET", global = true)]
+    pub attachments_bucket: Option<String>,
 }
 
 impl SettingArgs {
@@ -194,6 +198,7 @@ impl SettingArgs {
             ai_model_concurrency: self.ai_model_concurrency,
             ai_token_budget: self.ai_token_budget,
             metrics_addr: self.metrics_addr,
+            attachments_bucket: self.attachments_bucket,
         }
     }
 }

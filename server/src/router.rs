@@ -25,8 +25,8 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::http::security_headers::Https;
 use crate::http::{
-    cross_site, health, security_headers, session_refresh, stylesheet, widget_frame, widget_page,
-    widget_session,
+    attachments, cross_site, health, security_headers, session_refresh, stylesheet, widget_frame,
+    widget_page, widget_session,
 };
 use crate::ws::{self, WsState};
 
@@ -90,6 +90,18 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
                 ),
         );
 
+    // Attachments: files are larger than forms, so the general body limit is applied to
+    // everything else before they are merged in; the upload checks the site's own limit.
+    let files = Router::new()
+        .route(
+            "/attachments/{id}",
+            get(attachments::download).post(attachments::upload),
+        )
+        .with_state(attachments::AttachmentsState {
+            app: state.clone(),
+            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(attachments::UPLOADS_AT_ONCE)),
+        });
+
     Router::new()
         .merge(crate::api::router())
         .route("/healthz", get(health::healthz))
@@ -117,6 +129,8 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
         .with_state(state)
         .merge(websocket)
         .merge(widget)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(files)
         .layer(middleware::from_fn(session_refresh::slide_expiry))
         // Inside the cookie layer: a widget request's header session replaces the cookie's.
         .layer(middleware::from_fn_with_state(
@@ -129,7 +143,6 @@ pub fn build(state: AppState, ws_state: WsState) -> Router {
             widget_frame::frame_policy,
         ))
         .layer(middleware::from_fn(cross_site::refuse_cross_site_changes))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

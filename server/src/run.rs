@@ -240,8 +240,16 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         backend::quotas::Quotas::new(db.clone()),
         &config.rates,
     ));
+    // Attachments' bytes: under the data directory, or in a bucket when one is configured.
+    let files = match &config.attachments_bucket {
+        Some(bucket) => backend::attachments::Files::bucket(bucket),
+        None => backend::attachments::Files::local(&config.data_dir.join("attachments")),
+    }
+    .map_err(|e| e.to_string())?;
+    tracing::info!("attachments are kept in {}", files.described);
     let state = AppState {
         leptos_options: leptos_options(addr)?,
+        files: files.clone(),
         db: db.clone(),
         config: Arc::new(config),
         engine: engine.clone(),
@@ -250,7 +258,11 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
         sealer: sealer_for_pages,
     };
     let (stop_sockets, sockets_stopped) = tokio::sync::watch::channel(false);
-    let session_sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone())));
+    let session_sweeper = tokio::spawn(sweep_hourly(
+        DbSessionStore::new(db.clone()),
+        db.clone(),
+        files,
+    ));
     let ws_state = WsState::new(state.clone(), presence, limits, sockets_stopped);
     let router = crate::router::build(state, ws_state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -278,8 +290,9 @@ pub async fn start(config: Config) -> Result<RunningServer, String> {
     })
 }
 
-/// Expired sessions are refused on load already; this only keeps the table small.
-async fn sweep_expired_sessions(store: DbSessionStore) {
+/// Expired sessions are refused on load already; this only keeps the table small. Attachment
+/// files no message names (left by a stop between a file and its message) are removed too.
+async fn sweep_hourly(store: DbSessionStore, db: backend::Db, files: backend::attachments::Files) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
@@ -287,6 +300,11 @@ async fn sweep_expired_sessions(store: DbSessionStore) {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+        match backend::attachments::sweep(&db, &files, backend::attachments::SWEEP_AGE).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "unreferenced attachment files removed"),
+            Err(error) => tracing::warn!(%error, "could not sweep attachment files"),
         }
     }
 }

@@ -5,6 +5,9 @@
 use domain::{Author, ConversationId, EventKind, WorkStatus};
 use leptos::prelude::*;
 
+use crate::components::attachments::{
+    FileSender, Uploads, attachment_body, files_dropped, files_pasted,
+};
 use crate::i18n::Words;
 use crate::live::{Live, Pending, Shown};
 
@@ -328,6 +331,13 @@ pub fn ThreadView(
     });
     let conv_input = conversation.clone();
     let conv_retry = conversation.clone();
+    // Files chosen, dropped on the thread or pasted into the composer.
+    let uploads = Uploads::new();
+    let conv_files = conversation.clone();
+    let conv_drop = conversation.clone();
+    let dropped = move |ev: leptos::ev::DragEvent| files_dropped(&uploads, &conv_drop, &ev);
+    let conv_paste = conversation.clone();
+    let pasted = move |ev: leptos::ev::ClipboardEvent| files_pasted(&uploads, &conv_paste, &ev);
     let me_name = move || {
         live.state.with(|s| match &s.me {
             Some(domain::protocol::Principal::Agent { name, .. }) => name.clone(),
@@ -336,17 +346,26 @@ pub fn ThreadView(
     };
 
     view! {
-        <section class="thread" aria-label="Conversation">
+        <section class="thread" aria-label="Conversation"
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=dropped>
             <ol class="transcript" aria-live="polite" data-testid="transcript">
                 <For
                     each=events
                     key=|shown| shown.event.seq
                     children=move |shown| {
+                        let file = match &shown.event.kind {
+                            EventKind::Message { attachment: Some(file), .. } => Some(file.clone()),
+                            _ => None,
+                        };
                         match line(&shown, for_team, fallback.as_deref(), words) {
                             Some((class, who, text)) => view! {
                                 <li class=class data-seq=shown.event.seq>
                                     <span class="msg-who">{who}</span>
-                                    <span class="msg-body">{linked_text(&text)}</span>
+                                    <span class="msg-body">{match file {
+                                        Some(file) => attachment_body(&file),
+                                        None => linked_text(&text).into_any(),
+                                    }}</span>
                                 </li>
                             }.into_any(),
                             None => ().into_any(),
@@ -399,6 +418,7 @@ pub fn ThreadView(
                         aria-label=words.or("message", "Message")
                         node_ref=composer
                         prop:value=first_draft.clone()
+                        on:paste=pasted.clone()
                         on:input={
                             let conv_input = conv_input.clone();
                             move |ev| {
@@ -420,6 +440,7 @@ pub fn ThreadView(
                             }
                         }
                     ></textarea>
+                    <FileSender conversation=conv_files.clone() uploads/>
                     <button type="submit" class="btn btn-primary">{words.or("send", "Send")}</button>
                 </form>
             </Show>

@@ -1,5 +1,6 @@
 //! Pieces shared by the customer's and the agent's screens.
 
+pub mod attachments;
 pub mod chat;
 pub mod customer_chat;
 pub mod customer_sign_in;

@@ -29,6 +29,7 @@ fn message(seq: i64, author: Author, body: &str, client_id: &str) -> ServerFrame
                 author,
                 body: body.into(),
                 client_id: client_id.into(),
+                attachment: None,
             },
         },
         author_name: None,

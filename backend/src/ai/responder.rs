@@ -274,6 +274,7 @@ impl AiAgent {
                     author: Author::Ai,
                     body: body.to_string(),
                     client_id: format!("ai:{}", uuid::Uuid::now_v7()),
+                    attachment: None,
                 },
                 Alongside {
                     ai_turn: Some(record.clone()),

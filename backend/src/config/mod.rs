@@ -57,6 +57,7 @@ pub struct RawConfig {
     pub ai_model_concurrency: Option<u32>,
     pub ai_token_budget: Option<u32>,
     pub metrics_addr: Option<String>,
+    pub attachments_bucket: Option<String>,
 }
 
 impl RawConfig {
@@ -96,6 +97,7 @@ impl RawConfig {
             ai_model_concurrency: Some(8),
             ai_token_budget: Some(50_000),
             metrics_addr: Some(DEFAULT_METRICS_ADDR.into()),
+            attachments_bucket: None,
         }
     }
 }
@@ -162,6 +164,10 @@ pub struct Config {
     /// Where Prometheus metrics are served (`BATON_METRICS_ADDR`), never on the public port;
     /// `None` (`off`) serves none.
     pub metrics_addr: Option<SocketAddr>,
+    /// The S3-compatible bucket attachments are kept in (`BATON_ATTACHMENTS_BUCKET`, with the
+    /// usual `AWS_*` variables for region, endpoint and keys); `None` keeps them under the data
+    /// directory.
+    pub attachments_bucket: Option<String>,
 }
 
 /// Metrics listen on loopback by default: they tell how busy the site is, which is not for
@@ -425,6 +431,10 @@ impl Config {
             ai_model_concurrency,
             ai_token_budget,
             metrics_addr,
+            attachments_bucket: raw
+                .attachments_bucket
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty()),
         })
     }
 }

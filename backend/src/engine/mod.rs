@@ -317,6 +317,9 @@ pub struct Alongside {
     /// What kind of AI turn the command's message is, and the article it came from: written to
     /// `ai_replies` beside the message (the handoff limit and Conversation review read it).
     pub ai_turn: Option<AiTurnRecord>,
+    /// The stored bytes (their key in the attachment store) of the file a `SendMessage`
+    /// carries: its `attachments` row commits with the message.
+    pub attachment_blob: Option<String>,
 }
 
 /// One AI reply as `ai_replies` keeps it.

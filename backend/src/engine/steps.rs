@@ -60,6 +60,35 @@ pub(super) async fn after(
         .execute(&mut **tx)
         .await?;
     }
+    // A resent message (same client id) stored nothing new, and names no new file.
+    if let (
+        Some(key),
+        Command::SendMessage {
+            attachment: Some(file),
+            conversation,
+            ..
+        },
+        Some(seq),
+    ) = (
+        alongside.attachment_blob.as_deref(),
+        command,
+        message_seq(effects),
+    ) {
+        sqlx::query(
+            "INSERT INTO attachments (id, conversation_id, seq, blob_key, name, content_type, size, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(file.id.as_str())
+        .bind(conversation.as_str())
+        .bind(seq)
+        .bind(key)
+        .bind(file.name.as_str())
+        .bind(file.content_type.as_str())
+        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+        .bind(crate::clock::now_ms())
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

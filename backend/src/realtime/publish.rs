@@ -98,6 +98,7 @@ mod tests {
                 author,
                 body: "hi".into(),
                 client_id: "m1".into(),
+                attachment: None,
             },
         })
     }

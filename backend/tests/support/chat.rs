@@ -65,6 +65,7 @@ pub async fn customer_says(engine: &Engine, id: &ConversationId, body: &str) -> 
             author: Author::Customer,
             body: body.into(),
             client_id: uuid::Uuid::now_v7().to_string(),
+            attachment: None,
         })
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::lifecycle::wrong_status;
+use crate::attachments::Attachment;
 use crate::conversation::{ConversationStatus, WorkStatus};
 use crate::error::DomainError;
 use crate::event::{Author, EventKind, MAX_MESSAGE_CHARS};
@@ -27,6 +28,7 @@ pub(super) fn send_message(
     author: Author,
     body: &str,
     client_id: String,
+    attachment: Option<Attachment>,
 ) -> Result<(), DomainError> {
     let conv = cx.conversation(id)?;
     match &author {
@@ -71,6 +73,7 @@ pub(super) fn send_message(
             author,
             body,
             client_id,
+            attachment,
         },
     );
     Ok(())

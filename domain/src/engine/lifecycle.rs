@@ -163,6 +163,7 @@ pub(super) fn hand_off(
                 author: Author::Ai,
                 body,
                 client_id: format!("ai-handoff:{id}"),
+                attachment: None,
             },
         );
     }

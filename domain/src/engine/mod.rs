@@ -98,7 +98,8 @@ impl Ctx<'_> {
                 author,
                 body,
                 client_id,
-            } => chat::send_message(self, &conversation, author, &body, client_id),
+                attachment,
+            } => chat::send_message(self, &conversation, author, &body, client_id, attachment),
             Command::AddNote {
                 agent,
                 conversation,

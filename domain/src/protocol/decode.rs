@@ -89,6 +89,8 @@ struct EventWire<'a> {
     #[serde(borrow)]
     reason: Option<&'a RawValue>,
     resolution: Option<String>,
+    /// A plain struct: serde's derive reads it without buffering.
+    attachment: Option<crate::attachments::Attachment>,
 }
 
 /// `Author`: `{"kind": "agent", "agent": …}` or `{"kind": "customer"}`.
@@ -224,6 +226,7 @@ impl EventWire<'_> {
                 author: need(self.author, what, "author")?.into_author()?,
                 body: need(self.body, what, "body")?,
                 client_id: need(self.client_id, what, "client_id")?,
+                attachment: self.attachment,
             },
             "note" => EventKind::Note {
                 agent: need(self.agent, what, "agent")?,

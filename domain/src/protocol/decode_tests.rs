@@ -33,16 +33,19 @@ fn every_event_kind() -> Vec<EventKind> {
             author: Author::Customer,
             body: "Hi \u{1f44b}\nthere".into(),
             client_id: "m1".into(),
+            attachment: None,
         },
         EventKind::Message {
             author: Author::Agent(agent.clone()),
             body: "Hello".into(),
             client_id: "m2".into(),
+            attachment: None,
         },
         EventKind::Message {
             author: Author::Ai,
             body: "{\"type\":\"pong\"}".into(),
             client_id: "m3".into(),
+            attachment: None,
         },
         EventKind::Note {
             agent: agent.clone(),

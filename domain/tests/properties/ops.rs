@@ -216,6 +216,7 @@ impl Harness {
                 },
                 body: "hello".into(),
                 client_id: format!("m{}", self.now.as_millis()),
+                attachment: None,
             },
             Op::Note {
                 by_assignee,

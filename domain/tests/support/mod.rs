@@ -213,6 +213,7 @@ pub fn message_cmd(conv: &str, author: Author, body: &str) -> Command {
         author,
         body: body.into(),
         client_id: format!("client-{body}"),
+        attachment: None,
     }
 }
 

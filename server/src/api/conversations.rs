@@ -120,6 +120,7 @@ pub async fn post_message(
             author: Author::Agent(caller.agent()),
             body: body.to_string(),
             client_id: client_id.clone(),
+            attachment: None,
         })
         .await?;
     let seq = outcome

@@ -1,5 +1,6 @@
 //! Plain HTTP endpoints and middleware around the Leptos app.
 
+pub mod attachments;
 pub mod cross_site;
 pub mod health;
 pub mod metrics;

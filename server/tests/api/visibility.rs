@@ -55,6 +55,7 @@ async fn site(app: &TestApp) -> Site {
             author: Author::Customer,
             body: "my secret order number 4242".into(),
             client_id: "s1".into(),
+            attachment: None,
         },
     ] {
         engine.execute(command).await.unwrap();

@@ -7,6 +7,7 @@ pub mod ai_actions;
 pub mod ai_agent;
 pub mod ai_model;
 pub mod api_tokens;
+pub mod attachment_settings;
 pub mod audit;
 pub mod experience;
 pub mod experience_language;

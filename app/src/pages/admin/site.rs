@@ -23,6 +23,7 @@ pub fn SiteSettingsPage() -> impl IntoView {
                     </Suspense>
                 }
             }
+            <super::attachment_settings::AttachmentSettings/>
         </AdminShell>
     }
 }

@@ -197,6 +197,7 @@ pub async fn mixed(bench: &Bench, messages: usize, concurrency: usize) -> Mixed 
                             author,
                             body: format!("message {n}"),
                             client_id: uuid::Uuid::now_v7().to_string(),
+                            attachment: None,
                         })
                         .await;
                     match sent {

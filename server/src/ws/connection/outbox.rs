@@ -313,6 +313,7 @@ async fn store(
                 author,
                 body,
                 client_id: client_id.clone(),
+                attachment: None,
             })
             .await
         {

@@ -150,6 +150,11 @@ pub fn rows() -> Vec<Row> {
         // Settings (SPEC R-SPACE-*, R-MODE-*, domain::roles).
         row("admin/site", none, SITE_ADMIN),
         row("admin/site/save", |s, _| site_form(s), SITE_ADMIN),
+        row("admin/site/attachments", none, SITE_ADMIN),
+        // The demo's own values, so a save changes nothing another row reads.
+        row("admin/site/attachments/save", |_, _| pairs(&[("max_megabytes", "10"), ("types", domain::attachments::DEFAULT_TYPES)]), SITE_ADMIN),
+        row("admin/site/attachments/save", |_, _| pairs(&[("max_megabytes", "10"), ("types", "pdf exe")]), [D403, D403, D403, D403, D403, D403, D422])
+            .about("a type that runs code"),
         row("admin/spaces", none, STAFF).check(spaces_listed_only_to_their_admins),
         row("admin/spaces/create", |_, w| pairs(&[("name", &format!("Space of {}", w.slug()))]), SITE_ADMIN),
         row("admin/space", |s, _| pairs(&[("space", &s.demo_space)]), SITE_ADMIN),

@@ -135,6 +135,7 @@ async fn an_agent_socket_receives_its_state_then_offers_and_their_withdrawal_whi
             author: Author::Customer,
             body: "private words".into(),
             client_id: "after-decline".into(),
+            attachment: None,
         })
         .await
         .unwrap();

@@ -193,6 +193,7 @@ async fn a_conversation_of_a_thousand_messages_resumes_completely_and_in_order()
                 author: Author::Customer,
                 body: format!("message {n}"),
                 client_id: format!("k{n}"),
+                attachment: None,
             })
             .await
             .unwrap();
