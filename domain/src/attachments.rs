@@ -211,15 +211,16 @@ pub fn shown_inline(content_type: &str) -> bool {
     )
 }
 
-/// A size for people: "812 bytes", "4.2 KB", "30.0 MB".
+/// A size for people: "812 bytes", "4.2 KB", "30.0 MB". Whole-number arithmetic only: float
+/// formatting would add kilobytes of code to the widget.
 pub fn format_size(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if bytes < 1024 {
-        format!("{bytes} bytes")
-    } else if b < KB * KB {
-        format!("{:.1} KB", b / KB)
-    } else {
-        format!("{:.1} MB", b / (KB * KB))
-    }
+    const KB: u64 = 1024;
+    let (unit, scale) = match bytes {
+        b if b < KB => return format!("{b} bytes"),
+        b if b < KB * KB => ("KB", KB),
+        _ => ("MB", KB * KB),
+    };
+    // Tenths, rounded half up.
+    let tenths = (bytes * 10 + scale / 2) / scale;
+    format!("{}.{} {unit}", tenths / 10, tenths % 10)
 }

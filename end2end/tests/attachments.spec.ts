@@ -77,7 +77,7 @@ test('files travel both ways between the widget on another site and the dashboar
   expect(pictureUrl).toMatch(/^\/attachments\/[0-9a-f-]+$/);
 
   // A PDF chosen with the file picker arrives as a download.
-  await widget.getByTestId('attach-input').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await widget.locator('input[type=file]').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF });
   const pdfLink = ada.page.getByRole('link', { name: 'Download invoice.pdf' });
   await expect(pdfLink).toBeVisible();
   const [download] = await Promise.all([ada.page.waitForEvent('download'), pdfLink.click()]);
@@ -97,19 +97,19 @@ test('files travel both ways between the widget on another site and the dashboar
   const cdp = await ada.page.context().newCDPSession(ada.page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 400 * 1024 });
-  await ada.page.getByTestId('attach-input').setInputFiles({ name: 'manual.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1_500_000, 'x') });
+  await ada.page.locator('input[type=file]').setInputFiles({ name: 'manual.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1_500_000, 'x') });
   const bar = ada.page.getByRole('progressbar', { name: 'Uploading manual.pdf' });
   await expect(bar).toBeVisible();
   await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
-  await shot(ada.page, 'upload progress');
+  await ada.page.getByRole('region', { name: 'Conversation' }).screenshot({ path: path.join(SCREENSHOTS, 'attachments - upload progress.png') });
   await expect(bar).toHaveCount(0, { timeout: 20_000 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(widget.getByRole('link', { name: 'Download manual.pdf' })).toBeVisible();
 
   // Refused, with a reason the customer can act on: too large, and a program.
-  await widget.getByTestId('attach-input').setInputFiles({ name: 'video.zip', mimeType: 'application/zip', buffer: Buffer.alloc(30 * 1024 * 1024) });
+  await widget.locator('input[type=file]').setInputFiles({ name: 'video.zip', mimeType: 'application/zip', buffer: Buffer.alloc(30 * 1024 * 1024) });
   await expect(widget.getByTestId('upload-problem')).toHaveText('video.zip is 30.0 MB; files can be at most 10.0 MB. Send a smaller file.', { timeout: 30_000 });
-  await widget.getByTestId('attach-input').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+  await widget.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
   await expect(widget.getByTestId('upload-problem')).toContainText('setup.exe is a type of file this chat does not accept. Allowed: png, jpg');
   await shot(customer.page, 'refused program');
   await expect(ada.page.getByTestId('transcript')).not.toContainText('video.zip');

@@ -16,11 +16,12 @@ import { Page } from '@playwright/test';
 // On another site than Baton (127.0.0.1), as a customer's website is.
 const HOST = 'http://localhost:3002/';
 const OPENING: Budget = { title: 'Opening the chat', maxRequests: 8, maxBytes: 100 * KIB };
-/** What CI enforces on the bytes until the target above is met: today's build, 231.6 KiB, and a
- * little room. Lower it as the widget shrinks. It was raised once, from 220 KiB, for what issue
- * 23 asked the widget to do (rate the chat, download its transcript, speak six languages): 12.7
- * KiB, said in that issue's note. Raise it only that way, with a note to the people who steer. */
-const OPENING_CEILING = 233 * KIB;
+/** What CI enforces on the bytes until the target above is met: today's build, 243.8 KiB, and a
+ * little room. Lower it as the widget shrinks. It was raised twice for what issue 23 asked the
+ * widget itself to do, each said in that issue's notes: from 220 KiB for rating the chat,
+ * downloading its transcript and speaking six languages (12.7 KiB), and from 233 KiB for sending
+ * and showing files (12.2 KiB). Raise it only that way, with a note to the people who steer. */
+const OPENING_CEILING = 245 * KIB;
 const EMBED: Budget = { title: 'The embed script', maxBytes: 2 * KIB };
 
 /** The embed script's address, as the host page's script tag names it. */

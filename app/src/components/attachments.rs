@@ -72,7 +72,7 @@ pub fn attachment_body(file: &Attachment) -> AnyView {
                 #[cfg(feature = "browser")]
                 browser::download_in_widget(&_ev, &file_for_click);
             }>
-            <span aria-hidden="true">"📎 "</span>{name}
+            {name}
         </a>
         <span class="text-sm text-muted">{format!(" · {size}")}</span>
     }
@@ -94,40 +94,47 @@ fn file_address(file: &Attachment) -> Signal<String> {
     address.into()
 }
 
-/// **Attach a file**, the uploads' progress and the last refusal.
+/// **Attach a file**: a button that opens the (hidden, unstylable) file input.
 #[component]
 pub fn FileSender(conversation: ConversationId, uploads: Uploads) -> impl IntoView {
     let words = Words::here();
     let input = NodeRef::<leptos::html::Input>::new();
     let label = words.or("attach-file", "Attach a file");
     #[cfg(feature = "browser")]
-    let chosen = {
-        let conversation = conversation.clone();
-        move |_| {
-            if let Some(input) = input.get_untracked() {
-                browser::send_list(&uploads, &conversation, input.files());
-                input.set_value("");
-            }
+    let chosen = move |_| {
+        if let Some(input) = input.get_untracked() {
+            browser::send_list(&uploads, &conversation, input.files());
+            input.set_value("");
         }
     };
     #[cfg(not(feature = "browser"))]
     let chosen = {
-        let _ = &conversation;
+        let _ = (&conversation, uploads);
         |_| {}
     };
+    // The paper clip is drawn by the stylesheet (`.attach-button`): an inline SVG's many
+    // attributes cost the widget's download more than the button's whole behaviour.
     view! {
-        <input type="file" multiple hidden node_ref=input tabindex="-1" aria-hidden="true"
-            data-testid="attach-input" on:change=chosen/>
-        <button type="button" class="btn attach-button" aria-label=label.clone() title=label
+        <input type="file" multiple hidden node_ref=input on:change=chosen/>
+        <button type="button" class="btn attach-button" aria-label=label
             on:click=move |_| {
                 if let Some(input) = input.get_untracked() {
                     input.click();
                 }
             }>
-            <span aria-hidden="true">"📎"</span>
         </button>
+    }
+}
+
+/// Each upload's progress bar and the last refusal, shown above the composer so they stay in
+/// view in the widget's small frame.
+#[component]
+pub fn UploadStatus(uploads: Uploads) -> impl IntoView {
+    let words = Words::here();
+    view! {
+        // Redrawn whole at each step: a handful of bars at most, and no keyed list's code.
         <div class="uploads" aria-live="polite">
-            <For each=move || uploads.sending.get() key=|s| (s.id, s.percent) children=move |s| {
+            {move || uploads.sending.get().into_iter().map(|s| {
                 let name = words.or_with("uploading", "Uploading {file}", &[("file", &s.name)]);
                 view! {
                     <p class="upload text-sm">
@@ -135,7 +142,7 @@ pub fn FileSender(conversation: ConversationId, uploads: Uploads) -> impl IntoVi
                         <progress max="100" value=s.percent aria-label=name></progress>
                     </p>
                 }
-            }/>
+            }).collect_view()}
         </div>
         <p class="text-sm text-danger" role="alert" data-testid="upload-problem">{move || uploads.problem.get()}</p>
     }

@@ -6,7 +6,7 @@ use domain::{Author, ConversationId, EventKind, WorkStatus};
 use leptos::prelude::*;
 
 use crate::components::attachments::{
-    FileSender, Uploads, attachment_body, files_dropped, files_pasted,
+    FileSender, UploadStatus, Uploads, attachment_body, files_dropped, files_pasted,
 };
 use crate::i18n::Words;
 use crate::live::{Live, Pending, Shown};
@@ -407,6 +407,7 @@ pub fn ThreadView(
                     </p>
                 }
             >
+                <UploadStatus uploads/>
                 {aid.map(|aid| aid.view.run(composer))}
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
                     <label class="sr-only" for="composer-input">{words.or("message", "Message")}</label>
