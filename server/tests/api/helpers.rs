@@ -18,6 +18,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The server's data directory (its SQLite file and attachments).
+    pub fn server_data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -1,6 +1,7 @@
 //! HTTP-level tests against a real server on a loopback port with a fresh SQLite database.
 
 mod ai;
+mod attachments_http;
 mod authz;
 mod client;
 mod foundation;
