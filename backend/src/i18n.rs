@@ -21,6 +21,8 @@ pub struct Language {
     pub name: &'static str,
     pub rtl: bool,
     source: &'static str,
+    /// The customer's transcript's words and date pattern (`transcript.ftl`).
+    transcript: &'static str,
 }
 
 /// The chat's languages; English first, the fallback for everything else.
@@ -30,41 +32,61 @@ pub const LANGUAGES: [Language; 6] = [
         name: "English",
         rtl: false,
         source: include_str!("../../locales/en/widget.ftl"),
+        transcript: include_str!("../../locales/en/transcript.ftl"),
     },
     Language {
         code: "de",
         name: "Deutsch",
         rtl: false,
         source: include_str!("../../locales/de/widget.ftl"),
+        transcript: include_str!("../../locales/de/transcript.ftl"),
     },
     Language {
         code: "fr",
         name: "Français",
         rtl: false,
         source: include_str!("../../locales/fr/widget.ftl"),
+        transcript: include_str!("../../locales/fr/transcript.ftl"),
     },
     Language {
         code: "es",
         name: "Español",
         rtl: false,
         source: include_str!("../../locales/es/widget.ftl"),
+        transcript: include_str!("../../locales/es/transcript.ftl"),
     },
     Language {
         code: "ja",
         name: "日本語",
         rtl: false,
         source: include_str!("../../locales/ja/widget.ftl"),
+        transcript: include_str!("../../locales/ja/transcript.ftl"),
     },
     Language {
         code: "ar",
         name: "العربية",
         rtl: true,
         source: include_str!("../../locales/ar/widget.ftl"),
+        transcript: include_str!("../../locales/ar/transcript.ftl"),
     },
 ];
 
 /// The placeables messages may use. Each resolves to `{name}`, which the browser fills in.
-const PLACEABLES: [&str; 4] = ["name", "names", "n", "file"];
+const PLACEABLES: [&str; 13] = [
+    "name",
+    "names",
+    "n",
+    "file",
+    "experience",
+    "customer",
+    "id",
+    "time",
+    "size",
+    "day",
+    "month",
+    "monthnum",
+    "year",
+];
 
 /// Whether `code` is one of the chat's languages (a pinned language must be).
 pub fn is_language(code: &str) -> bool {
@@ -109,15 +131,57 @@ pub fn texts(language: &Language) -> Texts {
         .unwrap_or_default()
 }
 
-/// Parses and resolves one language's file; the errors name what a translator must fix.
-pub fn resolve(language: &Language) -> Result<Texts, Vec<String>> {
-    let resource =
-        FluentResource::try_new(language.source.to_string()).map_err(|(_, errors)| {
-            errors
+/// The words of the customer's transcript in `language`, resolved (once per process).
+pub fn transcript_texts(language: &Language) -> Texts {
+    static RESOLVED: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
+    RESOLVED
+        .get_or_init(|| {
+            LANGUAGES
                 .iter()
-                .map(|e| format!("{}: {e}", language.code))
-                .collect::<Vec<_>>()
-        })?;
+                .map(|l| (l.code, resolve_transcript(l).unwrap_or_default()))
+                .collect()
+        })
+        .get(language.code)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A moment (unix ms) as the transcript's language writes a date and a time ("3. Dezember
+/// 2026, 15:07 UTC"). UTC, said so: the server does not know the customer's time zone.
+pub fn date_time(words: &Texts, ms: i64) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        return String::new();
+    };
+    let month = u8::from(at.month());
+    words.with(
+        "date-time",
+        &[
+            ("day", &at.day().to_string()),
+            ("month", &words.get(&format!("month-{month}"))),
+            ("monthnum", &month.to_string()),
+            ("year", &at.year().to_string()),
+            ("time", &format!("{:02}:{:02}", at.hour(), at.minute())),
+        ],
+    )
+}
+
+/// Parses and resolves one language's chat file; the errors name what a translator must fix.
+pub fn resolve(language: &Language) -> Result<Texts, Vec<String>> {
+    resolve_source(language, language.source)
+}
+
+/// Parses and resolves one language's transcript file.
+pub fn resolve_transcript(language: &Language) -> Result<Texts, Vec<String>> {
+    resolve_source(language, language.transcript)
+}
+
+fn resolve_source(language: &Language, source: &'static str) -> Result<Texts, Vec<String>> {
+    let resource = FluentResource::try_new(source.to_string()).map_err(|(_, errors)| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {e}", language.code))
+            .collect::<Vec<_>>()
+    })?;
     let tag: LanguageIdentifier = language
         .code
         .parse()
@@ -185,6 +249,35 @@ mod tests {
                 language.code
             );
         }
+    }
+
+    #[test]
+    fn every_transcript_file_parses_and_has_exactly_the_english_keys() {
+        let english = resolve_transcript(&LANGUAGES[0]).unwrap();
+        assert!(english.keys().count() > 20);
+        for language in &LANGUAGES {
+            let texts = resolve_transcript(language).unwrap_or_else(|e| panic!("{e:?}"));
+            let keys: Vec<&str> = texts.keys().collect();
+            let english_keys: Vec<&str> = english.keys().collect();
+            assert_eq!(
+                keys, english_keys,
+                "{} has other keys than English",
+                language.code
+            );
+        }
+    }
+
+    #[test]
+    fn a_transcripts_dates_and_times_follow_its_language() {
+        // 2026-12-03 15:07 UTC
+        let at = 1_796_310_420_000;
+        let in_language = |code: &str| date_time(&transcript_texts(negotiate(Some(code), "")), at);
+        assert_eq!(in_language("en"), "3 December 2026, 15:07 UTC");
+        assert_eq!(in_language("de"), "3. Dezember 2026, 15:07 UTC");
+        assert_eq!(in_language("fr"), "3 décembre 2026 à 15:07 UTC");
+        assert_eq!(in_language("es"), "3 de diciembre de 2026, 15:07 UTC");
+        assert_eq!(in_language("ja"), "2026年12月3日 15:07 UTC");
+        assert_eq!(in_language("ar"), "3 ديسمبر 2026، 15:07 UTC");
     }
 
     #[test]

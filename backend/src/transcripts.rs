@@ -8,13 +8,16 @@ use domain::access::{Reader, may_read};
 use domain::transcript::{TranscriptFile, TranscriptHeader, render};
 use domain::{AgentId, Conversation, ConversationId};
 
-use crate::{db::Db, error::BackendError, realtime::reads};
+use crate::{db::Db, error::BackendError, i18n, realtime::reads};
 
 /// Who may read it and how the text is written.
 pub struct TranscriptRequest<'a> {
     pub readers: &'a [Reader],
-    /// Writes a moment (unix ms) as the reader reads times.
+    /// Writes a moment (unix ms) as the team reads times (and for the file's name).
     pub time: &'a (dyn Fn(i64) -> String + Sync),
+    /// The reader's browser's `Accept-Language`: the customer's copy is written in their
+    /// chat's language (the experience's pinned one, else the browser's), dates included.
+    pub accept_language: &'a str,
 }
 
 /// The transcript as the browser saves it: its text in a `data:` URL, so the page needs no code
@@ -41,18 +44,36 @@ pub async fn transcript(
     };
     let for_team = reader.is_team();
     let events = reads::all_events(db, conversation).await?;
-    let customer = match &conv.customer {
-        Some(c) => reads::customer_name(db, c.as_str()).await?,
-        None => None,
-    }
-    .unwrap_or_else(|| if for_team { "Customer" } else { "You" }.to_string());
-    let experience: Option<(String,)> = sqlx::query_as(
-        "SELECT e.name FROM conversations c JOIN experiences e ON e.id = c.experience_id WHERE c.id = $1",
+    let experience: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT e.name, e.language FROM conversations c JOIN experiences e ON e.id = c.experience_id WHERE c.id = $1",
     )
     .bind(conversation.as_str())
     .fetch_optional(&db.pool)
     .await?;
-    let experience = experience.map_or_else(|| "Live chat".to_string(), |(name,)| name);
+    let (experience, pinned) = experience.unwrap_or_else(|| ("Live chat".to_string(), None));
+    let language = if for_team {
+        &i18n::LANGUAGES[0]
+    } else {
+        i18n::negotiate(pinned.as_deref(), request.accept_language)
+    };
+    let words = i18n::transcript_texts(language);
+    let customer = match &conv.customer {
+        Some(c) => reads::customer_name(db, c.as_str()).await?,
+        None => None,
+    }
+    .unwrap_or_else(|| {
+        if for_team {
+            "Customer".to_string()
+        } else {
+            words.get("transcript-you")
+        }
+    });
+    let customers_time = |ms: i64| i18n::date_time(&words, ms);
+    let time: &(dyn Fn(i64) -> String + Sync) = if for_team {
+        request.time
+    } else {
+        &customers_time
+    };
     let names: HashMap<String, String> = sqlx::query_as("SELECT id, display_name FROM users")
         .fetch_all(&db.pool)
         .await?
@@ -72,8 +93,9 @@ pub async fn transcript(
         },
         &events,
         for_team,
+        &words,
         agent_name,
-        request.time,
+        time,
     );
     let started = (request.time)(conv.started_at.as_millis());
     let day: String = started.chars().take(10).collect();

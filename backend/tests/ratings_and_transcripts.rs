@@ -178,6 +178,7 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
         transcripts::TranscriptRequest {
             readers: &[Reader::Customer(casey.clone())],
             time: &utc,
+            accept_language: "de-DE,de;q=0.9",
         },
     )
     .await
@@ -191,6 +192,20 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
     assert!(text.contains("Ada Transcript: Looking into it."), "{text}");
     assert!(!text.contains("Refund approved"), "{text}");
     assert!(!text.contains("Status:"), "{text}");
+    // The customer's copy is in their chat's language, dates and times included.
+    assert!(
+        text.starts_with("Verlauf: Live chat mit Casey Transcript\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Ada Transcript ist der Unterhaltung beigetreten."),
+        "{text}"
+    );
+    assert!(text.contains("Begonnen am "), "{text}");
+    assert!(
+        !text.contains(" t1"),
+        "the customer's times are not the team's: {text}"
+    );
 
     let team_copy = transcripts::transcript(
         db,
@@ -198,6 +213,7 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
         transcripts::TranscriptRequest {
             readers: &[Reader::Agent(ada.clone())],
             time: &utc,
+            accept_language: "de-DE",
         },
     )
     .await
@@ -207,6 +223,12 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
         text.contains("Internal note by Ada Transcript: Refund approved"),
         "{text}"
     );
+    // The team's copy stays English with the team's times.
+    assert!(
+        text.contains("Ada Transcript joined the conversation."),
+        "{text}"
+    );
+    assert!(text.contains("Started t"), "{text}");
 
     for outsider in [
         Reader::Agent(grace.clone()),
@@ -218,6 +240,7 @@ async fn the_customer_transcript_has_no_notes_and_the_team_transcript_does(db: &
             transcripts::TranscriptRequest {
                 readers: &[outsider],
                 time: &utc,
+                accept_language: "",
             },
         )
         .await;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{Author, ConversationEvent, EventKind};
 use crate::ids::AgentId;
+use crate::views::texts::Texts;
 
 /// A transcript ready to save: the file's name and a `data:` URL of its text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,21 +24,33 @@ pub struct TranscriptHeader<'a> {
     pub conversation: &'a str,
 }
 
-/// The transcript's text. `agent_name` names agents as the reader should see them; `time`
-/// writes a moment (unix ms) in the reader's terms.
+/// The transcript's text. `words` are the transcript's words in the reader's language (the
+/// `transcript-…` messages of `locales/<language>/transcript.ftl`; English for the team, whose
+/// own lines — notes, status, resolution — are English); `agent_name` names agents as the
+/// reader should see them; `time` writes a moment (unix ms) in the reader's terms.
 pub fn render(
     header: &TranscriptHeader<'_>,
     events: &[ConversationEvent],
     for_team: bool,
+    words: &Texts,
     agent_name: impl Fn(&AgentId) -> String,
     time: impl Fn(i64) -> String,
 ) -> String {
     let mut out = format!(
-        "Transcript: {} with {}\nConversation {}\n",
-        header.experience, header.customer, header.conversation
+        "{}\n{}\n",
+        words.with(
+            "transcript-title",
+            &[
+                ("experience", header.experience),
+                ("customer", header.customer)
+            ]
+        ),
+        words.with("transcript-conversation", &[("id", header.conversation)])
     );
     if let Some(first) = events.first() {
-        out.push_str(&format!("Started {}\n", time(first.at.as_millis())));
+        let started = time(first.at.as_millis());
+        out.push_str(&words.with("transcript-started", &[("time", &started)]));
+        out.push('\n');
     }
     out.push('\n');
     for event in events {
@@ -53,14 +66,17 @@ pub fn render(
             } => {
                 let who = match author {
                     Author::Customer => header.customer.to_string(),
-                    Author::Ai => "AI agent".to_string(),
+                    Author::Ai => words.get("transcript-ai-agent"),
                     Author::Agent(id) => agent_name(id),
                 };
                 match attachment {
-                    Some(file) => format!(
-                        "{who} sent a file: {} ({})",
-                        file.name,
-                        crate::attachments::format_size(file.size)
+                    Some(file) => words.with(
+                        "transcript-sent-file",
+                        &[
+                            ("name", &who),
+                            ("file", &file.name),
+                            ("size", &crate::attachments::format_size(file.size)),
+                        ],
                     ),
                     None => format!("{who}: {}", indent(body)),
                 }
@@ -69,21 +85,16 @@ pub fn render(
                 format!("Internal note by {}: {}", agent_name(agent), indent(body))
             }
             EventKind::Assigned { agent } => {
-                format!("{} joined the conversation.", agent_name(agent))
+                words.with("transcript-joined", &[("name", &agent_name(agent))])
             }
-            EventKind::HandedOff { .. } => {
-                "The AI agent passed the conversation to the team.".into()
-            }
-            EventKind::HandoffRequested { .. } => {
+            EventKind::HandedOff { .. } => words.get("transcript-handed-off"),
+            EventKind::HandoffRequested { .. } if for_team => {
                 "The AI agent asked the customer to sign in for a person.".into()
             }
-            EventKind::FallbackShown => {
-                "No agent was available; the fallback message was shown.".into()
-            }
-            EventKind::InactivityWarning => {
-                "The conversation was about to close for inactivity.".into()
-            }
-            EventKind::Ended { .. } => "The conversation ended.".into(),
+            EventKind::HandoffRequested { .. } => words.get("transcript-handoff-requested"),
+            EventKind::FallbackShown => words.get("transcript-fallback"),
+            EventKind::InactivityWarning => words.get("transcript-inactive"),
+            EventKind::Ended { .. } => words.get("transcript-ended"),
             EventKind::StatusChanged { to, .. } => format!("Status: {}", to.label()),
             EventKind::Resolved { resolution, .. } => format!("Resolved: {resolution}"),
         };

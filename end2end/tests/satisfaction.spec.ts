@@ -53,6 +53,8 @@ test('a customer rates the chat after it is Closed, the rating shows on the work
   expect(customerDownload.suggestedFilename()).toMatch(/^transcript-\d{4}-\d\d-\d\d-.+\.txt$/);
   const customerText = fs.readFileSync(await customerDownload.path(), 'utf8');
   expect(customerText).toContain('Rhea Rating: My parcel never came.');
+  // In the chat's language (English here), with its dates written out: "Started 3 December 2026, 15:07 UTC".
+  expect(customerText).toMatch(/^Transcript: .+ with Rhea Rating\nConversation .+\nStarted \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC\n/);
   expect(customerText).toContain('Grace Hopper: I have sent a new one today.');
   expect(customerText).not.toContain('Second parcel sent');
 

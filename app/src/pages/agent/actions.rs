@@ -109,6 +109,7 @@ pub async fn agent_transcript(
         backend::transcripts::TranscriptRequest {
             readers: &[domain::access::Reader::Agent(agent)],
             time: &crate::components::time::format_time,
+            accept_language: "",
         },
     )
     .await?)

@@ -132,12 +132,19 @@ pub async fn customer_transcript(
 ) -> Result<domain::transcript::TranscriptFile, AppError> {
     let state = crate::state::AppState::from_context()?;
     let who = crate::auth::session::chatter(false).await?;
+    // Written in the chat's language, as the widget's words are.
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    let accept_language = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     Ok(backend::transcripts::transcript(
         &state.db,
         &domain::ConversationId::new(conversation),
         backend::transcripts::TranscriptRequest {
             readers: &crate::auth::session::readers(&who),
             time: &crate::components::time::format_time,
+            accept_language,
         },
     )
     .await?)
