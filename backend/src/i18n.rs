@@ -119,26 +119,26 @@ pub fn negotiate(pinned: Option<&str>, accept_language: &str) -> &'static Langua
 /// Every message of `language`, resolved (once per process).
 pub fn texts(language: &Language) -> Texts {
     static RESOLVED: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
-    RESOLVED
-        .get_or_init(|| {
-            LANGUAGES
-                .iter()
-                .map(|l| (l.code, resolve(l).unwrap_or_default()))
-                .collect()
-        })
-        .get(language.code)
-        .cloned()
-        .unwrap_or_default()
+    cached(&RESOLVED, resolve, language)
 }
 
 /// The words of the customer's transcript in `language`, resolved (once per process).
 pub fn transcript_texts(language: &Language) -> Texts {
     static RESOLVED: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
-    RESOLVED
+    cached(&RESOLVED, resolve_transcript, language)
+}
+
+/// `language`'s entry of `cache`, which `resolve` fills for every language on first use.
+fn cached(
+    cache: &OnceLock<BTreeMap<&'static str, Texts>>,
+    resolve: fn(&Language) -> Result<Texts, Vec<String>>,
+    language: &Language,
+) -> Texts {
+    cache
         .get_or_init(|| {
             LANGUAGES
                 .iter()
-                .map(|l| (l.code, resolve_transcript(l).unwrap_or_default()))
+                .map(|l| (l.code, resolve(l).unwrap_or_default()))
                 .collect()
         })
         .get(language.code)
